@@ -1,0 +1,89 @@
+/**
+ * Ingest benchmark on the Interconnects archive (../shared/data/interconnects) with the static stand-in model:
+ * full ingest, no-op re-ingest, re-ingest after editing one post — each as a fresh CLI process, as a user runs it.
+ * Writes the `ingest` section of BENCHMARKS.md.  Usage: npm run bench:ingest
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IngestReport } from '../src/ingest/ingest.js';
+import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const shared = path.resolve(repo, '..', 'shared');
+const cli = path.join(repo, 'dist', 'cli', 'main.js');
+const model = 'priors/static-en-256';
+
+const work = mkdtempSync(path.join(tmpdir(), 'priors-bench-ingest-'));
+// A private copy, so one post can be edited (../shared is read-only).
+const archive = path.join(work, 'interconnects');
+cpSync(path.join(shared, 'data', 'interconnects', 'public'), archive, { recursive: true });
+const index = path.join(work, 'index');
+
+function run(label: string, extra: string[] = []): { report: IngestReport; wallMs: number } {
+  const t = performance.now();
+  const out = execFileSync(
+    process.execPath,
+    [cli, 'ingest', archive, '--index', index, '--model', model, '--model-dir', path.join(shared, 'models'), '--json', ...extra],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const wallMs = performance.now() - t;
+  const report = JSON.parse(out) as IngestReport;
+  console.error(`${label}: ${(wallMs / 1000).toFixed(2)} s wall, ${report.added} added, ${report.updated} updated, ${report.chunks} chunks`);
+  return { report, wallMs };
+}
+
+try {
+  const full = run('full ingest');
+  const noop = run('no-op re-ingest');
+  const year = path.join(archive, '2024');
+  const post = path.join(year, readdirSync(year).sort()[3]!);
+  appendFileSync(post, '\n\nAn added closing paragraph, to measure an incremental re-ingest.\n');
+  const edit = run('edit one post');
+
+  const r = full.report;
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  const words = Number(execFileSync(process.execPath, [cli, 'stats', '--index', index, '--json'], { encoding: 'utf8' }).match(/"words": (\d+)/)?.[1] ?? 0);
+  const body = [
+    '## Ingest (Interconnects archive)',
+    '',
+    `Command: \`npm run bench:ingest\` (scripts/bench-ingest.ts) — ${today()} — ${machineLine()}.`,
+    `Data: ../shared/data/interconnects/public (${r.documents} documents, ${words.toLocaleString('en-US')} words), model \`${model}\` (static stand-in), default chunking. Each run is a fresh \`priors ingest --json\` process; wall time includes Node start-up and model load.`,
+    '',
+    mdTable(
+      ['run', 'wall s', 'added', 'updated', 'unchanged', 'chunks', 'peak RSS MB'],
+      [full, noop, edit].map((x, i) => [
+        ['full ingest', 'no-op re-ingest', 're-ingest after editing one post'][i]!,
+        s(x.wallMs),
+        x.report.added,
+        x.report.updated,
+        x.report.unchanged,
+        x.report.chunks,
+        (x.report.peakRssBytes / 2 ** 20).toFixed(0),
+      ]),
+    ),
+    '',
+    `Full ingest: ${(r.chunksWritten / (r.totalMs / 1000)).toFixed(0)} chunks/s over the ingest itself (${s(r.totalMs)} s in-process). Time by stage:`,
+    '',
+    mdTable(
+      ['stage', 's', 'share'],
+      (
+        [
+          ['read + parse', r.timings.readParseMs],
+          ['chunk (tokenizer-measured)', r.timings.chunkMs],
+          ['embed', r.timings.embedMs],
+          ['write (LanceDB merge-insert)', r.timings.writeMs],
+          ['index (FTS build, compaction)', r.timings.indexMs],
+        ] as const
+      ).map(([name, ms]) => [name, s(ms), `${((100 * ms) / r.totalMs).toFixed(0)}%`]),
+    ),
+    '',
+    `Targets: full < 30 s (${full.wallMs < 30_000 ? 'met' : 'MISSED'}), no-op < 2 s (${noop.wallMs < 2000 ? 'met' : 'MISSED'}), one edit < 3 s (${edit.wallMs < 3000 ? 'met' : 'MISSED'}), peak RSS < 1.5 GB (${Math.max(full.report.peakRssBytes, noop.report.peakRssBytes, edit.report.peakRssBytes) < 1.5 * 2 ** 30 ? 'met' : 'MISSED'}).`,
+  ].join('\n');
+  writeBenchSection('ingest', body);
+  console.error('BENCHMARKS.md updated (ingest)');
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import type { PriorsConfig } from '../../config/config.js';
+import { UsageError } from '../../core/errors.js';
+import { citeTool } from '../../tools/cite.js';
+import { runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
+
+/** `posts/a.md:12-18` → docId + lines; a docId that itself contains ':' still works without a range. */
+export function parseCiteRef(ref: string): { docId: string; lineStart?: number; lineEnd?: number } {
+  const m = /^(.+?):(\d+)(?:-(\d+))?$/.exec(ref);
+  if (!m) return { docId: ref };
+  const lineStart = Number(m[2]);
+  const lineEnd = m[3] ? Number(m[3]) : lineStart;
+  if (lineEnd < lineStart) throw new UsageError(`line range ${m[2]}-${m[3]} ends before it starts`);
+  return { docId: m[1]!, lineStart, lineEnd };
+}
+
+export function registerCite(program: Command, config: () => PriorsConfig): void {
+  withCommonOptions(
+    program
+      .command('cite')
+      .description('a ready-to-paste citation with the exact quoted lines')
+      .argument('<ref>', 'docId or docId:lineStart-lineEnd (as printed by search/ask)')
+      .option('--format <format>', 'markdown (default), footnote, plain or json'),
+  ).action(async (ref: string, flags: CommonFlags & { format?: string }) => {
+    await runToolCommand(citeTool, { ...parseCiteRef(ref), format: flags.format }, flags, config());
+  });
+}

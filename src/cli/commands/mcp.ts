@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import type { PriorsConfig } from '../../config/config.js';
+
+interface McpFlags {
+  index?: string;
+  modelDir?: string;
+}
+
+export function registerMcp(program: Command, config: () => PriorsConfig): void {
+  program
+    .command('mcp')
+    .description('serve the archive to coding agents (Claude Code, Codex, Cursor, Claude Desktop) as an MCP server on stdio')
+    .option('--index <path>', 'index location (use an absolute path: agents start servers in a directory of their choosing)')
+    .option('--model-dir <dir>', 'folder of local models, for embedding queries')
+    .action(async (flags: McpFlags) => {
+      const cfg = config();
+      // Loaded on demand so that the other commands don't pay for the MCP SDK.
+      const { serveStdio } = await import('../../mcp/stdio.js');
+      await serveStdio({ index: flags.index ?? cfg.index, modelDir: flags.modelDir ?? cfg.modelDir });
+      // Native libraries (the index, the model runtime) may hold the event loop open after the client has gone.
+      setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
+    });
+}

@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import { createInterface } from 'node:readline';
+import { createReadStream } from 'node:fs';
+import type { PriorsConfig } from '../../config/config.js';
+import { UsageError } from '../../core/errors.js';
+import { highlightAnsi, queryTerms } from '../../search/highlight.js';
+import { createToolContext } from '../../tools/context.js';
+import { searchTool, type SearchOutput } from '../../tools/search.js';
+import { callTool } from '../../tools/tool.js';
+import { filterInput, intFlag, type FilterFlags } from '../parse-flags.js';
+import { withFilterOptions } from '../filter-options.js';
+import { runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
+import { useColor, warnLine } from '../output.js';
+
+interface SearchFlags extends CommonFlags, FilterFlags {
+  k?: string;
+  mode?: string;
+  group?: string;
+  batch?: string;
+}
+
+function renderSearch(out: SearchOutput): string {
+  const terms = queryTerms(out.query);
+  const hl = (t: string) => highlightAnsi(t, terms);
+  if (out.results.length === 0) return `No passages found for "${out.query}".`;
+  return out.results
+    .map((r, i) => {
+      const who = r.speaker ? ` · ${r.speaker}${r.timestamp ? ` [${r.timestamp}]` : ''}` : '';
+      const head = `\x1b[1m${i + 1}. ${r.title ?? r.docId}\x1b[0m${r.date ? ` (${r.date})` : ''}${who}`;
+      const where = `\x1b[2m${r.citation}${r.section ? ` · ${r.section}` : ''}${r.url ? ` · ${r.url}` : ''}\x1b[0m`;
+      return `${head}\n   ${where}\n${hl(r.text)
+        .split('\n')
+        .map((l) => `   ${l}`)
+        .join('\n')}`;
+    })
+    .join('\n\n');
+}
+
+/** `--batch queries.jsonl`: one `{"id","query"}` per line in, one `{"id","results"}` per line out; model and index load once. */
+async function runBatch(file: string, base: Record<string, unknown>, flags: SearchFlags, config: PriorsConfig): Promise<void> {
+  const ctx = createToolContext({ index: flags.index ?? config.index, modelDir: flags.modelDir ?? config.modelDir, onWarning: warnLine });
+  try {
+    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+    let n = 0;
+    for await (const line of lines) {
+      n++;
+      if (!line.trim()) continue;
+      let rec: { id?: unknown; query?: unknown };
+      try {
+        rec = JSON.parse(line) as typeof rec;
+      } catch {
+        throw new UsageError(`${file}:${n}: not valid JSON`);
+      }
+      if (typeof rec.query !== 'string' || (typeof rec.id !== 'string' && typeof rec.id !== 'number')) {
+        throw new UsageError(`${file}:${n}: each line needs "id" and "query" fields`);
+      }
+      const out = await callTool(searchTool, ctx, { ...base, query: rec.query });
+      process.stdout.write(`${JSON.stringify({ id: String(rec.id), results: out.results })}\n`);
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`--batch: no such file ${file}`);
+    throw err;
+  } finally {
+    await ctx.close();
+  }
+}
+
+export function registerSearch(program: Command, config: () => PriorsConfig): void {
+  withFilterOptions(
+    withCommonOptions(
+      program
+        .command('search')
+        .description('ranked verbatim passages for a query (hybrid keyword + meaning search)')
+        .argument('[query...]', 'what to look for')
+        .option('-k, --k <n>', 'number of passages (default 10)')
+        .option('--mode <mode>', 'hybrid (default), bm25 or vector')
+        .option('--group <how>', 'chunk (flat, default) or document (best passages per document)')
+        .option('--batch <queries.jsonl>', 'run many queries: lines of {"id","query"}; prints JSON lines'),
+    ),
+  ).action(async (words: string[], flags: SearchFlags) => {
+    const base = {
+      k: intFlag(flags.k, '-k'),
+      mode: flags.mode,
+      group: flags.group,
+      ...filterInput(flags),
+    };
+    if (flags.batch) {
+      if (words.length) throw new UsageError('give either a query or --batch, not both');
+      return runBatch(flags.batch, base, flags, config());
+    }
+    await runToolCommand(searchTool, { ...base, query: words.join(' ') }, flags, config(), {
+      render: (out) => (useColor(false) ? renderSearch(out) : searchTool.toText(out)),
+    });
+  });
+}

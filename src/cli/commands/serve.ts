@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { resolveLlmSettings } from '../../agent/llm-config.js';
+import type { PriorsConfig } from '../../config/config.js';
+import { IndexMissingError, UsageError, errorMessage } from '../../core/errors.js';
+import { isLoopbackHost, resolveToken } from '../../server/auth.js';
+import { createToolContext } from '../../tools/context.js';
+import { intFlag, listFlag } from '../parse-flags.js';
+import { printLine, warnLine } from '../output.js';
+
+interface ServeFlags {
+  port?: string;
+  host?: string;
+  token?: string;
+  cors?: string[];
+  index?: string;
+  modelDir?: string;
+  model?: string;
+  llm?: boolean;
+}
+
+export const DEFAULT_PORT = 4747;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export function registerServe(program: Command, config: () => PriorsConfig): void {
+  program
+    .command('serve')
+    .description('web page and JSON API for searching, citing and verifying quotes (loopback only unless given a token)')
+    .option('--port <n>', `port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)`)
+    .option('--host <address>', `address to bind (default ${DEFAULT_HOST}); any non-loopback address needs --token`)
+    .option('--token <token>', 'access token every API call must send as "Authorization: Bearer <token>" (or set PRIORS_TOKEN)')
+    .option('--cors <origin>', 'allow API calls from this origin (repeatable or comma-separated); off by default', (v: string, p: string[] = []) => [...p, v])
+    .option('--index <path>', 'index location')
+    .option('--model-dir <dir>', 'folder of local models, for embedding queries')
+    .option('--model <id>', 'LLM model for the ask view (else PRIORS_LLM_MODEL or the config file)')
+    .option('--no-llm', 'never call an LLM: the ask view shows the offline extractive answer')
+    .action(async (flags: ServeFlags) => {
+      const cfg = config();
+      const host = flags.host?.trim() || DEFAULT_HOST;
+      const port = intFlag(flags.port, '--port') ?? DEFAULT_PORT;
+      if (port < 0 || port > 65535) throw new UsageError(`--port must be between 0 and 65535, not ${port}`);
+      const token = resolveToken(host, flags.token ?? process.env.PRIORS_TOKEN);
+      const corsOrigins = listFlag(flags.cors) ?? [];
+      for (const o of corsOrigins) {
+        if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new UsageError(`--cors takes origins like http://localhost:3000, not "${o}"`);
+      }
+
+      const llm = flags.llm === false ? null : resolveLlmSettings(cfg, { model: flags.model });
+      if (llm && !llm.ok && flags.model) throw new UsageError(llm.message);
+      const index = flags.index ?? cfg.index;
+      const ctx = createToolContext({ index, modelDir: flags.modelDir ?? cfg.modelDir, onWarning: warnLine });
+
+      // Loaded here so other commands don't pay for the HTTP stack.
+      const { createApp } = await import('../../server/app.js');
+      const { startServer } = await import('../../server/start.js');
+      const app = createApp({ ctx, token, llm: llm?.ok ? llm.settings : null, corsOrigins });
+      const server = await startServer(app, { host, port });
+
+      printLine(`priors: serving ${index} at ${server.url}/`);
+      if (token) printLine('priors: API calls need "Authorization: Bearer <token>"; the page asks for the token once');
+      if (!isLoopbackHost(host)) warnLine(`listening on ${host}: reachable from other machines; traffic is plain HTTP — put TLS in front for anything but a trusted network`);
+      printLine(llm?.ok ? `priors: ask view answers with ${llm.settings.model}` : 'priors: no LLM configured — the ask view shows the offline extractive answer');
+
+      // Warm the index and model now so the first search is fast; a missing index is reported, not fatal.
+      try {
+        await ctx.retriever();
+      } catch (err) {
+        warnLine(`${errorMessage(err)}${err instanceof IndexMissingError ? '; the API answers 503 until then' : ''}`);
+      }
+
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void server
+            .close()
+            .then(() => ctx.close())
+            .finally(resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      // Native libraries (the index, the model runtime) may hold the event loop open after closing.
+      setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
+    });
+}

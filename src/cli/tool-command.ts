@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import type { z } from 'zod';
+import type { PriorsConfig } from '../config/config.js';
+import { createToolContext } from '../tools/context.js';
+import { callTool, type ToolContext, type ToolDefinition } from '../tools/tool.js';
+import { printJson, printLine, warnLine } from './output.js';
+
+export interface CommonFlags {
+  index?: string;
+  json?: boolean;
+  modelDir?: string;
+}
+
+/** Options every tool subcommand takes. */
+export function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--index <path>', 'index location')
+    .option('--model-dir <dir>', 'folder of local models, for embedding the query')
+    .option('--json', 'machine-readable output');
+}
+
+/**
+ * Run one tool from the CLI: validate with the tool's own schema, print JSON or the tool's text.
+ * `render` lets a command show richer terminal output than the tool's plain text.
+ */
+export async function runToolCommand<S extends z.ZodObject, O>(
+  tool: ToolDefinition<S, O>,
+  raw: unknown,
+  flags: CommonFlags,
+  config: PriorsConfig,
+  options: { before?: (ctx: ToolContext) => Promise<void>; render?: (out: O) => string } = {},
+): Promise<O> {
+  const ctx = createToolContext({
+    index: flags.index ?? config.index,
+    modelDir: flags.modelDir ?? config.modelDir,
+    onWarning: (m) => warnLine(m),
+  });
+  try {
+    await options.before?.(ctx);
+    const out = await callTool(tool, ctx, raw);
+    if (flags.json) printJson(out);
+    else printLine(options.render ? options.render(out) : tool.toText(out));
+    return out;
+  } finally {
+    await ctx.close();
+  }
+}

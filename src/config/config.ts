@@ -1,0 +1,75 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { PriorsError } from '../core/errors.js';
+import { DEFAULT_MODEL_ID } from '../embed/registry.js';
+
+/**
+ * Settings, lowest to highest precedence: built-in defaults, `~/.config/priors/config.json`,
+ * `./priors.config.json`, environment variables, command-line flags (applied by each front end).
+ */
+const fileSchema = z
+  .object({
+    index: z.string(),
+    corpus: z.string(),
+    model: z.string(),
+    modelDir: z.string(),
+    embedder: z.enum(['transformers', 'openai']),
+    llm: z
+      .object({ baseURL: z.string(), apiKey: z.string(), model: z.string() })
+      .partial()
+      .strict(),
+  })
+  .partial()
+  .strict();
+
+export interface PriorsConfig {
+  index: string;
+  corpus: string;
+  model: string;
+  modelDir: string | undefined;
+  embedder: 'transformers' | 'openai';
+  llm: { baseURL: string | undefined; apiKey: string | undefined; model: string | undefined };
+}
+
+export function configFiles(cwd = process.cwd()): string[] {
+  const xdg = process.env.XDG_CONFIG_HOME ?? path.join(homedir(), '.config');
+  return [path.join(xdg, 'priors', 'config.json'), path.join(cwd, 'priors.config.json')];
+}
+
+function readConfigFile(file: string): z.infer<typeof fileSchema> {
+  if (!existsSync(file)) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new PriorsError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PriorsError(`${file}: ${issue ? `${issue.path.join('.') || 'config'}: ${issue.message}` : 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+export function loadConfig(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): PriorsConfig {
+  const merged = configFiles(cwd).map(readConfigFile).reduce((a, b) => ({ ...a, ...b, llm: { ...a.llm, ...b.llm } }), {});
+  const embedder = env.PRIORS_EMBEDDER ?? merged.embedder ?? 'transformers';
+  if (embedder !== 'transformers' && embedder !== 'openai') {
+    throw new PriorsError(`PRIORS_EMBEDDER must be transformers or openai, not "${embedder}"`);
+  }
+  return {
+    index: env.PRIORS_INDEX ?? merged.index ?? 'index',
+    corpus: env.PRIORS_CORPUS ?? merged.corpus ?? 'corpus',
+    model: env.PRIORS_MODEL ?? merged.model ?? DEFAULT_MODEL_ID,
+    modelDir: env.PRIORS_MODEL_DIR ?? merged.modelDir,
+    embedder,
+    llm: {
+      baseURL: env.OPENAI_BASE_URL ?? merged.llm?.baseURL,
+      apiKey: env.OPENAI_API_KEY ?? merged.llm?.apiKey,
+      model: env.PRIORS_LLM_MODEL ?? merged.llm?.model,
+    },
+  };
+}

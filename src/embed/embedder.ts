@@ -1,0 +1,35 @@
+import type { ModelSettings } from './registry.js';
+
+/** Anything that turns text into vectors: transformers.js locally, or an OpenAI-compatible API. */
+export interface Embedder {
+  readonly settings: ModelSettings & { dimension: number };
+  /** Passages as stored (the passage prefix is added here). */
+  embedPassages(texts: string[]): Promise<Float32Array[]>;
+  /** A search query (the query prefix is added here). */
+  embedQuery(text: string): Promise<Float32Array>;
+  /** Token count with the model's tokenizer (an estimate where the backend has none). */
+  countTokens(text: string): number;
+  dispose(): Promise<void>;
+}
+
+/** What an index records about how its vectors were made; compared on every open. */
+export interface EmbeddingSignature {
+  backend: ModelSettings['backend'];
+  model: string;
+  dimension: number;
+}
+
+export function signatureOf(embedder: Embedder): EmbeddingSignature {
+  const { backend, id, dimension } = embedder.settings;
+  return { backend, model: id, dimension };
+}
+
+export function describeSignature(sig: EmbeddingSignature | null): string {
+  return sig ? `${sig.backend === 'openai' ? 'openai:' : ''}${sig.model} (${sig.dimension}-d)` : 'no embedding model (full-text only)';
+}
+
+/** Rough token estimate for when no tokenizer is loaded (English ≈ 1.3 WordPiece tokens per word). */
+export function estimateTokens(text: string): number {
+  const words = text.match(/\S+/g);
+  return words ? Math.ceil(words.length * 1.3) : 0;
+}

@@ -1,0 +1,78 @@
+import { env, pipeline, type FeatureExtractionPipeline, type ProgressInfo } from '@huggingface/transformers';
+import { PriorsError, errorMessage } from '../core/errors.js';
+import type { Embedder } from './embedder.js';
+import type { ModelLocation } from './model-location.js';
+import { modelSettings, type ModelSettings } from './registry.js';
+
+const BATCH = 32;
+
+export interface LoadOptions {
+  onProgress?: ((info: { file: string; loaded: number; total: number }) => void) | undefined;
+}
+
+/** Registry entries are keyed by hub id; a local copy at `<root>/<org>/<name>` uses the same entry. */
+function settingsFor(location: ModelLocation): ModelSettings {
+  return modelSettings(location.id);
+}
+
+function configureEnv(location: ModelLocation): void {
+  if (location.kind === 'local') {
+    env.allowLocalModels = true;
+    env.allowRemoteModels = false;
+    env.localModelPath = location.root.endsWith('/') ? location.root : `${location.root}/`;
+  } else {
+    env.allowLocalModels = false;
+    env.allowRemoteModels = true;
+    env.cacheDir = location.cacheDir;
+  }
+}
+
+export async function loadTransformersEmbedder(location: ModelLocation, options: LoadOptions = {}): Promise<Embedder> {
+  configureEnv(location);
+  const base = settingsFor(location);
+  let extractor: FeatureExtractionPipeline;
+  try {
+    extractor = await pipeline('feature-extraction', location.id, {
+      dtype: base.dtype,
+      progress_callback: (info: ProgressInfo) => {
+        if (info.status === 'progress') options.onProgress?.({ file: info.file, loaded: info.loaded, total: info.total });
+      },
+    });
+  } catch (err) {
+    const where = location.kind === 'local' ? `in ${location.root}` : 'in the cache or on the Hugging Face hub';
+    throw new PriorsError(`could not load embedding model ${location.id} ${where}: ${errorMessage(err)}`);
+  }
+  const tokenizer = extractor.tokenizer;
+
+  async function run(texts: string[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += BATCH) {
+      const batch = texts.slice(i, i + BATCH);
+      const tensor = await extractor(batch, { pooling: base.pooling, normalize: true });
+      const data = tensor.data as Float32Array;
+      const dim = data.length / batch.length;
+      for (let j = 0; j < batch.length; j++) out.push(data.slice(j * dim, (j + 1) * dim));
+    }
+    return out;
+  }
+
+  // The dimension comes from the model itself, so an unknown model still works.
+  const probe = await run(['dimension probe']);
+  const dimension = probe[0]?.length ?? 0;
+  if (base.dimension !== null && base.dimension !== dimension) {
+    throw new PriorsError(`model ${location.id} returned ${dimension}-d vectors, the registry says ${base.dimension}`);
+  }
+  const settings = { ...base, dimension };
+
+  return {
+    settings,
+    embedPassages: (texts) => run(settings.passagePrefix ? texts.map((t) => settings.passagePrefix + t) : texts),
+    embedQuery: async (text) => {
+      const [v] = await run([settings.queryPrefix + text]);
+      if (!v) throw new PriorsError('embedding model returned no vector for the query');
+      return v;
+    },
+    countTokens: (text) => tokenizer.encode(text, { add_special_tokens: false }).length,
+    dispose: () => extractor.dispose(),
+  };
+}

@@ -1,0 +1,281 @@
+import { readFileSync } from 'node:fs';
+import { ModelMismatchError, PriorsError } from '../core/errors.js';
+import type { ChunkOptions, Chunk, ParsedDocument } from '../core/types.js';
+import { describeSignature, estimateTokens, signatureOf, type Embedder } from '../embed/embedder.js';
+import { contextPrefix, toChunkRow, toDocumentRow } from '../index/rows.js';
+import type { ChunkRow, DocumentRow } from '../index/schema.js';
+import { DEFAULT_CHUNKING, sameChunking, sameEmbedding, type IndexSettings } from '../index/settings.js';
+import { IndexStore, isLocalLocation } from '../index/store.js';
+import { acquireIngestLock } from '../index/lock.js';
+import { chunkDocument } from './chunk.js';
+import { discoverFiles, type SourceFile } from './discover.js';
+import { parseFile, parseJsonl, SUPPORTED_EXTENSIONS } from './parse.js';
+import { decodeSource, sha256 } from './read-source.js';
+
+export interface IngestOptions {
+  roots: string[];
+  index: string;
+  /** Null: full-text only. */
+  embedder: Embedder | null;
+  rebuild?: boolean;
+  chunking?: ChunkOptions;
+  /** Files larger than this are skipped with a warning. */
+  maxFileBytes?: number;
+  onProgress?: (p: IngestProgress) => void;
+  onWarning?: (message: string) => void;
+}
+
+export interface IngestProgress {
+  phase: 'scan' | 'index' | 'finish';
+  filesDone: number;
+  filesTotal: number;
+  chunksDone: number;
+}
+
+export interface StageTimings {
+  readParseMs: number;
+  chunkMs: number;
+  embedMs: number;
+  writeMs: number;
+  indexMs: number;
+}
+
+export interface IngestReport {
+  index: string;
+  model: string;
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  skipped: number;
+  chunksWritten: number;
+  documents: number;
+  chunks: number;
+  warnings: string[];
+  timings: StageTimings;
+  totalMs: number;
+  /** Peak resident memory of this process so far. */
+  peakRssBytes: number;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
+/** Flush to the index every this many chunks: bounds memory and the work a crash can lose. */
+const FLUSH_CHUNKS = 1024;
+
+interface PendingDoc {
+  doc: ParsedDocument;
+  file: SourceFile;
+  contentHash: string;
+  fileHash: string;
+  isNew: boolean;
+}
+
+function checkSettings(store: IndexStore, wanted: IndexSettings): void {
+  const have = store.settings;
+  if (!have) return;
+  if (!sameEmbedding(have.embedding, wanted.embedding)) {
+    if (wanted.embedding === null) {
+      throw new PriorsError(
+        `index at ${store.location} was built with ${describeSignature(have.embedding)}, which could not be loaded here — fix the model setup or rerun ingest with --rebuild for a full-text-only index`,
+      );
+    }
+    throw new ModelMismatchError(store.location, describeSignature(have.embedding), describeSignature(wanted.embedding));
+  }
+  if (!sameChunking(have.chunking, wanted.chunking)) {
+    throw new PriorsError(
+      `index at ${store.location} was chunked with ${have.chunking.maxTokens}/${have.chunking.overlapTokens} tokens, not ${wanted.chunking.maxTokens}/${wanted.chunking.overlapTokens} — rerun ingest with --rebuild`,
+    );
+  }
+}
+
+function wordCount(text: string): number {
+  return text.match(/\S+/g)?.length ?? 0;
+}
+
+/** Build or update an index from folders of writing: only new and changed documents are parsed and embedded. */
+export async function ingest(opts: IngestOptions): Promise<IngestReport> {
+  const started = performance.now();
+  const timings: StageTimings = { readParseMs: 0, chunkMs: 0, embedMs: 0, writeMs: 0, indexMs: 0 };
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    opts.onWarning?.(m);
+  };
+  const chunking = opts.chunking ?? DEFAULT_CHUNKING;
+  const release = isLocalLocation(opts.index) ? acquireIngestLock(opts.index) : () => undefined;
+  const store = await IndexStore.open(opts.index, { create: true });
+  try {
+    const now = new Date().toISOString();
+    const wanted: IndexSettings = {
+      formatVersion: 1,
+      embedding: opts.embedder ? signatureOf(opts.embedder) : null,
+      chunking,
+      createdAt: store.settings?.createdAt ?? now,
+      lastIngestAt: now,
+    };
+    if (opts.rebuild || !store.settings) await store.reset(wanted);
+    else checkSettings(store, wanted);
+
+    const existing = new Map((await store.listDocuments()).map((d) => [d.doc_id, d]));
+    const byFile = new Map<string, DocumentRow[]>();
+    for (const d of existing.values()) byFile.set(d.abs_path, [...(byFile.get(d.abs_path) ?? []), d]);
+    const files = discoverFiles(opts.roots, SUPPORTED_EXTENSIONS, [store.location]);
+    const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    const embedder = opts.embedder;
+    const countTokens = embedder ? (t: string) => embedder.countTokens(t) : estimateTokens;
+
+    const seen = new Set<string>();
+    const report = { added: 0, updated: 0, unchanged: 0, skipped: 0, chunksWritten: 0 };
+    let pending: { doc: PendingDoc; chunks: Chunk[] }[] = [];
+    let pendingChunks = 0;
+    let filesDone = 0;
+    const progress = (phase: IngestProgress['phase']) =>
+      opts.onProgress?.({ phase, filesDone, filesTotal: files.length, chunksDone: report.chunksWritten });
+
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      pendingChunks = 0;
+      let vectors: Float32Array[] | null = null;
+      if (opts.embedder) {
+        const t = performance.now();
+        const texts = batch.flatMap(({ doc, chunks }) =>
+          chunks.map((c) => {
+            const prefix = contextPrefix(doc.doc.meta, c);
+            return prefix ? `${prefix}\n\n${c.text}` : c.text;
+          }),
+        );
+        vectors = await opts.embedder.embedPassages(texts);
+        timings.embedMs += performance.now() - t;
+      }
+      const t = performance.now();
+      const chunkRows: ChunkRow[] = [];
+      const docRows: DocumentRow[] = [];
+      let v = 0;
+      for (const { doc, chunks } of batch) {
+        for (const c of chunks) chunkRows.push(toChunkRow(doc.doc.meta, c, doc.file.relPath, vectors ? vectors[v++]! : null));
+        docRows.push(
+          toDocumentRow(
+            doc.doc.meta,
+            {
+              absPath: doc.file.absPath,
+              relPath: doc.file.relPath,
+              contentHash: doc.contentHash,
+              fileHash: doc.fileHash,
+              mtimeMs: doc.file.mtimeMs,
+              size: doc.file.size,
+              lineBase: doc.doc.lineBase,
+              chunkCount: chunks.length,
+              words: wordCount(chunks.length ? doc.doc.source : ''),
+            },
+            now,
+          ),
+        );
+        if (doc.isNew) report.added++;
+        else report.updated++;
+      }
+      await store.replaceDocuments(docRows, chunkRows);
+      report.chunksWritten += chunkRows.length;
+      timings.writeMs += performance.now() - t;
+      progress('index');
+    };
+
+    const queue = async (item: PendingDoc) => {
+      const t = performance.now();
+      const chunks = chunkDocument(item.doc, chunking, countTokens);
+      timings.chunkMs += performance.now() - t;
+      pending.push({ doc: item, chunks });
+      pendingChunks += chunks.length;
+      if (pendingChunks >= FLUSH_CHUNKS) await flush();
+    };
+
+    for (const file of files) {
+      filesDone++;
+      const t = performance.now();
+      if (file.size > maxBytes) {
+        report.skipped++;
+        warn(`${file.relPath}: skipped, ${file.size} bytes is over the ${maxBytes}-byte limit (--max-file-size)`);
+        markSeen(byFile.get(file.absPath), seen);
+        continue;
+      }
+      const decoded = decodeSource(readFileSync(file.absPath));
+      if (!decoded.ok) {
+        report.skipped++;
+        warn(`${file.relPath}: skipped, ${decoded.reason}`);
+        // A file that turned unreadable keeps its last good version in the index.
+        markSeen(byFile.get(file.absPath), seen);
+        continue;
+      }
+      const known = byFile.get(file.absPath) ?? [];
+      if (known.length > 0 && known.every((d) => d.file_hash === decoded.hash)) {
+        // The whole file is unchanged: nothing to parse.
+        markSeen(known, seen);
+        report.unchanged += known.length;
+        timings.readParseMs += performance.now() - t;
+        progress('scan');
+        continue;
+      }
+      const docs: ParsedDocument[] = [];
+      if (file.relPath.toLowerCase().endsWith('.jsonl')) {
+        const parsed = parseJsonl({ relPath: file.relPath, content: decoded.content });
+        for (const e of parsed.errors) warn(`${file.relPath}:${e.line}: ${e.message}`);
+        docs.push(...parsed.docs);
+      } else {
+        docs.push(parseFile({ relPath: file.relPath, docId: file.docId, content: decoded.content }));
+      }
+      timings.readParseMs += performance.now() - t;
+      for (const doc of docs) {
+        const docId = doc.meta.docId;
+        for (const w of doc.warnings) warn(w);
+        if (seen.has(docId)) {
+          report.skipped++;
+          warn(`${file.relPath}: skipped document ${docId}, the id is already used by another document`);
+          continue;
+        }
+        seen.add(docId);
+        // A JSONL record's hash covers its own text and fields, so editing one record re-embeds only that one.
+        const contentHash = docs.length === 1 && !file.relPath.endsWith('.jsonl') ? decoded.hash : sha256(JSON.stringify([doc.meta, doc.source]));
+        const old = existing.get(docId);
+        if (old && old.content_hash === contentHash && old.abs_path === file.absPath) {
+          report.unchanged++;
+          continue;
+        }
+        await queue({ doc, file, contentHash, fileHash: decoded.hash, isNew: !old });
+      }
+      progress('scan');
+    }
+    await flush();
+
+    const removed = [...existing.keys()].filter((id) => !seen.has(id));
+    let t = performance.now();
+    await store.removeDocuments(removed);
+    timings.writeMs += performance.now() - t;
+
+    t = performance.now();
+    if (report.added + report.updated + removed.length > 0 || opts.rebuild) await store.refreshIndexes();
+    await store.writeSettings(wanted);
+    timings.indexMs += performance.now() - t;
+    progress('finish');
+
+    return {
+      index: store.location,
+      model: describeSignature(wanted.embedding),
+      ...report,
+      removed: removed.length,
+      documents: existing.size - removed.length + report.added,
+      chunks: await store.countChunks(),
+      warnings,
+      timings,
+      totalMs: performance.now() - started,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    };
+  } finally {
+    store.close();
+    release();
+  }
+}
+
+function markSeen(rows: DocumentRow[] | undefined, seen: Set<string>): void {
+  for (const r of rows ?? []) seen.add(r.doc_id);
+}

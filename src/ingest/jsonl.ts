@@ -1,0 +1,92 @@
+import type { Block, ParsedDocument } from '../core/types.js';
+import { paragraphRanges } from './lines.js';
+import { buildMeta, jsonSafeRecord } from './metadata.js';
+
+export interface JsonlError {
+  /** 1-based line in the .jsonl file. */
+  line: number;
+  message: string;
+}
+
+export interface JsonlResult {
+  docs: ParsedDocument[];
+  errors: JsonlError[];
+}
+
+const TEXT_KEYS = ['text', 'content', 'body'] as const;
+
+/**
+ * One document per line: `{ id | _id, title?, text, date?, url?, … }` (BEIR `corpus.jsonl`
+ * included). A bad line becomes an error naming its line; the others go on. Every field but
+ * the text (which is the document source) is kept in `meta.extra`.
+ */
+export function parseJsonlRecords(input: { relPath: string; content: string }): JsonlResult {
+  const docs: ParsedDocument[] = [];
+  const errors: JsonlError[] = [];
+  const firstLine = new Map<string, number>();
+  const content = input.content.charCodeAt(0) === 0xfeff ? input.content.slice(1) : input.content;
+  let pos = 0;
+  let lineNo = 0;
+  while (pos < content.length) {
+    lineNo++;
+    const nl = content.indexOf('\n', pos);
+    const line = content.slice(pos, nl === -1 ? content.length : nl).trim();
+    pos = nl === -1 ? content.length : nl + 1;
+    if (line === '') continue;
+    const result = parseRecord(line, input.relPath, lineNo);
+    if ('error' in result) {
+      errors.push({ line: lineNo, message: result.error });
+      continue;
+    }
+    const id = result.doc.meta.docId;
+    const seenAt = firstLine.get(id);
+    if (seenAt !== undefined) {
+      errors.push({ line: lineNo, message: `duplicate id "${id}" (first used on line ${seenAt}); record skipped` });
+      continue;
+    }
+    firstLine.set(id, lineNo);
+    docs.push(result.doc);
+  }
+  return { docs, errors };
+}
+
+function parseRecord(line: string, relPath: string, lineNo: number): { doc: ParsedDocument } | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    return { error: `invalid JSON (${err instanceof Error ? err.message : String(err)}); line skipped` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { error: 'expected a JSON object with an id and a text; line skipped' };
+  }
+  const record = value as Record<string, unknown>;
+  const rawId = record['id'] ?? record['_id'];
+  if (!(typeof rawId === 'string' && rawId.trim() !== '') && typeof rawId !== 'number') {
+    return { error: 'record has no "id" or "_id"; line skipped' };
+  }
+  const textKey = TEXT_KEYS.find((k) => typeof record[k] === 'string');
+  const text = textKey ? (record[textKey] as string) : null;
+  if (text === null) return { error: 'record has no "text" string; line skipped' };
+  const id = String(rawId);
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) if (k !== textKey) fields[k] = v;
+  // BEIR keeps extra fields under `metadata`; lift the usual ones so dates/urls/tags are found.
+  const nested = record['metadata'];
+  const lookup = typeof nested === 'object' && nested !== null && !Array.isArray(nested) ? { ...(nested as Record<string, unknown>), ...fields } : fields;
+  // No title field: null rather than the .jsonl file's name.
+  const meta = buildMeta({ docId: id, relPath, fields: lookup, firstHeading: null, hasTurns: false, defaultType: 'record', fallbackTitle: null });
+  meta.extra = jsonSafeRecord(fields);
+  return { doc: { meta, source: text, lineBase: lineNo, linesMapToFile: false, blocks: recordBlocks(text), warnings: [] } };
+}
+
+function recordBlocks(text: string): Block[] {
+  return paragraphRanges(text, 0, text.length).map(([start, end]) => ({
+    kind: 'paragraph' as const,
+    start,
+    end,
+    headingPath: [],
+    speaker: null,
+    timestamp: null,
+  }));
+}

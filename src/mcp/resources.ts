@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Resource } from '@modelcontextprotocol/sdk/types.js';
+import { IndexMissingError, NotFoundError, PriorsError } from '../core/errors.js';
+import { loadDocumentSource } from '../index/document-source.js';
+import type { DocumentRow } from '../index/schema.js';
+import type { ToolContext } from '../tools/tool.js';
+import { INTERNAL_ERROR, INVALID_PARAMS, McpProtocolError, RESOURCE_NOT_FOUND } from './errors.js';
+
+const PREFIX = 'priors://doc/';
+/** `{+docId}` (reserved expansion) lets a docId keep its slashes: priors://doc/posts/2024/a.md. */
+export const DOC_URI_TEMPLATE = `${PREFIX}{+docId}`;
+
+/** Completion answers are capped at 100 values by the protocol. */
+const MAX_COMPLETIONS = 100;
+
+/** The URI of a document; each path segment is percent-encoded so spaces, `#` and `?` survive. */
+export function docUri(docId: string): string {
+  return PREFIX + docId.split('/').map(encodeURIComponent).join('/');
+}
+
+/** docId of a document URI (the part after priors://doc/, still percent-encoded). */
+export function docIdFromUriPart(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new McpProtocolError(INVALID_PARAMS, `not a valid document URI: ${PREFIX}${encoded}`);
+  }
+}
+
+function mimeType(doc: DocumentRow): string {
+  return ['.md', '.mdx', '.markdown'].includes(path.extname(doc.rel_path).toLowerCase()) ? 'text/markdown' : 'text/plain';
+}
+
+function describe(doc: DocumentRow): string {
+  return [doc.date, doc.type, `${doc.words} words`, doc.rel_path].filter(Boolean).join(' · ');
+}
+
+function asProtocolError(err: unknown): unknown {
+  if (err instanceof NotFoundError) return new McpProtocolError(RESOURCE_NOT_FOUND, err.message);
+  if (err instanceof PriorsError) return new McpProtocolError(INTERNAL_ERROR, err.message);
+  return err;
+}
+
+/** Documents as resources: listed with title and date, readable as their exact text, docIds completable. */
+export function registerDocumentResources(server: McpServer, ctx: ToolContext): void {
+  const documents = async (): Promise<DocumentRow[]> => (await ctx.retriever()).store.listDocuments();
+
+  const template = new ResourceTemplate(DOC_URI_TEMPLATE, {
+    list: async () => {
+      let docs: DocumentRow[];
+      try {
+        docs = await documents();
+      } catch (err) {
+        // No index yet is not a broken server: the list is empty and tool calls say what to run.
+        if (err instanceof IndexMissingError) return { resources: [] };
+        throw asProtocolError(err);
+      }
+      const resources: Resource[] = docs.map((d) => ({
+        uri: docUri(d.doc_id),
+        name: d.doc_id,
+        title: d.title ?? d.doc_id,
+        description: describe(d),
+        mimeType: mimeType(d),
+      }));
+      return { resources };
+    },
+    complete: {
+      docId: async (value) => {
+        const prefix = value.toLowerCase();
+        try {
+          return (await documents())
+            .map((d) => d.doc_id)
+            .filter((id) => id.toLowerCase().startsWith(prefix))
+            .sort()
+            .slice(0, MAX_COMPLETIONS);
+        } catch {
+          return [];
+        }
+      },
+    },
+  });
+
+  server.registerResource(
+    'document',
+    template,
+    {
+      title: 'Document in the archive',
+      description:
+        "One of the author's documents by its docId (as returned by search or list_documents): its exact, complete text. For long documents prefer the get_document tool, which reads a line range.",
+    },
+    async (uri, variables) => {
+      const raw = variables.docId;
+      const docId = docIdFromUriPart(Array.isArray(raw) ? raw.join(',') : (raw ?? ''));
+      try {
+        const doc = await (await ctx.retriever()).store.getDocument(docId);
+        const src = loadDocumentSource(doc);
+        return { contents: [{ uri: uri.href, mimeType: mimeType(doc), text: src.text }] };
+      } catch (err) {
+        throw asProtocolError(err);
+      }
+    },
+  );
+}

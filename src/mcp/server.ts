@@ -1,0 +1,91 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { PriorsError, errorMessage } from '../core/errors.js';
+import { TOOLS } from '../tools/index.js';
+import { callTool, toolJsonSchema, type ToolContext, type ToolDefinition } from '../tools/tool.js';
+import { VERSION } from '../version.js';
+import { INVALID_PARAMS, McpProtocolError } from './errors.js';
+import { registerPrompts } from './prompts.js';
+import { registerDocumentResources } from './resources.js';
+
+/**
+ * The tools agents get. `ask` is left out: it is `search` grouped by document, made for the terminal,
+ * and a second near-identical tool costs every agent context and makes it pick between look-alikes.
+ */
+export const MCP_TOOLS: readonly ToolDefinition[] = (TOOLS as readonly ToolDefinition[]).filter((t) => t.name !== 'ask');
+
+/** Sent once at `initialize`; clients put it ahead of the tool list, so it says what the archive is and how to use it. */
+export const MCP_INSTRUCTIONS = [
+  "priors searches the user's own writing archive (their published posts, book chapters and interview transcripts), offline. It is not the web and not the current repository.",
+  'Use it instead of grepping their files: `search` returns the best verbatim passages with a path:lineStart-lineEnd citation; `related` takes a draft (text, or an absolute file path) and finds the prior writing it connects to; `timeline` shows how a view changed over time.',
+  'Everything returned is the author’s exact text. Before presenting a sentence as something they wrote, check it with `quote`; use `cite` for a ready-to-paste citation and `get_document` to read around a hit.',
+  'Documents are also resources at priors://doc/{docId}.',
+].join('\n');
+
+/** All tools only read the index and the indexed files. */
+const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
+
+export interface McpServerOptions {
+  /** Where diagnostics go; never stdout, which belongs to the protocol on stdio. */
+  log?: (line: string) => void;
+}
+
+const stderrLog = (line: string) => void process.stderr.write(`priors mcp: ${line}\n`);
+
+function inputSchema(tool: ToolDefinition): Tool['inputSchema'] {
+  // `$schema` is dropped: MCP already defaults to 2020-12, and some clients pass the schema on to model APIs that reject unknown keys.
+  const { $schema: _dialect, ...schema } = toolJsonSchema(tool);
+  if (schema.type !== 'object') throw new Error(`tool ${tool.name}: input schema must be an object`);
+  return { ...schema, type: 'object' };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function errorResult(message: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: message }] };
+}
+
+/** One MCP server over one tool context. Cheap to create: nothing is opened until a tool or resource needs the index. */
+export function createMcpServer(ctx: ToolContext, options: McpServerOptions = {}): McpServer {
+  const log = options.log ?? stderrLog;
+  const server = new McpServer({ name: 'priors', title: 'priors — your prior writing', version: VERSION }, { instructions: MCP_INSTRUCTIONS });
+
+  const tools = new Map(MCP_TOOLS.map((t) => [t.name, t]));
+  const listed: Tool[] = MCP_TOOLS.map((t) => ({
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    inputSchema: inputSchema(t),
+    annotations: { title: t.title, ...READ_ONLY },
+  }));
+
+  // Tools go through the shared tool layer rather than McpServer.registerTool, so validation is `callTool`'s:
+  // the same strict schema and refinements, and the same one-line messages as the CLI and HTTP API.
+  server.server.registerCapabilities({ tools: {} });
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  server.server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+    const tool = tools.get(request.params.name);
+    if (!tool) {
+      throw new McpProtocolError(INVALID_PARAMS, `unknown tool "${request.params.name}"; tools: ${[...tools.keys()].join(', ')}`);
+    }
+    try {
+      const out = await callTool(tool, ctx, request.params.arguments ?? {});
+      return {
+        content: [{ type: 'text', text: tool.toText(out) }],
+        structuredContent: isRecord(out) ? out : { result: out },
+      };
+    } catch (err) {
+      // Bad arguments, a missing index or document: the agent reads the message and can correct itself.
+      if (err instanceof PriorsError) return errorResult(err.message);
+      const message = errorMessage(err).split('\n')[0] ?? 'unknown error';
+      log(`${tool.name} failed: ${process.env.PRIORS_DEBUG ? ((err as Error).stack ?? message) : message}`);
+      return errorResult(`${tool.name} failed: ${message}`);
+    }
+  });
+
+  registerDocumentResources(server, ctx);
+  registerPrompts(server);
+  return server;
+}

@@ -1,0 +1,61 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { errorMessage } from '../core/errors.js';
+import { createToolContext } from '../tools/context.js';
+import { createMcpServer } from './server.js';
+
+export interface StdioOptions {
+  index: string;
+  modelDir?: string | undefined;
+}
+
+const log = (line: string) => void process.stderr.write(`priors mcp: ${line}\n`);
+
+/** stdout carries only protocol messages, so a dependency that prints to it would corrupt the stream. */
+function keepStdoutForProtocol(): void {
+  const toStderr = (...args: unknown[]) => console.error(...args);
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+}
+
+/**
+ * Serve MCP on stdin/stdout until the client goes away (stdin ends, stdout breaks, or a signal).
+ * `initialize` is answered before the index and model are opened; they load in the background right after.
+ */
+export async function serveStdio(opts: StdioOptions): Promise<void> {
+  keepStdoutForProtocol();
+  const ctx = createToolContext({ index: opts.index, modelDir: opts.modelDir, onWarning: (m) => log(`warning: ${m}`) });
+  const server = createMcpServer(ctx, { log });
+
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  let closing = false;
+  // The index and model are not disposed: the process is about to exit, and releasing native
+  // resources under a tool call still in flight is riskier than letting exit free them.
+  const shutdown = () => {
+    if (closing) return;
+    closing = true;
+    server.close().then(finish, finish);
+  };
+
+  server.server.oninitialized = () => {
+    ctx.retriever().then(
+      () => log(`ready (index ${opts.index})`),
+      // The failure is not cached: each tool call retries and reports it as a tool error.
+      (err: unknown) => log(errorMessage(err)),
+    );
+  };
+  server.server.onclose = shutdown;
+
+  process.stdin.once('end', shutdown);
+  process.stdin.once('close', shutdown);
+  // A client that died leaves a broken pipe; without a listener the write error would crash with a stack trace.
+  process.stdout.on('error', shutdown);
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  process.on('unhandledRejection', (reason) => log(`unexpected error: ${errorMessage(reason)}`));
+
+  if (process.stdin.isTTY) log('speaks MCP on stdin/stdout for an agent to start (see docs/mcp.md); Ctrl-C to quit');
+  await server.connect(new StdioServerTransport());
+  await done;
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { groupByDocument } from '../search/grouping.js';
+import { defineTool } from './tool.js';
+import { filterFields, toFilters } from './filters-schema.js';
+import { hitToJson, type HitJson } from './hit-json.js';
+import { indent } from './search.js';
+
+export const askInput = z
+  .object({
+    question: z.string().trim().min(1, 'the question is empty').describe('what the author is looking for in their prior writing'),
+    documents: z.number().int().min(1).max(30).default(6).describe('how many documents to list'),
+    passages: z.number().int().min(1).max(3).default(3).describe('best passages per document (1–3)'),
+    ...filterFields,
+  })
+  .strict();
+
+export interface AskDocument {
+  docId: string;
+  title: string | null;
+  date: string | null;
+  url: string | null;
+  type: string;
+  path: string;
+  score: number;
+  passages: HitJson[];
+}
+
+export interface AskOutput {
+  question: string;
+  mode: string;
+  documents: AskDocument[];
+}
+
+/** A passage much weaker than the document's best one is noise, not evidence. */
+const PASSAGE_FLOOR = 0.5;
+
+export const askTool = defineTool({
+  name: 'ask',
+  title: 'Prior writing on a topic',
+  description:
+    "Answers 'what have I written about X?' offline: the author's prior posts, chapters and interviews on the topic, best first, each with its 1–3 most relevant verbatim passages and a path:line citation. Use for an overview of prior writing; use search for individual passages.",
+  input: askInput,
+  async run(ctx, input): Promise<AskOutput> {
+    const retriever = await ctx.retriever();
+    const mode = retriever.effectiveMode('hybrid');
+    const hits = await retriever.search({
+      query: input.question,
+      k: Math.min(input.documents * 8, 200),
+      mode,
+      filters: toFilters(input),
+    });
+    const groups = groupByDocument(hits, input.passages).slice(0, input.documents);
+    return {
+      question: input.question,
+      mode,
+      documents: groups.map((g) => {
+        const best = g.hits[0]!;
+        return {
+          docId: g.docId,
+          title: best.title,
+          date: best.date,
+          url: best.url,
+          type: best.type,
+          path: best.relPath,
+          score: Number(g.score.toFixed(6)),
+          passages: g.hits.filter((h) => h.score >= g.score * PASSAGE_FLOOR).map(hitToJson),
+        };
+      }),
+    };
+  },
+  toText(out) {
+    if (out.documents.length === 0) return `Nothing in the archive matches "${out.question}".`;
+    return out.documents
+      .map((d, i) => {
+        const head = `${i + 1}. ${d.title ?? d.docId}${d.date ? ` (${d.date})` : ''}${d.url ? `\n   ${d.url}` : ''}`;
+        const passages = d.passages.map((p) => `${indent(p.text, '   > ')}\n   — ${p.citation}`).join('\n\n');
+        return `${head}\n${passages}`;
+      })
+      .join('\n\n');
+  },
+});

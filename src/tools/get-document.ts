@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { UsageError } from '../core/errors.js';
+import { loadDocumentSource } from '../index/document-source.js';
+import { decodeTags } from '../index/rows.js';
+import { defineTool } from './tool.js';
+import { lineCount, lineRangeOffsets } from './source-lines.js';
+
+/** An agent asking for "the document" gets at most this much text and a pointer to the rest. */
+export const MAX_DOCUMENT_CHARS = 20_000;
+
+export const getDocumentInput = z
+  .object({
+    docId: z.string().min(1).describe('document id as returned by search or list_documents'),
+    lineStart: z.number().int().min(1).optional().describe('first line to return (1-based); default: the start'),
+    lineEnd: z.number().int().min(1).optional().describe('last line to return (inclusive)'),
+    maxChars: z
+      .number()
+      .int()
+      .min(100)
+      .max(MAX_DOCUMENT_CHARS)
+      .default(8000)
+      .describe(`at most this many characters of text (≤ ${MAX_DOCUMENT_CHARS}); use nextLine to continue`),
+  })
+  .strict();
+
+export interface GetDocumentOutput {
+  docId: string;
+  title: string | null;
+  subtitle: string | null;
+  date: string | null;
+  url: string | null;
+  type: string;
+  tags: string[];
+  authors: string[];
+  path: string;
+  totalLines: number;
+  words: number;
+  lineStart: number;
+  lineEnd: number;
+  text: string;
+  truncated: boolean;
+  /** Where to continue reading, or null at the end. */
+  nextLine: number | null;
+  stale: boolean;
+  metadata: Record<string, unknown>;
+}
+
+export const getDocumentTool = defineTool({
+  name: 'get_document',
+  title: 'Read a document',
+  description:
+    "A document's metadata (title, date, URL, tags, front matter) and its exact text, or a line range of it. Output is bounded (maxChars); when truncated, call again from nextLine. Use to read around a search hit.",
+  input: getDocumentInput,
+  async run(ctx, input): Promise<GetDocumentOutput> {
+    const retriever = await ctx.retriever();
+    const doc = await retriever.store.getDocument(input.docId);
+    const src = loadDocumentSource(doc);
+    const total = lineCount(src);
+    const first = src.lineBase;
+    const last = first + total - 1;
+    const lineStart = input.lineStart ?? first;
+    let lineEnd = Math.min(input.lineEnd ?? last, last);
+    if (lineStart > last || lineStart < first) throw new UsageError(`${doc.rel_path} has lines ${first}-${last}; line ${lineStart} is outside it`);
+    if (lineEnd < lineStart) throw new UsageError('lineEnd must not be before lineStart');
+    let { start, end } = lineRangeOffsets(src, lineStart, lineEnd);
+    let truncated = false;
+    if (end - start > input.maxChars) {
+      // Cut at a line boundary so the next call can start exactly where this one ended.
+      const cut = src.text.lastIndexOf('\n', start + input.maxChars);
+      if (cut > start && src.linesMapToFile) {
+        end = cut;
+        lineEnd = lineStart + src.text.slice(start, end).split('\n').length - 1;
+      } else {
+        end = start + input.maxChars;
+      }
+      truncated = true;
+    }
+    return {
+      docId: doc.doc_id,
+      title: doc.title,
+      subtitle: doc.subtitle,
+      date: doc.date,
+      url: doc.url,
+      type: doc.type,
+      tags: decodeTags(doc.tags),
+      authors: JSON.parse(doc.authors) as string[],
+      path: doc.rel_path,
+      totalLines: total,
+      words: doc.words,
+      lineStart,
+      lineEnd,
+      text: src.text.slice(start, end),
+      truncated,
+      nextLine: truncated && src.linesMapToFile && lineEnd < last ? lineEnd + 1 : null,
+      stale: src.stale,
+      metadata: JSON.parse(doc.extra) as Record<string, unknown>,
+    };
+  },
+  toText(out) {
+    const head = `${out.title ?? out.docId}${out.date ? ` (${out.date})` : ''} — ${out.path}:${out.lineStart}-${out.lineEnd} of ${out.totalLines}${out.url ? `\n${out.url}` : ''}`;
+    const tail = out.nextLine ? `\n[… truncated; continue with lineStart ${out.nextLine}]` : '';
+    return `${head}\n\n${out.text}${tail}`;
+  },
+});

@@ -1,0 +1,27 @@
+import { askTool } from './ask.js';
+import { citeTool } from './cite.js';
+import { getDocumentTool } from './get-document.js';
+import { listDocumentsTool } from './list-documents.js';
+import { quoteTool } from './quote.js';
+import { relatedTool } from './related.js';
+import { searchTool } from './search.js';
+import { timelineTool } from './timeline.js';
+import type { ToolDefinition } from './tool.js';
+
+/** Every tool, in the order front ends list them. `ask` is the offline overview; the rest are the agent tools. */
+export const TOOLS = [
+  searchTool,
+  quoteTool,
+  citeTool,
+  getDocumentTool,
+  relatedTool,
+  timelineTool,
+  listDocumentsTool,
+  askTool,
+] as const;
+
+export type AnyTool = (typeof TOOLS)[number];
+
+export function findTool(name: string): ToolDefinition | undefined {
+  return (TOOLS as readonly ToolDefinition[]).find((t) => t.name === name);
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { decodeTags } from '../index/rows.js';
+import { defineTool } from './tool.js';
+
+const isoDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date like 2024, 2024-06 or 2024-06-30');
+
+export const listDocumentsInput = z
+  .object({
+    since: isoDate.optional().describe('only documents dated on or after this date'),
+    until: isoDate.optional().describe('only documents dated on or before this date'),
+    type: z.array(z.string().min(1)).optional().describe('document types to keep, e.g. ["transcript"]'),
+    tag: z.array(z.string().min(1)).optional().describe('keep documents with any of these tags'),
+    sort: z.enum(['date-desc', 'date-asc', 'title']).default('date-desc'),
+    limit: z.number().int().min(1).max(500).default(50),
+    offset: z.number().int().min(0).default(0),
+  })
+  .strict();
+
+export interface DocumentSummary {
+  docId: string;
+  title: string | null;
+  date: string | null;
+  url: string | null;
+  type: string;
+  tags: string[];
+  path: string;
+  words: number;
+  chunks: number;
+}
+
+export interface ListDocumentsOutput {
+  total: number;
+  offset: number;
+  documents: DocumentSummary[];
+}
+
+const untilBound = (d: string) => `${d}~`;
+
+export const listDocumentsTool = defineTool({
+  name: 'list_documents',
+  title: 'Browse documents',
+  description:
+    'Lists the documents in the archive (title, date, type, tags, URL, size), filtered by date range, type or tag, newest first by default. Use to browse or to count what the author wrote in a period.',
+  input: listDocumentsInput,
+  async run(ctx, input): Promise<ListDocumentsOutput> {
+    const retriever = await ctx.retriever();
+    const tags = input.tag?.map((t) => t.toLowerCase());
+    const docs = (await retriever.store.listDocuments()).filter(
+      (d) =>
+        (!input.since || (d.date !== null && d.date >= input.since)) &&
+        (!input.until || (d.date !== null && d.date <= untilBound(input.until))) &&
+        (!input.type || input.type.includes(d.type)) &&
+        (!tags || decodeTags(d.tags).some((t) => tags.includes(t))),
+    );
+    const byDate = (a: string | null, b: string | null) => (a ?? '').localeCompare(b ?? '');
+    docs.sort((a, b) =>
+      input.sort === 'title'
+        ? (a.title ?? a.doc_id).localeCompare(b.title ?? b.doc_id)
+        : input.sort === 'date-asc'
+          ? byDate(a.date, b.date) || a.doc_id.localeCompare(b.doc_id)
+          : byDate(b.date, a.date) || a.doc_id.localeCompare(b.doc_id),
+    );
+    return {
+      total: docs.length,
+      offset: input.offset,
+      documents: docs.slice(input.offset, input.offset + input.limit).map((d) => ({
+        docId: d.doc_id,
+        title: d.title,
+        date: d.date,
+        url: d.url,
+        type: d.type,
+        tags: decodeTags(d.tags),
+        path: d.rel_path,
+        words: d.words,
+        chunks: d.chunk_count,
+      })),
+    };
+  },
+  toText(out) {
+    if (out.documents.length === 0) return 'No documents match.';
+    const rows = out.documents.map((d) => `${d.date ?? '          '}  ${d.type.padEnd(10)} ${d.title ?? d.docId}  (${d.docId})`);
+    const more = out.total > out.offset + out.documents.length ? `\n… ${out.total - out.offset - out.documents.length} more (use offset)` : '';
+    return `${out.total} documents\n${rows.join('\n')}${more}`;
+  },
+});

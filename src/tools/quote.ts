@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { loadDocumentSource, type DocumentSource } from '../index/document-source.js';
+import type { DocumentRow } from '../index/schema.js';
+import { citationRef } from '../search/grouping.js';
+import { bestWindow, classifyQuote, findExact, passageSimilarity } from '../search/quote-match.js';
+import type { SearchHit } from '../search/types.js';
+import { defineTool } from './tool.js';
+import { offsetsToLines } from './source-lines.js';
+
+export const quoteInput = z
+  .object({
+    text: z.string().trim().min(1, 'the quote is empty').max(5000).describe('the sentence(s) as remembered or as written in a draft'),
+    limit: z.number().int().min(1).max(10).default(3).describe('how many locations / closest passages to return'),
+  })
+  .strict();
+
+export type QuoteVerdict = 'verified' | 'paraphrase' | 'not_found';
+
+export interface QuoteLocation {
+  docId: string;
+  title: string | null;
+  date: string | null;
+  url: string | null;
+  path: string;
+  lineStart: number;
+  lineEnd: number;
+  citation: string;
+  /** Exact text of the file at that place. */
+  text: string;
+  /** 1 for a verbatim match; otherwise how close the passage is to the quote (0–1). */
+  similarity: number;
+  stale: boolean;
+}
+
+export interface QuoteOutput {
+  quote: string;
+  verdict: QuoteVerdict;
+  /** Verbatim locations when verified, else the closest passages. */
+  locations: QuoteLocation[];
+}
+
+/** Documents searched in full for a verbatim match: a real quote ranks its document near the top. */
+const EXACT_SCAN_DOCS = 10;
+
+function location(doc: DocumentRow, src: DocumentSource, start: number, end: number, similarity: number): QuoteLocation {
+  const lines = offsetsToLines(src, start, end);
+  const path = doc.rel_path;
+  return {
+    docId: doc.doc_id,
+    title: doc.title,
+    date: doc.date,
+    url: doc.url,
+    path,
+    ...lines,
+    citation: citationRef({ relPath: path, ...lines }),
+    text: src.text.slice(start, end),
+    similarity: Number(similarity.toFixed(4)),
+    stale: src.stale,
+  };
+}
+
+export const quoteTool = defineTool({
+  name: 'quote',
+  title: 'Verify a quote',
+  description:
+    "Checks whether the author really wrote a sentence and where: 'verified' (found verbatim, ignoring case, whitespace and quote-mark style) with file:line locations, 'paraphrase' (the closest verbatim passages, with a similarity score), or 'not_found'. Use before attributing any quotation to the author.",
+  input: quoteInput,
+  async run(ctx, input): Promise<QuoteOutput> {
+    const retriever = await ctx.retriever();
+    const hits: SearchHit[] = await retriever.search({ query: input.text, k: 40 });
+    const docIds = [...new Set(hits.map((h) => h.docId))].slice(0, EXACT_SCAN_DOCS);
+    const docs = new Map((await retriever.store.getDocuments(docIds)).map((d) => [d.doc_id, d]));
+    const sources = new Map<string, DocumentSource>();
+    const sourceOf = (doc: DocumentRow) => {
+      let src = sources.get(doc.doc_id);
+      if (!src) {
+        src = loadDocumentSource(doc);
+        sources.set(doc.doc_id, src);
+      }
+      return src;
+    };
+
+    const exact: QuoteLocation[] = [];
+    for (const id of docIds) {
+      const doc = docs.get(id);
+      if (!doc) continue;
+      const src = sourceOf(doc);
+      for (const m of findExact(input.text, src.text)) exact.push(location(doc, src, m.start, m.end, 1));
+    }
+    if (exact.length > 0) return { quote: input.text, verdict: 'verified', locations: exact.slice(0, input.limit) };
+
+    const scored = hits
+      .map((h) => ({ hit: h, score: passageSimilarity(input.text, h.text) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, input.limit);
+    const closest: QuoteLocation[] = [];
+    for (const { hit, score } of scored) {
+      const doc = docs.get(hit.docId) ?? (await retriever.store.getDocuments([hit.docId]))[0];
+      if (!doc) continue;
+      const src = sourceOf(doc);
+      const w = bestWindow(input.text, hit.text);
+      closest.push(location(doc, src, hit.start + w.start, hit.start + w.end, score));
+    }
+    const verdict = classifyQuote(closest[0]?.similarity ?? 0, false);
+    return { quote: input.text, verdict, locations: verdict === 'not_found' ? closest.slice(0, 1) : closest };
+  },
+  toText(out) {
+    const head =
+      out.verdict === 'verified'
+        ? 'VERIFIED — found verbatim:'
+        : out.verdict === 'paraphrase'
+          ? 'PARAPHRASE — not verbatim; the closest passages the author actually wrote:'
+          : 'NOT FOUND — nothing in the archive says this.';
+    const body = out.locations
+      .filter(() => out.verdict !== 'not_found')
+      .map((l) => `${l.title ?? l.docId}${l.date ? ` (${l.date})` : ''} — ${l.citation}${out.verdict === 'paraphrase' ? ` · similarity ${l.similarity.toFixed(2)}` : ''}\n> ${l.text.replace(/\n/g, '\n> ')}`)
+      .join('\n\n');
+    return body ? `${head}\n\n${body}` : head;
+  },
+});

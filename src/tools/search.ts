@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { groupByDocument } from '../search/grouping.js';
+import type { SearchHit, SearchMode } from '../search/types.js';
+import { defineTool } from './tool.js';
+import { filterFields, toFilters } from './filters-schema.js';
+import { hitToJson, type HitJson } from './hit-json.js';
+
+export const searchInput = z
+  .object({
+    query: z.string().trim().min(1, 'the query is empty').describe('what to look for, in natural language or keywords'),
+    k: z.number().int().min(1).max(200).default(10).describe('number of passages to return'),
+    mode: z.enum(['hybrid', 'bm25', 'vector']).default('hybrid').describe('hybrid (default), bm25 (keywords) or vector (meaning)'),
+    group: z
+      .enum(['chunk', 'document'])
+      .default('chunk')
+      .describe('chunk: flat ranked passages; document: best passages per document, documents in rank order'),
+    perDoc: z.number().int().min(1).max(10).default(3).describe('with group=document: passages per document'),
+    ...filterFields,
+  })
+  .strict();
+
+export interface SearchOutput {
+  query: string;
+  mode: SearchMode;
+  results: HitJson[];
+}
+
+export function arrangeHits(hits: SearchHit[], group: 'chunk' | 'document', perDoc: number, k: number): SearchHit[] {
+  if (group === 'chunk') return hits.slice(0, k);
+  return groupByDocument(hits, perDoc)
+    .flatMap((g) => g.hits)
+    .slice(0, k);
+}
+
+export const searchTool = defineTool({
+  name: 'search',
+  title: 'Search the archive',
+  description:
+    "Hybrid (keyword + meaning) search over the author's own archive of posts, book chapters and interview transcripts. Returns verbatim passages with title, date, URL, section, speaker and the file's line range (path:lineStart-lineEnd) for citing. Use it first to find what the author wrote about a topic; filter by date, type, tag, path or speaker.",
+  input: searchInput,
+  async run(ctx, input): Promise<SearchOutput> {
+    const retriever = await ctx.retriever();
+    const mode = retriever.effectiveMode(input.mode);
+    // Document grouping needs a deeper pool so that k passages still cover several documents.
+    const pool = input.group === 'document' ? Math.min(input.k * 4, 200) : input.k;
+    const hits = await retriever.search({ query: input.query, k: pool, mode, filters: toFilters(input) });
+    return { query: input.query, mode, results: arrangeHits(hits, input.group, input.perDoc, input.k).map(hitToJson) };
+  },
+  toText(out) {
+    if (out.results.length === 0) return `No passages found for "${out.query}".`;
+    return out.results
+      .map((r, i) => {
+        const head = [r.title ?? r.docId, r.date, r.speaker ? `${r.speaker}${r.timestamp ? ` [${r.timestamp}]` : ''}` : null]
+          .filter(Boolean)
+          .join(' · ');
+        return `${i + 1}. ${head}\n   ${r.citation}${r.url ? ` · ${r.url}` : ''}\n${indent(r.text)}`;
+      })
+      .join('\n\n');
+  },
+});
+
+export function indent(text: string, pad = '   '): string {
+  return text
+    .split('\n')
+    .map((l) => pad + l)
+    .join('\n');
+}

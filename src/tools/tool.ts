@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { UsageError } from '../core/errors.js';
+import type { Retriever } from '../search/retriever.js';
+
+/** What a tool may use; front ends build one per process (the retriever loads lazily, once). */
+export interface ToolContext {
+  retriever(): Promise<Retriever>;
+  /** False on network front ends (HTTP): tools must not read arbitrary local files for a remote caller. */
+  allowFileRead?: boolean;
+}
+
+/**
+ * One tool, defined once: the zod schema validates CLI/HTTP/MCP/LLM input and is the source of the
+ * JSON Schema the MCP server and the chat loop advertise.
+ */
+export interface ToolDefinition<S extends z.ZodObject = z.ZodObject, O = unknown> {
+  name: string;
+  title: string;
+  /** Written for an LLM caller: when to use it and what comes back. */
+  description: string;
+  input: S;
+  run(ctx: ToolContext, input: z.output<S>): Promise<O>;
+  /** Concise plain text of a result, for terminals, MCP text content and LLM tool messages. */
+  toText(output: O): string;
+}
+
+export function defineTool<S extends z.ZodObject, O>(def: ToolDefinition<S, O>): ToolDefinition<S, O> {
+  return def;
+}
+
+/** Validation failure with a message that names the field, usable as a tool error by every front end. */
+export class ToolInputError extends UsageError {
+  constructor(
+    readonly tool: string,
+    readonly issues: { path: string; message: string }[],
+  ) {
+    super(`${tool}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`);
+    this.name = 'ToolInputError';
+  }
+}
+
+export function parseToolInput<S extends z.ZodObject>(tool: ToolDefinition<S, unknown>, raw: unknown): z.output<S> {
+  const result = tool.input.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  throw new ToolInputError(
+    tool.name,
+    result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  );
+}
+
+/** Validate, then run: the single entry point all front ends use. */
+export async function callTool<S extends z.ZodObject, O>(tool: ToolDefinition<S, O>, ctx: ToolContext, raw: unknown): Promise<O> {
+  return tool.run(ctx, parseToolInput(tool, raw));
+}
+
+export function toolJsonSchema(tool: ToolDefinition): Record<string, unknown> {
+  return z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>;
+}

@@ -1,0 +1,117 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI, MODEL_DIR } from '../helpers/paths.js';
+import { buildSampleIndex, tempDir } from '../helpers/sample-index.js';
+
+let index: string;
+beforeAll(async () => {
+  ({ index } = await buildSampleIndex());
+});
+
+function priors(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PRIORS_MODEL_DIR: MODEL_DIR, NO_COLOR: '1', ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('priors search --json', () => {
+  it('prints one object {query, results[]} with the contract fields (absent values null)', () => {
+    const r = priors(['search', 'open models a year behind', '-k', '3', '--json', '--index', index]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { query: string; results: Record<string, unknown>[] };
+    expect(out.query).toBe('open models a year behind');
+    expect(out.results).toHaveLength(3);
+    for (const res of out.results) {
+      for (const k of ['docId', 'title', 'date', 'url', 'type', 'section', 'speaker', 'timestamp', 'lineStart', 'lineEnd', 'score', 'text']) {
+        expect(res, k).toHaveProperty(k);
+        expect(res[k], k).not.toBeUndefined();
+      }
+    }
+  });
+
+  it('--batch reads {id, query} lines and prints one {id, results} line each', () => {
+    const file = path.join(tempDir(), 'q.jsonl');
+    writeFileSync(file, '{"id":"a","query":"calibration"}\n{"id":"b","query":"reward model over-optimisation"}\n');
+    const r = priors(['search', '--batch', file, '-k', '4', '--index', index]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; results: unknown[] });
+    expect(lines.map((l) => l.id)).toEqual(['a', 'b']);
+    expect(lines[1]!.results).toHaveLength(4);
+  });
+
+  it('names the line of a bad batch file', () => {
+    const file = path.join(tempDir(), 'bad.jsonl');
+    writeFileSync(file, '{"id":"a","query":"calibration"}\n{not json\n');
+    const r = priors(['search', '--batch', file, '--index', index]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/bad\.jsonl:2: not valid JSON/);
+  });
+});
+
+describe('errors a user can hit', () => {
+  it('empty query', () => {
+    const r = priors(['search', '  ', '--index', index]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^error: search: query: the query is empty$/);
+  });
+
+  it('missing index names the path and the fix', () => {
+    const missing = path.join(tempDir(), 'nothing-here');
+    const r = priors(['search', 'calibration', '--index', missing]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`error: no index at ${missing} — run \`priors ingest\` first`);
+  });
+
+  it('unknown flag', () => {
+    const r = priors(['search', 'x', '--frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--frobnicate'/);
+  });
+
+  it('bad date filter', () => {
+    const r = priors(['search', 'x', '--since', 'yesterday', '--index', index]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/since/);
+  });
+
+  it('a model that cannot be loaded falls back to full-text search with a warning, not a stack trace', () => {
+    const r = priors(['search', 'calibration', '-k', '2', '--json', '--index', index], { PRIORS_MODEL_DIR: tempDir() });
+    // The index was built with a model that is not found anywhere now.
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: .*full-text search only/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(JSON.parse(r.stdout).results).toHaveLength(2);
+  });
+});
+
+describe('priors quote / cite / stats', () => {
+  it('quote exit codes: 0 verified, 4 not found', () => {
+    const ok = priors(['quote', 'open models are about a year behind the best closed ones', '--index', index]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^VERIFIED/);
+    const no = priors(['quote', 'Penguins audit the tax code of medieval castles every spring.', '--index', index]);
+    expect(no.code).toBe(4);
+    expect(no.stdout).toMatch(/^NOT FOUND/);
+  });
+
+  it('cite docId:lines prints the quoted lines', () => {
+    const r = priors(['cite', 'posts/2023/2023-02-21-how-far-behind-open-models.md:15', '--format', 'plain', '--index', index]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/about a year behind/);
+  });
+
+  it('stats --json', () => {
+    const r = priors(['stats', '--json', '--index', index]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as { documents: number; chunks: number; words: number; model: string; dimension: number; sizeBytes: number };
+    expect(s.documents).toBe(14);
+    expect(s.dimension).toBe(256);
+    expect(s.model).toContain('priors/static-en-256');
+    expect(s.sizeBytes).toBeGreaterThan(0);
+    expect(s.words).toBeGreaterThan(5000);
+  });
+});

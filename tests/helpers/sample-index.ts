@@ -1,0 +1,30 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadEmbedder } from '../../src/embed/load-embedder.js';
+import { ingest, type IngestReport } from '../../src/ingest/ingest.js';
+import { createToolContext } from '../../src/tools/context.js';
+import { CORPUS, MODEL_DIR } from './paths.js';
+
+export const STATIC_MODEL = 'priors/static-en-256';
+export const TINY_MODEL = 'priors/tiny-random-bert';
+
+export function tempDir(prefix = 'priors-test-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** A real on-disk index of the repo's sample corpus, embedded with a model from ../shared/models. */
+export async function buildSampleIndex(model = STATIC_MODEL, roots = [CORPUS]): Promise<{ index: string; report: IngestReport }> {
+  const index = path.join(tempDir(), 'index');
+  const embedder = await loadEmbedder({ backend: 'transformers', model, modelDir: MODEL_DIR });
+  try {
+    const report = await ingest({ roots, index, embedder });
+    return { index, report };
+  } finally {
+    await embedder.dispose();
+  }
+}
+
+export function sampleContext(index: string) {
+  return createToolContext({ index, modelDir: MODEL_DIR, onWarning: () => undefined });
+}

@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IndexStore } from '../../src/index/store.js';
+import { askTool } from '../../src/tools/ask.js';
+import { citeTool } from '../../src/tools/cite.js';
+import { quoteTool } from '../../src/tools/quote.js';
+import { searchTool } from '../../src/tools/search.js';
+import { callTool, ToolInputError } from '../../src/tools/tool.js';
+import { CORPUS } from '../helpers/paths.js';
+import { buildSampleIndex, sampleContext } from '../helpers/sample-index.js';
+
+let index: string;
+let ctx: ReturnType<typeof sampleContext>;
+const YEAR_BEHIND = 'posts/2023/2023-02-21-how-far-behind-open-models.md';
+const CALIBRATION = 'posts/2022/2022-11-08-what-calibration-measures.md';
+const OKAFOR = 'posts/2024/2024-05-14-interview-ines-okafor.md';
+
+beforeAll(async () => {
+  ({ index } = await buildSampleIndex());
+  ctx = sampleContext(index);
+});
+afterAll(() => ctx.close());
+
+function fileLines(docId: string, lineStart: number, lineEnd: number): string {
+  return readFileSync(path.join(CORPUS, docId), 'utf8')
+    .split('\n')
+    .slice(lineStart - 1, lineEnd)
+    .join('\n');
+}
+
+describe('the index holds exact source text', () => {
+  it('every chunk equals its file sliced at its offsets, and sits within its lines', async () => {
+    const store = await IndexStore.open(index, { create: false });
+    try {
+      const rows = (await store.chunks.query().select(['doc_id', 'text', 'start', 'end', 'line_start', 'line_end']).toArray()) as {
+        doc_id: string;
+        text: string;
+        start: number;
+        end: number;
+        line_start: number;
+        line_end: number;
+      }[];
+      expect(rows.length).toBeGreaterThan(40);
+      for (const r of rows) {
+        const file = readFileSync(path.join(CORPUS, r.doc_id), 'utf8');
+        expect(file.slice(r.start, r.end)).toBe(r.text);
+        expect(fileLines(r.doc_id, r.line_start, r.line_end)).toContain(r.text);
+      }
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('ask (offline)', () => {
+  it('lists the calibration post first-page with verbatim, cited passages', async () => {
+    const out = await callTool(askTool, ctx, { question: 'prior posts on calibration' });
+    expect(out.documents.length).toBeGreaterThan(2);
+    expect(out.documents.slice(0, 3).map((d) => d.docId)).toContain(CALIBRATION);
+    for (const d of out.documents) {
+      expect(d.passages.length).toBeGreaterThanOrEqual(1);
+      expect(d.passages.length).toBeLessThanOrEqual(3);
+      for (const p of d.passages) expect(fileLines(p.docId, p.lineStart, p.lineEnd)).toContain(p.text);
+    }
+  });
+});
+
+describe('search', () => {
+  it('finds the "year behind" passage and returns the JSON contract', async () => {
+    const out = await callTool(searchTool, ctx, { query: 'where did I say open models are a year behind?', k: 5 });
+    expect(out.results[0]?.docId).toBe(YEAR_BEHIND);
+    const keys = ['docId', 'title', 'date', 'url', 'type', 'section', 'speaker', 'timestamp', 'lineStart', 'lineEnd', 'score', 'text'];
+    for (const k of keys) expect(out.results[0]).toHaveProperty(k);
+  });
+
+  it('finds a paraphrase with no shared keywords through the vector side', async () => {
+    const out = await callTool(searchTool, ctx, { query: 'gap to frontier labs shrinking', k: 5, mode: 'hybrid' });
+    expect(out.results.map((r) => r.docId)).toContain('posts/2024/2024-11-12-the-distance-is-narrowing.md');
+  });
+
+  it('applies date, type, tag, path and speaker filters', async () => {
+    const since = await callTool(searchTool, ctx, { query: 'evaluation', k: 20, since: '2024' });
+    expect(since.results.length).toBeGreaterThan(0);
+    for (const r of since.results) expect(r.date! >= '2024-01-01').toBe(true);
+    const until = await callTool(searchTool, ctx, { query: 'evaluation', k: 20, until: '2023-06' });
+    for (const r of until.results) expect(r.date! <= '2023-06-31').toBe(true);
+    const transcripts = await callTool(searchTool, ctx, { query: 'calibration', k: 20, type: ['transcript'] });
+    expect(transcripts.results.length).toBeGreaterThan(0);
+    for (const r of transcripts.results) expect(r.type).toBe('transcript');
+    const speaker = await callTool(searchTool, ctx, { query: 'calibration', k: 10, speaker: 'mara' });
+    expect(speaker.results.length).toBeGreaterThan(0);
+    for (const r of speaker.results) expect(r.speaker).toMatch(/Mara/);
+    const paths = await callTool(searchTool, ctx, { query: 'models', k: 10, path: 'posts/2025/**' });
+    expect(paths.results.length).toBeGreaterThan(0);
+    for (const r of paths.results) expect(r.docId.startsWith('posts/2025/')).toBe(true);
+    const tagged = await callTool(searchTool, ctx, { query: 'models', k: 10, tag: ['rlhf'] });
+    expect(tagged.results.length).toBeGreaterThan(0);
+  });
+
+  it('groups by document and collapses repeated boilerplate', async () => {
+    const grouped = await callTool(searchTool, ctx, { query: 'reward model', k: 9, group: 'document', perDoc: 2 });
+    const counts = new Map<string, number>();
+    for (const r of grouped.results) counts.set(r.docId, (counts.get(r.docId) ?? 0) + 1);
+    for (const n of counts.values()) expect(n).toBeLessThanOrEqual(2);
+    const footer = await callTool(searchTool, ctx, { query: 'Thanks for reading Field Notes! Subscribe for free', k: 10 });
+    const texts = footer.results.map((r) => r.text.trim().toLowerCase());
+    expect(new Set(texts).size).toBe(texts.length);
+  });
+
+  it('every mode works', async () => {
+    for (const mode of ['hybrid', 'bm25', 'vector'] as const) {
+      const out = await callTool(searchTool, ctx, { query: 'benchmark contamination', k: 3, mode });
+      expect(out.mode).toBe(mode);
+      expect(out.results.length).toBe(3);
+    }
+  });
+
+  it('rejects bad input with a message naming the field', async () => {
+    await expect(callTool(searchTool, ctx, { query: '   ' })).rejects.toThrow(/query: the query is empty/);
+    await expect(callTool(searchTool, ctx, { query: 'x', k: 0 })).rejects.toThrow(ToolInputError);
+    await expect(callTool(searchTool, ctx, { query: 'x', since: 'last year' })).rejects.toThrow(/since/);
+    await expect(callTool(searchTool, ctx, { query: 'x', bogus: 1 })).rejects.toThrow(/bogus/);
+  });
+});
+
+describe('quote', () => {
+  it('verifies a verbatim quote despite case, curly quotes and spacing, with its lines', async () => {
+    const out = await callTool(quoteTool, ctx, {
+      text: 'my working   estimate is that open models are about a year behind the best closed ones',
+    });
+    expect(out.verdict).toBe('verified');
+    expect(out.locations[0]).toMatchObject({ docId: YEAR_BEHIND, lineStart: 15 });
+    const loc = out.locations[0]!;
+    expect(fileLines(loc.docId, loc.lineStart, loc.lineEnd)).toContain(loc.text);
+  });
+
+  it('verifies the interview line about mental effort', async () => {
+    const out = await callTool(quoteTool, ctx, {
+      text: 'The best research tool I can imagine is one that makes checking my own past claims take less mental effort than trusting my memory of them.',
+    });
+    expect(out.verdict).toBe('verified');
+    expect(out.locations[0]?.docId).toBe(OKAFOR);
+  });
+
+  it('calls a misremembered quote a paraphrase and shows the real passage', async () => {
+    const out = await callTool(quoteTool, ctx, { text: 'I estimated that open models are roughly a year behind the best closed models' });
+    expect(out.verdict).toBe('paraphrase');
+    expect(out.locations[0]?.docId).toBe(YEAR_BEHIND);
+    const loc = out.locations[0]!;
+    expect(fileLines(loc.docId, loc.lineStart, loc.lineEnd)).toContain(loc.text);
+  });
+
+  it('says not found for something never written', async () => {
+    const out = await callTool(quoteTool, ctx, { text: 'Penguins should be trained to audit the tax code of medieval castles.' });
+    expect(out.verdict).toBe('not_found');
+  });
+});
+
+describe('cite', () => {
+  it('quotes the exact lines in every format', async () => {
+    const expected = fileLines(YEAR_BEHIND, 15, 15);
+    const md = await callTool(citeTool, ctx, { docId: YEAR_BEHIND, lineStart: 15, lineEnd: 15, format: 'markdown' });
+    expect(md.citation).toContain(expected.slice(0, 40));
+    expect(md.citation).toContain('How far behind are open models?');
+    expect(md.citation).toContain(`${YEAR_BEHIND}:15`);
+    const foot = await callTool(citeTool, ctx, { docId: YEAR_BEHIND, lineStart: 15, format: 'footnote' });
+    expect(foot.citation).toMatch(/\[\^[^\]]+\]:/);
+    const plain = await callTool(citeTool, ctx, { docId: YEAR_BEHIND, lineStart: 15, format: 'plain' });
+    expect(plain.citation).toContain('fieldnotes.example.com');
+    const json = await callTool(citeTool, ctx, { docId: YEAR_BEHIND, lineStart: 15, format: 'json' });
+    expect(JSON.parse(json.citation)).toMatchObject({ docId: YEAR_BEHIND, lineStart: 15, lineEnd: 15, quote: expected });
+  });
+
+  it('refuses unknown documents and out-of-range lines', async () => {
+    await expect(callTool(citeTool, ctx, { docId: 'posts/nope.md' })).rejects.toThrow(/no document "posts\/nope.md"/);
+    await expect(callTool(citeTool, ctx, { docId: YEAR_BEHIND, lineStart: 9999 })).rejects.toThrow(/outside/);
+    await expect(callTool(citeTool, ctx, { docId: YEAR_BEHIND, lineStart: 5, lineEnd: 3 })).rejects.toThrow(/lineEnd/);
+  });
+});

@@ -1,0 +1,497 @@
+import { adoptTokenFromHash, getJson, onUnauthorized, postJson, postStream, setToken } from './api.js';
+import { clear, externalLink, formatDate, h, highlighted } from './dom.js';
+
+const $ = (sel) => document.querySelector(sel);
+
+const state = {
+  format: localStorage.getItem('priors.format') === 'footnote' ? 'footnote' : 'markdown',
+  searchAbort: null,
+  askAbort: null,
+};
+
+// ---------------------------------------------------------------- tabs
+
+const TABS = ['search', 'ask', 'quote', 'related'];
+
+function showTab(name, focus = true) {
+  for (const t of TABS) {
+    const tab = $(`#tab-${t}`);
+    const selected = t === name;
+    tab.setAttribute('aria-selected', String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+    $(`#panel-${t}`).hidden = !selected;
+  }
+  if (focus) $(`#panel-${name} [data-primary]`)?.focus();
+}
+
+function currentTab() {
+  return TABS.find((t) => !$(`#panel-${t}`).hidden) ?? 'search';
+}
+
+function initTabs() {
+  const list = $('[role="tablist"]');
+  for (const t of TABS) $(`#tab-${t}`).addEventListener('click', () => showTab(t));
+  // Arrow keys move between tabs (the usual tablist pattern); Home/End jump to the ends.
+  list.addEventListener('keydown', (e) => {
+    const i = TABS.indexOf(currentTab());
+    let next = null;
+    if (e.key === 'ArrowRight') next = TABS[(i + 1) % TABS.length];
+    else if (e.key === 'ArrowLeft') next = TABS[(i - 1 + TABS.length) % TABS.length];
+    else if (e.key === 'Home') next = TABS[0];
+    else if (e.key === 'End') next = TABS[TABS.length - 1];
+    if (!next) return;
+    e.preventDefault();
+    showTab(next, false);
+    $(`#tab-${next}`).focus();
+  });
+}
+
+// ---------------------------------------------------------------- citations
+
+function initFormat() {
+  for (const input of document.querySelectorAll('input[name="format"]')) {
+    input.checked = input.value === state.format;
+    input.addEventListener('change', () => {
+      state.format = input.value;
+      localStorage.setItem('priors.format', state.format);
+    });
+  }
+}
+
+let toastTimer = null;
+
+function showCopied(text, copied) {
+  const toast = $('#copied');
+  $('#copied-title').textContent = copied ? 'Citation copied to the clipboard' : 'Citation — select it and copy (the clipboard is not available here)';
+  $('#copied-text').textContent = text;
+  toast.hidden = false;
+  toast.classList.toggle('manual', !copied);
+  clearTimeout(toastTimer);
+  if (copied) toastTimer = setTimeout(() => (toast.hidden = true), 12000);
+  else {
+    const range = document.createRange();
+    range.selectNodeContents($('#copied-text'));
+    getSelection()?.removeAllRanges();
+    getSelection()?.addRange(range);
+  }
+}
+
+async function copyCitation(button, loc) {
+  const label = button.textContent;
+  button.disabled = true;
+  try {
+    const out = await getJson('/api/cite', { docId: loc.docId, lineStart: loc.lineStart, lineEnd: loc.lineEnd, format: state.format });
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(out.citation);
+      copied = true;
+    } catch {
+      // Plain-HTTP pages on other hosts have no clipboard API; the citation is shown selected instead.
+    }
+    showCopied(out.citation, copied);
+    button.textContent = copied ? 'Copied ✓' : 'Shown below';
+    setTimeout(() => (button.textContent = label), 1600);
+  } catch (err) {
+    showCopied(`Could not make the citation: ${err.message}`, false);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function copyButton(loc) {
+  const b = h('button', { type: 'button', class: 'copy', title: 'Copy a ready-to-paste citation with the quoted lines (c)' }, 'Copy citation');
+  b.addEventListener('click', () => copyCitation(b, loc));
+  return b;
+}
+
+// ---------------------------------------------------------------- shared rendering
+
+function who(p) {
+  if (!p.speaker) return null;
+  return p.timestamp ? `${p.speaker} [${p.timestamp}]` : p.speaker;
+}
+
+/** One verbatim passage with its place in the file and the copy button. */
+function passageView(p, { note } = {}) {
+  const context = [p.section ? `§ ${p.section}` : null, who(p)].filter(Boolean).join(' · ');
+  const text = h('blockquote', { class: 'text' }, highlighted(p.text, p.highlights));
+  const el = h(
+    'div',
+    { class: 'passage', tabindex: '-1' },
+    context ? h('div', { class: 'context' }, context) : null,
+    text,
+    note ? h('div', { class: 'note' }, note) : null,
+    h('div', { class: 'actions' }, h('code', { class: 'ref', title: 'file and lines' }, p.citation), copyButton(p)),
+  );
+  requestAnimationFrame(() => {
+    if (text.scrollHeight > text.clientHeight + 4) {
+      const more = h('button', { type: 'button', class: 'more' }, 'Show all');
+      more.addEventListener('click', () => {
+        const open = text.classList.toggle('open');
+        more.textContent = open ? 'Show less' : 'Show all';
+      });
+      text.after(more);
+    }
+  });
+  return el;
+}
+
+/** A document header: title linking to the original, date, type, path. */
+function docHeader(d, extra = null) {
+  const title = d.title ?? d.docId;
+  return h(
+    'header',
+    {},
+    h('h3', {}, externalLink(d.url, title, d.url ? h('span', { class: 'ext', 'aria-hidden': 'true' }, ' ↗') : null)),
+    h(
+      'div',
+      { class: 'meta' },
+      d.date ? h('time', { datetime: d.date }, formatDate(d.date)) : h('span', {}, 'undated'),
+      d.type ? h('span', { class: 'type' }, d.type) : null,
+      extra,
+    ),
+  );
+}
+
+function docCard(d, passages, opts) {
+  return h('article', { class: 'doc' }, docHeader(d), passages.map((p) => passageView(p, opts?.(p))));
+}
+
+function showError(el, err) {
+  if (err.name === 'AbortError') return;
+  clear(el, h('div', { class: 'error', role: 'alert' }, err.message));
+}
+
+function busy(el, text) {
+  clear(el, h('div', { class: 'busy' }, text));
+}
+
+// ---------------------------------------------------------------- search
+
+function searchParams() {
+  return {
+    query: $('#q').value.trim(),
+    since: $('#since').value.trim(),
+    until: $('#until').value.trim(),
+    type: $('#type').value,
+    tag: $('#tag').value.trim(),
+  };
+}
+
+function syncUrl(p) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries({ q: p.query, since: p.since, until: p.until, type: p.type, tag: p.tag })) if (v) q.set(k, v);
+  const next = q.toString() ? `?${q}` : location.pathname;
+  if (next !== location.search) history.replaceState(null, '', next);
+}
+
+/** Passages arrive ranked with group=document: keep that order, grouped under their document. */
+function groupHits(results) {
+  const docs = new Map();
+  for (const r of results) {
+    if (!docs.has(r.docId)) docs.set(r.docId, { doc: r, passages: [] });
+    docs.get(r.docId).passages.push(r);
+  }
+  return [...docs.values()];
+}
+
+async function runSearch() {
+  const p = searchParams();
+  const out = $('#results');
+  const summary = $('#search-summary');
+  if (!p.query) {
+    clear(out);
+    summary.textContent = '';
+    return;
+  }
+  syncUrl(p);
+  state.searchAbort?.abort();
+  const abort = (state.searchAbort = new AbortController());
+  summary.textContent = 'Searching…';
+  try {
+    const res = await getJson('/api/search', { ...p, k: 24, group: 'document', perDoc: 3 }, abort.signal);
+    const groups = groupHits(res.results);
+    summary.textContent =
+      res.results.length === 0
+        ? `Nothing found for “${res.query}”. Try other words or loosen the filters.`
+        : `${res.results.length} passage${res.results.length === 1 ? '' : 's'} in ${groups.length} document${groups.length === 1 ? '' : 's'} · ${res.mode} search`;
+    clear(out, groups.map((g) => h('li', {}, docCard(g.doc, g.passages))));
+  } catch (err) {
+    summary.textContent = '';
+    showError(out, err);
+  }
+}
+
+function initSearch() {
+  const params = new URLSearchParams(location.search);
+  $('#q').value = params.get('q') ?? '';
+  $('#since').value = params.get('since') ?? '';
+  $('#until').value = params.get('until') ?? '';
+  $('#tag').value = params.get('tag') ?? '';
+  $('#type').dataset.initial = params.get('type') ?? '';
+  $('#search-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    runSearch();
+  });
+  for (const id of ['#type']) $(id).addEventListener('change', () => $('#q').value.trim() && runSearch());
+  $('#clear-filters').addEventListener('click', () => {
+    for (const id of ['#since', '#until', '#tag']) $(id).value = '';
+    $('#type').value = '';
+    if ($('#q').value.trim()) runSearch();
+  });
+  if ($('#q').value) runSearch();
+}
+
+// ---------------------------------------------------------------- verify quote
+
+const VERDICTS = {
+  verified: ['ok', 'Verified — found verbatim'],
+  paraphrase: ['warn', 'Not verbatim — the closest passages the author actually wrote'],
+  not_found: ['bad', 'Not found — nothing in the archive says this'],
+};
+
+async function runQuote() {
+  const text = $('#quote-text').value.trim();
+  const out = $('#quote-result');
+  if (!text) return;
+  busy(out, 'Checking…');
+  try {
+    const res = await postJson('/api/quote', { text, limit: 3 });
+    const [tone, label] = VERDICTS[res.verdict] ?? ['warn', res.verdict];
+    const locations = res.verdict === 'not_found' ? [] : res.locations;
+    clear(
+      out,
+      h('div', { class: `verdict ${tone}`, role: 'status' }, label),
+      locations.map((l) =>
+        h('article', { class: 'doc' }, docHeader(l), passageView(l, res.verdict === 'paraphrase' ? { note: `similarity ${l.similarity.toFixed(2)}` } : {})),
+      ),
+    );
+  } catch (err) {
+    showError(out, err);
+  }
+}
+
+// ---------------------------------------------------------------- related to a draft
+
+async function runRelated() {
+  const text = $('#draft-text').value.trim();
+  const out = $('#related-result');
+  if (!text) return;
+  busy(out, 'Reading your draft…');
+  try {
+    const res = await postJson('/api/related', { text, documents: 8, passages: 2 });
+    if (res.documents.length === 0) return clear(out, h('p', { class: 'summary' }, 'No related prior writing found.'));
+    clear(
+      out,
+      h('p', { class: 'summary' }, `${res.documents.length} related document${res.documents.length === 1 ? '' : 's'}`),
+      res.documents.map((d) => docCard(d, d.passages, (p) => ({ note: `re: “${p.draftExcerpt}”` }))),
+    );
+  } catch (err) {
+    showError(out, err);
+  }
+}
+
+// ---------------------------------------------------------------- ask (streamed)
+
+function renderOfflineAnswer(result) {
+  if (result.documents.length === 0) return h('p', { class: 'summary' }, `Nothing in the archive matches “${result.question}”.`);
+  return h(
+    'div',
+    {},
+    h('p', { class: 'summary' }, `${result.documents.length} documents on this, best first`),
+    result.documents.map((d) => docCard(d, d.passages)),
+  );
+}
+
+function sourceItem(s) {
+  return h(
+    'li',
+    {},
+    h('span', { class: 'n' }, `[${s.n}]`),
+    ' ',
+    externalLink(s.url, s.title ?? s.docId),
+    s.date ? h('span', { class: 'muted' }, ` · ${formatDate(s.date)}`) : null,
+    ' ',
+    h('code', { class: 'ref' }, s.citation),
+    ' ',
+    copyButton(parseRef(s)),
+  );
+}
+
+/** `path:12-18` from a source's citation back into a range for /api/cite. */
+function parseRef(s) {
+  const m = /:(\d+)(?:-(\d+))?$/.exec(s.citation ?? '');
+  return m ? { docId: s.docId, lineStart: Number(m[1]), lineEnd: Number(m[2] ?? m[1]) } : { docId: s.docId };
+}
+
+async function runAsk() {
+  const question = $('#ask-q').value.trim();
+  if (!question) return;
+  state.askAbort?.abort();
+  const abort = (state.askAbort = new AbortController());
+  const steps = clear($('#ask-steps'));
+  const answer = clear($('#ask-answer'));
+  const sources = clear($('#ask-sources'));
+  const status = $('#ask-status');
+  status.textContent = 'Thinking…';
+  const calls = new Map();
+  try {
+    await postStream(
+      '/api/ask',
+      { question },
+      (event, data) => {
+        switch (event) {
+          case 'start':
+            status.textContent = data.mode === 'llm' ? 'Searching your archive…' : 'No LLM configured — showing your prior writing on this.';
+            break;
+          case 'tool_call': {
+            const li = h('li', { class: 'step' }, h('code', {}, data.name), ' ', describeArgs(data.arguments));
+            calls.set(data.id, li);
+            steps.append(li);
+            break;
+          }
+          case 'tool_result':
+            calls.get(data.id)?.append(h('span', { class: data.ok ? 'muted' : 'bad' }, ` — ${data.summary}`));
+            break;
+          case 'token':
+            status.textContent = 'Writing…';
+            answer.append(data.text);
+            break;
+          case 'sources':
+            clear(
+              sources,
+              data.sources.length ? h('h3', {}, 'Sources') : null,
+              h('ol', { class: 'sources' }, data.sources.map(sourceItem)),
+              data.quotes.length
+                ? h(
+                    'ul',
+                    { class: 'quotes' },
+                    data.quotes.map((q) =>
+                      h(
+                        'li',
+                        { class: q.verified ? 'ok' : 'bad' },
+                        h('span', { class: 'badge' }, q.verified ? 'verified' : 'not found verbatim'),
+                        ` “${q.quote}”`,
+                        q.citation ? h('code', { class: 'ref' }, ` ${q.citation}`) : null,
+                      ),
+                    ),
+                  )
+                : null,
+            );
+            break;
+          case 'result':
+            answer.append(renderOfflineAnswer(data.result));
+            break;
+          case 'error':
+            showError(sources, new Error(data.message));
+            break;
+          case 'done':
+            status.textContent = '';
+            break;
+        }
+      },
+      abort.signal,
+    );
+  } catch (err) {
+    status.textContent = '';
+    showError(sources, err);
+  }
+}
+
+function describeArgs(args) {
+  if (!args || typeof args !== 'object') return '';
+  const main = args.query ?? args.topic ?? args.text ?? args.docId ?? args.question;
+  return typeof main === 'string' ? `“${main.length > 80 ? `${main.slice(0, 79)}…` : main}”` : '';
+}
+
+// ---------------------------------------------------------------- status, token, keys
+
+async function loadStatus() {
+  const status = $('#status');
+  try {
+    const health = await getJson('/api/health');
+    $('#tab-ask').textContent = health.llm ? 'Ask' : 'Ask (offline)';
+    if (!health.index.ready) {
+      status.textContent = 'no index yet';
+      clear($('#results'), h('div', { class: 'error', role: 'alert' }, health.index.error));
+      return;
+    }
+    status.textContent = `${health.index.documents} documents · ${health.index.search} search${health.llm ? ' · LLM on' : ''}`;
+    const stats = await getJson('/api/stats');
+    const type = $('#type');
+    for (const t of Object.keys(stats.byType).sort()) type.append(h('option', { value: t }, `${t} (${stats.byType[t]})`));
+    type.value = type.dataset.initial ?? '';
+    const tags = Object.entries(stats.byTag ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    clear($('#tags'), tags.map(([t]) => h('option', { value: t })));
+  } catch (err) {
+    status.textContent = err.status === 401 ? 'token needed' : 'server unreachable';
+  }
+}
+
+function initToken() {
+  adoptTokenFromHash();
+  const dialog = $('#token-dialog');
+  onUnauthorized(() => {
+    if (!dialog.open) dialog.showModal();
+  });
+  $('#token-form').addEventListener('submit', () => {
+    setToken($('#token-input').value.trim());
+    loadStatus();
+    if ($('#q').value.trim()) runSearch();
+  });
+}
+
+function isTyping(e) {
+  const t = e.target;
+  return t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+}
+
+/** Focus the next/previous passage (j/k), so results can be read and cited without the mouse. */
+function movePassage(step) {
+  const all = [...document.querySelectorAll(`#panel-${currentTab()} .passage`)];
+  if (all.length === 0) return;
+  const i = all.indexOf(document.activeElement?.closest('.passage'));
+  const next = all[Math.max(0, Math.min(all.length - 1, i < 0 ? 0 : i + step))];
+  next.focus();
+  next.scrollIntoView({ block: 'nearest' });
+}
+
+function initKeys() {
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !$('#copied').hidden) {
+      $('#copied').hidden = true;
+      return;
+    }
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && e.target instanceof HTMLTextAreaElement) {
+      e.preventDefault();
+      e.target.form?.requestSubmit();
+      return;
+    }
+    if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === '/') {
+      e.preventDefault();
+      $(`#panel-${currentTab()} [data-primary]`)?.focus();
+    } else if (e.key === 'j' || e.key === 'k') {
+      movePassage(e.key === 'j' ? 1 : -1);
+    } else if (e.key === 'c') {
+      document.activeElement?.closest('.passage')?.querySelector('button.copy')?.click();
+    } else if (/^[1-4]$/.test(e.key)) {
+      showTab(TABS[Number(e.key) - 1]);
+    }
+  });
+}
+
+function init() {
+  initToken();
+  initTabs();
+  initFormat();
+  initKeys();
+  initSearch();
+  $('#quote-form').addEventListener('submit', (e) => (e.preventDefault(), runQuote()));
+  $('#related-form').addEventListener('submit', (e) => (e.preventDefault(), runRelated()));
+  $('#ask-form').addEventListener('submit', (e) => (e.preventDefault(), runAsk()));
+  $('#copied-close').addEventListener('click', () => ($('#copied').hidden = true));
+  loadStatus();
+}
+
+init();
