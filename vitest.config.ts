@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Keep LanceDB's native INFO/WARN chatter out of test output.
+    env: { LANCEDB_LOG: 'error' },
   },
 });

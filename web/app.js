@@ -308,13 +308,12 @@ function sourceItem(s) {
     'li',
     {},
     h('span', { class: 'n' }, `[${s.n}]`),
-    ' ',
-    externalLink(s.url, s.title ?? s.docId),
-    s.date ? h('span', { class: 'muted' }, ` · ${formatDate(s.date)}`) : null,
-    ' ',
-    h('code', { class: 'ref' }, s.citation),
-    ' ',
-    copyButton(parseRef(s)),
+    h(
+      'div',
+      {},
+      h('div', {}, externalLink(s.url, s.title ?? s.docId), s.date ? h('span', { class: 'muted' }, ` · ${formatDate(s.date)}`) : null),
+      h('div', { class: 'actions' }, h('code', { class: 'ref' }, s.citation), copyButton(parseRef(s))),
+    ),
   );
 }
 
@@ -335,6 +334,7 @@ async function runAsk() {
   const status = $('#ask-status');
   status.textContent = 'Thinking…';
   const calls = new Map();
+  let mode = 'offline';
   try {
     await postStream(
       '/api/ask',
@@ -342,6 +342,7 @@ async function runAsk() {
       (event, data) => {
         switch (event) {
           case 'start':
+            mode = data.mode;
             status.textContent = data.mode === 'llm' ? 'Searching your archive…' : 'No LLM configured — showing your prior writing on this.';
             break;
           case 'tool_call': {
@@ -362,6 +363,7 @@ async function runAsk() {
               sources,
               data.sources.length ? h('h3', {}, 'Sources') : null,
               h('ol', { class: 'sources' }, data.sources.map(sourceItem)),
+              data.quotes.length ? h('h3', {}, 'Quotations checked against the archive') : null,
               data.quotes.length
                 ? h(
                     'ul',
@@ -383,10 +385,11 @@ async function runAsk() {
             answer.append(renderOfflineAnswer(data.result));
             break;
           case 'error':
+            status.textContent = '';
             showError(sources, new Error(data.message));
             break;
           case 'done':
-            status.textContent = '';
+            if (mode === 'llm') status.textContent = '';
             break;
         }
       },

@@ -107,18 +107,19 @@ async function run(opts: RunAssistantOptions, emit: (e: AssistantEvent) => void)
   const turn: ChatCompletionMessageParam[] = [{ role: 'user', content: opts.question }];
   const prior = opts.history?.messages ?? [];
 
+  // Text the model writes before calling tools is streamed too, so it is part of the answer (and
+  // checked); a paragraph break separates it from what follows the tool calls.
   let answer = '';
-  // Text the model writes before calling tools is shown too, so it is part of the answer.
+  let pendingBreak = false;
   const onToken = (text: string) => {
-    if (answer !== '' && pendingBreak) {
+    if (pendingBreak) {
       emit({ type: 'token', text: '\n\n' });
       answer += '\n\n';
+      pendingBreak = false;
     }
-    pendingBreak = false;
     answer += text;
     emit({ type: 'token', text });
   };
-  let pendingBreak = false;
   let rounds = 0;
   let toolCalls = 0;
 
@@ -127,7 +128,8 @@ async function run(opts: RunAssistantOptions, emit: (e: AssistantEvent) => void)
     const toolsAllowed = rounds < maxRounds;
     const messages: ChatCompletionMessageParam[] = [{ role: 'system', content: systemPrompt() }, ...prior, ...turn];
     if (!toolsAllowed && rounds > 0) {
-      messages.push({ role: 'system', content: 'The tool budget for this question is used up. Answer now from the passages you have.' });
+      // A user message, not a system one: several chat templates reject a system message mid-conversation.
+      messages.push({ role: 'user', content: '(No more tool calls for this question: answer now from the passages you have.)' });
     }
     const params: ChatCompletionCreateParamsStreaming = {
       model: llm.model,

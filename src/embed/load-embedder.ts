@@ -1,8 +1,6 @@
 import { errorMessage } from '../core/errors.js';
 import type { Embedder, EmbeddingSignature } from './embedder.js';
 import { locateModel } from './model-location.js';
-import { loadOpenAIEmbedder } from './openai-embedder.js';
-import { loadTransformersEmbedder } from './transformers-embedder.js';
 
 export interface EmbedderRequest {
   backend: 'transformers' | 'openai';
@@ -11,8 +9,13 @@ export interface EmbedderRequest {
   onDownload?: ((info: { file: string; loaded: number; total: number }) => void) | undefined;
 }
 
+/** Backends are imported on demand: each pulls in a large library that most commands never need. */
 export async function loadEmbedder(req: EmbedderRequest): Promise<Embedder> {
-  if (req.backend === 'openai') return loadOpenAIEmbedder({ model: req.model });
+  if (req.backend === 'openai') {
+    const { loadOpenAIEmbedder } = await import('./openai-embedder.js');
+    return loadOpenAIEmbedder({ model: req.model });
+  }
+  const { loadTransformersEmbedder } = await import('./transformers-embedder.js');
   return loadTransformersEmbedder(locateModel({ model: req.model, modelDir: req.modelDir }), { onProgress: req.onDownload });
 }
 

@@ -1,4 +1,4 @@
-import { env, pipeline, type FeatureExtractionPipeline, type ProgressInfo } from '@huggingface/transformers';
+import type { FeatureExtractionPipeline, ProgressInfo } from '@huggingface/transformers';
 import { PriorsError, errorMessage } from '../core/errors.js';
 import type { Embedder } from './embedder.js';
 import type { ModelLocation } from './model-location.js';
@@ -15,7 +15,9 @@ function settingsFor(location: ModelLocation): ModelSettings {
   return modelSettings(location.id);
 }
 
-function configureEnv(location: ModelLocation): void {
+type TransformersModule = typeof import('@huggingface/transformers');
+
+function configureEnv(env: TransformersModule['env'], location: ModelLocation): void {
   if (location.kind === 'local') {
     env.allowLocalModels = true;
     env.allowRemoteModels = false;
@@ -28,7 +30,9 @@ function configureEnv(location: ModelLocation): void {
 }
 
 export async function loadTransformersEmbedder(location: ModelLocation, options: LoadOptions = {}): Promise<Embedder> {
-  configureEnv(location);
+  // Loaded on demand: importing transformers.js costs ~0.5 s, which commands without a model should not pay.
+  const { env, pipeline } = await import('@huggingface/transformers');
+  configureEnv(env, location);
   const base = settingsFor(location);
   let extractor: FeatureExtractionPipeline;
   try {
@@ -45,13 +49,19 @@ export async function loadTransformersEmbedder(location: ModelLocation, options:
   const tokenizer = extractor.tokenizer;
 
   async function run(texts: string[]): Promise<Float32Array[]> {
-    const out: Float32Array[] = [];
-    for (let i = 0; i < texts.length; i += BATCH) {
-      const batch = texts.slice(i, i + BATCH);
-      const tensor = await extractor(batch, { pooling: base.pooling, normalize: true });
+    // Batch texts of similar length together: a batch is padded to its longest text, so mixing a
+    // one-line turn with a 300-token section wastes most of the batch's work.
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+    const out = new Array<Float32Array>(texts.length);
+    for (let i = 0; i < order.length; i += BATCH) {
+      const ids = order.slice(i, i + BATCH);
+      const tensor = await extractor(
+        ids.map((id) => texts[id]!),
+        { pooling: base.pooling, normalize: true },
+      );
       const data = tensor.data as Float32Array;
-      const dim = data.length / batch.length;
-      for (let j = 0; j < batch.length; j++) out.push(data.slice(j * dim, (j + 1) * dim));
+      const dim = data.length / ids.length;
+      ids.forEach((id, j) => (out[id] = data.slice(j * dim, (j + 1) * dim)));
     }
     return out;
   }

@@ -55,10 +55,11 @@ const PROSE: ReadonlySet<BlockKind> = new Set(['paragraph', 'blockquote', 'turn'
  *   digit are dropped.
  */
 export function chunkDocument(doc: ParsedDocument, opts: ChunkOptions, countTokens: TokenCounter): Chunk[] {
-  const maxTokens = Math.max(1, Math.floor(opts.maxTokens));
-  const overlapTokens = Math.max(0, Math.min(Math.floor(opts.overlapTokens), Math.floor(maxTokens / 2)));
-  // A tokenizer that adds special tokens ([CLS]/[SEP]) would count them once per piece: subtract that.
+  // A tokenizer that adds special tokens ([CLS]/[SEP]) counts them once per call: pieces are
+  // counted without them, and the chunk's budget keeps room for them once.
   const overhead = Math.max(0, countTokens(''));
+  const maxTokens = Math.max(1, Math.floor(opts.maxTokens) - overhead);
+  const overlapTokens = Math.max(0, Math.min(Math.floor(opts.overlapTokens), Math.floor(maxTokens / 2)));
   const ctx: Ctx = {
     source: doc.source,
     maxTokens,

@@ -57,27 +57,37 @@ function parseRecord(line: string, relPath: string, lineNo: number): { doc: Pars
   } catch (err) {
     return { error: `invalid JSON (${err instanceof Error ? err.message : String(err)}); line skipped` };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { error: 'expected a JSON object with an id and a text; line skipped' };
-  }
-  const record = value as Record<string, unknown>;
+  if (!isObject(value)) return { error: 'expected a JSON object with an id and a text; line skipped' };
+  const record = value;
   const rawId = record['id'] ?? record['_id'];
   if (!(typeof rawId === 'string' && rawId.trim() !== '') && typeof rawId !== 'number') {
     return { error: 'record has no "id" or "_id"; line skipped' };
   }
-  const textKey = TEXT_KEYS.find((k) => typeof record[k] === 'string');
-  const text = textKey ? (record[textKey] as string) : null;
+  let textKey: string | null = null;
+  let text: string | null = null;
+  for (const k of TEXT_KEYS) {
+    const v = record[k];
+    if (typeof v === 'string') {
+      textKey = k;
+      text = v;
+      break;
+    }
+  }
   if (text === null) return { error: 'record has no "text" string; line skipped' };
   const id = String(rawId);
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) if (k !== textKey) fields[k] = v;
-  // BEIR keeps extra fields under `metadata`; lift the usual ones so dates/urls/tags are found.
+  // BEIR keeps extra fields under `metadata`; lift them so dates/urls/tags there are found too.
   const nested = record['metadata'];
-  const lookup = typeof nested === 'object' && nested !== null && !Array.isArray(nested) ? { ...(nested as Record<string, unknown>), ...fields } : fields;
+  const lookup = isObject(nested) ? { ...nested, ...fields } : fields;
   // No title field: null rather than the .jsonl file's name.
   const meta = buildMeta({ docId: id, relPath, fields: lookup, firstHeading: null, hasTurns: false, defaultType: 'record', fallbackTitle: null });
   meta.extra = jsonSafeRecord(fields);
   return { doc: { meta, source: text, lineBase: lineNo, linesMapToFile: false, blocks: recordBlocks(text), warnings: [] } };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function recordBlocks(text: string): Block[] {

@@ -126,6 +126,9 @@ export function markdownBlocks(
     } else if (piece.heading !== undefined) {
       flush();
       visit('heading', piece.start, piece.end, piece.heading);
+    } else if (piece.whole !== undefined) {
+      flush();
+      visit(piece.whole, piece.start, piece.end, 0);
     } else {
       if (runStart === -1) runStart = piece.start;
       runEnd = piece.end;
@@ -144,11 +147,28 @@ interface Piece {
   list?: boolean;
   /** The piece is one ATX heading line of this depth. */
   heading?: number;
+  /** Every line is an unindented item of one list (`-   item`, `1. item`), or every line a `>` quote line. */
+  whole?: 'list' | 'blockquote' | undefined;
+  /** List marker kind of the first item: `-`, `*`, `+`, or `.`/`)` for ordered lists. */
+  marker?: string;
+}
+
+/** An item of the same list: same bullet, or same ordered delimiter; a thematic break (`- - -`) ends a list. */
+function sameListItem(line: string, marker: string | undefined): boolean {
+  const m = ITEM_LINE.exec(line);
+  return m !== null && markerKind(m[1] ?? '') === marker && !THEMATIC_BREAK.test(line);
+}
+
+function markerKind(marker: string): string {
+  return /\d/.test(marker) ? marker.slice(-1) : marker;
 }
 
 /** A line that could open a block or continue one other than a paragraph (checked after ≤3 spaces of indent). */
 const UNSAFE_LINE =
   /^(?:#{1,6}(?:[ \t]|$)|[>`~<|\t]|[*+-](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|\[\^|\[[^\]]*\]:|[=-]+[ \t]*$|([*_-])(?:[ \t]*\1){2,}[ \t]*$)/;
+const ITEM_LINE = /^([-*+]|\d{1,9}[.)])[ \t]+\S/;
+const QUOTE_LINE = /^ {0,3}>/;
+const THEMATIC_BREAK = /^ {0,3}([*_-])(?:[ \t]*\1){2,}[ \t]*$/;
 const ATX_LINE = /^ {0,3}(#{1,6})(?:[ \t]|$)/;
 const LIST_START = /^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)/;
 const FENCE_OPEN = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/;
@@ -169,7 +189,7 @@ const HTML_RAW_OPEN: readonly [RegExp, RegExp][] = [
  * (`<!--`, `<pre>`, …). Each piece then parses the same alone as within the whole text; pieces
  * that are not plain paragraphs go to remark.
  */
-export function splitPieces(text: string): Piece[] {
+function splitPieces(text: string): Piece[] {
   const pieces: Piece[] = [];
   let piece: Piece | null = null;
   let blankBefore = false;
@@ -201,13 +221,24 @@ export function splitPieces(text: string): Piece[] {
       piece = { start: pos, end: lineEnd, simple: indent <= 3 };
       const atx = ATX_LINE.exec(line);
       if (atx) piece.heading = atx[1]?.length ?? 1;
+      const item = unindented ? ITEM_LINE.exec(line) : null;
+      if (item && !THEMATIC_BREAK.test(line)) {
+        piece.whole = 'list';
+        piece.marker = markerKind(item[1] ?? '');
+      } else if (QUOTE_LINE.test(line)) {
+        piece.whole = 'blockquote';
+      }
       pieces.push(piece);
     } else if (blankBefore) {
       // A blank line inside a piece: more than one paragraph, or a list/code block.
       piece.simple = false;
     }
     blankBefore = false;
-    if (piece.start !== pos) piece.heading = undefined;
+    if (piece.start !== pos) {
+      piece.heading = undefined;
+      if (piece.whole === 'list' && !sameListItem(line, piece.marker)) piece.whole = undefined;
+      if (piece.whole === 'blockquote' && !QUOTE_LINE.test(line)) piece.whole = undefined;
+    }
     if (listItem) piece.list = true;
     piece.end = lineEnd;
     if (indent > 3 || UNSAFE_LINE.test(line.slice(indent)) || line.includes('|')) piece.simple = false;
@@ -358,7 +389,7 @@ export function headingText(raw: string): string {
 /** Strip inline markup for display/matching (headings, speaker names). */
 export function cleanInline(s: string): string {
   return s
-    .replace(/\s*\{[#.][^}]*\}\s*$/, '')
+    .replace(/\s*\{[#.-][^}]*\}\s*$/, '')
     .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/<[^>]+>/g, '')
@@ -376,7 +407,7 @@ const NOISE_STRIP: readonly RegExp[] = [
   /<\/?[A-Za-z][^>]*>/g, // bare tags: <div>, </figure>
   /!\[[^\]]*\]\([^)]*\)/g, // images, alt text included
   /\[\s*\]\([^)]*\)/g, // empty links (image wrappers, tweet anchors)
-  /\{[#.][^}]*\}|\{[\w-]+=[^}]*\}/g, // pandoc attributes
+  /\{[#.-][^}]*\}|\{[\w-]+=[^}]*\}/g, // pandoc attributes
 ];
 
 /**

@@ -209,10 +209,12 @@ export function detectTranscript(scan: LineScan): Transcript | null {
       }
     }
   }
-  const first = strong[startIdx];
-  if (!first) return null;
+  if (startIdx === -1) return null;
   const known = knownSpeakers(strong.slice(startIdx));
-  const turns = scan.turns.filter((t) => t.start >= first.start && (t === first || known.has(t.speaker)));
+  // A one-off label (`HOST: …` once) right before the conversation is not its first turn.
+  const first = strong.slice(startIdx).find((t) => known.has(t.speaker));
+  if (!first) return null;
+  const turns = scan.turns.filter((t) => t.start >= first.start && known.has(t.speaker));
   const headings = scan.headings.filter((h) => h.start > first.start);
   return { start: first.start, turns, headings };
 }

@@ -44,7 +44,7 @@ function asProtocolError(err: unknown): unknown {
 
 /** Documents as resources: listed with title and date, readable as their exact text, docIds completable. */
 export function registerDocumentResources(server: McpServer, ctx: ToolContext): void {
-  const documents = async (): Promise<DocumentRow[]> => (await ctx.retriever()).store.listDocuments();
+  const documents = async (): Promise<DocumentRow[]> => (await ctx.store()).listDocuments();
 
   const template = new ResourceTemplate(DOC_URI_TEMPLATE, {
     list: async () => {
@@ -93,7 +93,7 @@ export function registerDocumentResources(server: McpServer, ctx: ToolContext): 
       const raw = variables.docId;
       const docId = docIdFromUriPart(Array.isArray(raw) ? raw.join(',') : (raw ?? ''));
       try {
-        const doc = await (await ctx.retriever()).store.getDocument(docId);
+        const doc = await (await ctx.store()).getDocument(docId);
         const src = loadDocumentSource(doc);
         return { contents: [{ uri: uri.href, mimeType: mimeType(doc), text: src.text }] };
       } catch (err) {

@@ -39,6 +39,19 @@ function inputSchema(tool: ToolDefinition): Tool['inputSchema'] {
   return { ...schema, type: 'object' };
 }
 
+let listed: Tool[] | undefined;
+/** The tools/list answer is the same for every server (the HTTP mount builds one per request), so it is derived once. */
+function listedTools(): Tool[] {
+  listed ??= MCP_TOOLS.map((t) => ({
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    inputSchema: inputSchema(t),
+    annotations: { title: t.title, ...READ_ONLY },
+  }));
+  return listed;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -53,13 +66,7 @@ export function createMcpServer(ctx: ToolContext, options: McpServerOptions = {}
   const server = new McpServer({ name: 'priors', title: 'priors — your prior writing', version: VERSION }, { instructions: MCP_INSTRUCTIONS });
 
   const tools = new Map(MCP_TOOLS.map((t) => [t.name, t]));
-  const listed: Tool[] = MCP_TOOLS.map((t) => ({
-    name: t.name,
-    title: t.title,
-    description: t.description,
-    inputSchema: inputSchema(t),
-    annotations: { title: t.title, ...READ_ONLY },
-  }));
+  const listed = listedTools();
 
   // Tools go through the shared tool layer rather than McpServer.registerTool, so validation is `callTool`'s:
   // the same strict schema and refinements, and the same one-line messages as the CLI and HTTP API.

@@ -88,7 +88,7 @@ export class Retriever {
   async bm25(query: string, where: string | undefined, limit: number): Promise<Ranked[]> {
     const text = ftsQueryText(query);
     if (!text) return [];
-    let q = this.store.chunks.search(new MatchQuery(text, 'fts_text'), 'fts').select(HIT_COLUMNS).limit(limit);
+    let q = this.store.chunks.search(new MatchQuery(text, 'fts_text'), 'fts').select([...HIT_COLUMNS, '_score']).limit(limit);
     if (where) q = q.where(where);
     const rows = (await q.toArray()) as HitRow[];
     return rows.map((row) => ({ row, score: row._score ?? 0 }));
@@ -97,7 +97,7 @@ export class Retriever {
   async vector(query: string, where: string | undefined, limit: number): Promise<Ranked[]> {
     if (!this.embedder) return [];
     const vec = await this.embedder.embedQuery(query);
-    let q = this.store.chunks.query().nearestTo(Array.from(vec)).distanceType('cosine').select(HIT_COLUMNS).limit(limit);
+    let q = this.store.chunks.query().nearestTo(Array.from(vec)).distanceType('cosine').select([...HIT_COLUMNS, '_distance']).limit(limit);
     if (where) q = q.where(where);
     const rows = (await q.toArray()) as HitRow[];
     return rows.map((row) => ({ row, score: 1 - (row._distance ?? 1) }));

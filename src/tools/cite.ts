@@ -38,8 +38,8 @@ export const citeTool = defineTool({
     'A ready-to-paste citation (title, date, URL, path:lines) for a document or an exact line range of it, quoting those lines verbatim from the file. Use after search, passing its docId and lineStart/lineEnd.',
   input: citeInput,
   async run(ctx, input): Promise<CiteOutput> {
-    const retriever = await ctx.retriever();
-    const doc = await retriever.store.getDocument(input.docId);
+    const store = await ctx.store();
+    const doc = await store.getDocument(input.docId);
     const src = loadDocumentSource(doc);
     let quote: string | null = null;
     let truncated = false;

@@ -1,24 +1,43 @@
-import { openRetriever, type OpenRetrieverOptions } from '../search/open-retriever.js';
-import type { Retriever } from '../search/retriever.js';
+import { loadEmbedderOrWarn, requestForIndex } from '../embed/load-embedder.js';
+import { IndexStore } from '../index/store.js';
+import { Retriever } from '../search/retriever.js';
+import type { OpenRetrieverOptions } from '../search/open-retriever.js';
 import type { ToolContext } from './tool.js';
 
-/** A tool context over one index: the index and its model are opened on first use and then shared. */
+/** Cache a promise, but forget a rejection so the next call retries (e.g. after `priors ingest` created the index). */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () => {
+    pending ??= make().catch((err: unknown) => {
+      pending = null;
+      throw err;
+    });
+    return pending;
+  };
+}
+
+/**
+ * A tool context over one index, shared by every tool call of a process: the index opens on first use, the
+ * embedding model only when a tool actually searches (listing or citing never pays for loading it).
+ */
 export function createToolContext(opts: OpenRetrieverOptions): ToolContext & { close(): Promise<void> } {
-  let pending: Promise<Retriever> | null = null;
+  const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+  const store = once(() => IndexStore.open(opts.index, { create: false }));
+  let opened: Retriever | null = null;
+  const retriever = once(async () => {
+    const s = await store();
+    const sig = s.settings?.embedding ?? null;
+    const embedder = sig ? await loadEmbedderOrWarn(requestForIndex(sig, opts.modelDir), warn) : null;
+    opened = new Retriever(s, embedder);
+    return opened;
+  });
   return {
-    retriever() {
-      pending ??= openRetriever(opts).catch((err: unknown) => {
-        // A failed open (e.g. no index yet) is retried on the next call instead of being cached.
-        pending = null;
-        throw err;
-      });
-      return pending;
-    },
+    store,
+    retriever,
     async close() {
-      if (!pending) return;
-      const r = await pending.catch(() => null);
-      await r?.embedder?.dispose();
-      r?.store.close();
+      await opened?.embedder?.dispose();
+      const s = await store().catch(() => null);
+      s?.close();
     },
   };
 }

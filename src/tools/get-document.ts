@@ -52,8 +52,8 @@ export const getDocumentTool = defineTool({
     "A document's metadata (title, date, URL, tags, front matter) and its exact text, or a line range of it. Output is bounded (maxChars); when truncated, call again from nextLine. Use to read around a search hit.",
   input: getDocumentInput,
   async run(ctx, input): Promise<GetDocumentOutput> {
-    const retriever = await ctx.retriever();
-    const doc = await retriever.store.getDocument(input.docId);
+    const store = await ctx.store();
+    const doc = await store.getDocument(input.docId);
     const src = loadDocumentSource(doc);
     const total = lineCount(src);
     const first = src.lineBase;

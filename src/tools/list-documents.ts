@@ -43,9 +43,9 @@ export const listDocumentsTool = defineTool({
     'Lists the documents in the archive (title, date, type, tags, URL, size), filtered by date range, type or tag, newest first by default. Use to browse or to count what the author wrote in a period.',
   input: listDocumentsInput,
   async run(ctx, input): Promise<ListDocumentsOutput> {
-    const retriever = await ctx.retriever();
+    const store = await ctx.store();
     const tags = input.tag?.map((t) => t.toLowerCase());
-    const docs = (await retriever.store.listDocuments()).filter(
+    const docs = (await store.listDocuments()).filter(
       (d) =>
         (!input.since || (d.date !== null && d.date >= input.since)) &&
         (!input.until || (d.date !== null && d.date <= untilBound(input.until))) &&

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
+import type { IndexStore } from '../index/store.js';
 import type { Retriever } from '../search/retriever.js';
 
 /** What a tool may use; front ends build one per process (the retriever loads lazily, once). */
 export interface ToolContext {
+  /** The index alone (metadata, documents): cheap. */
+  store(): Promise<IndexStore>;
+  /** The index plus its embedding model, for searching. */
   retriever(): Promise<Retriever>;
   /** False on network front ends (HTTP): tools must not read arbitrary local files for a remote caller. */
   allowFileRead?: boolean;

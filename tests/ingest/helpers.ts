@@ -50,22 +50,25 @@ export const words: TokenCounter = (text) => {
   return n;
 };
 
-/** The chunk contract: exact slice, trimmed, 1-based lines matching the offsets, dense indexes. */
-export function expectValidChunks(doc: ParsedDocument, chunks: readonly Chunk[]): void {
+/** Violations of the chunk contract: exact slice, trimmed, 1-based lines matching the offsets, dense indexes. */
+export function chunkProblems(doc: ParsedDocument, chunks: readonly Chunk[]): string[] {
   const starts = lineStarts(doc.source);
+  const problems: string[] = [];
+  const bad = (i: number, what: string) => problems.push(`${doc.meta.docId} chunk ${i}: ${what}`);
   chunks.forEach((c, i) => {
-    expect(c.chunkIndex).toBe(i);
-    expect(c.docId).toBe(doc.meta.docId);
-    expect(c.text).toBe(doc.source.slice(c.start, c.end));
-    expect(c.text.trim()).toBe(c.text);
-    expect(c.text.length).toBeGreaterThan(0);
-    if (doc.linesMapToFile) {
-      expect(c.lineStart).toBe(doc.lineBase - 1 + lineAt(starts, c.start));
-      expect(c.lineEnd).toBe(doc.lineBase - 1 + lineAt(starts, c.end - 1));
-    } else {
-      expect(c.lineStart).toBe(doc.lineBase);
-      expect(c.lineEnd).toBe(doc.lineBase);
-    }
-    if (i > 0) expect(c.start).toBeGreaterThan(chunks[i - 1]?.start ?? -1);
+    if (c.chunkIndex !== i) bad(i, `chunkIndex ${c.chunkIndex}`);
+    if (c.docId !== doc.meta.docId) bad(i, `docId ${c.docId}`);
+    if (c.text !== doc.source.slice(c.start, c.end)) bad(i, 'text is not source.slice(start, end)');
+    if (c.text.trim() !== c.text || c.text.length === 0) bad(i, 'not trimmed or empty');
+    const lineStart = doc.linesMapToFile ? doc.lineBase - 1 + lineAt(starts, c.start) : doc.lineBase;
+    const lineEnd = doc.linesMapToFile ? doc.lineBase - 1 + lineAt(starts, c.end - 1) : doc.lineBase;
+    if (c.lineStart !== lineStart || c.lineEnd !== lineEnd) bad(i, `lines ${c.lineStart}-${c.lineEnd}, expected ${lineStart}-${lineEnd}`);
+    const prev = chunks[i - 1];
+    if (prev && c.start <= prev.start) bad(i, 'does not start after the previous chunk');
   });
+  return problems;
+}
+
+export function expectValidChunks(doc: ParsedDocument, chunks: readonly Chunk[]): void {
+  expect(chunkProblems(doc, chunks)).toEqual([]);
 }

@@ -136,7 +136,9 @@ describe('headingText / isNoiseText', () => {
 
 describe.skipIf(!HAS_DATA)('markdownBlocks on the real archive', () => {
   it('the piecewise fast path gives exactly the blocks of one whole remark parse', () => {
-    for (const f of [...interconnectsFiles(), ...bookFiles()]) {
+    // Whole-document remark parses are slow (~1 MB/s): the book plus every third post.
+    const sample = [...interconnectsFiles().filter((_, i) => i % 3 === 0), ...bookFiles()];
+    for (const f of sample) {
       const fm = readFrontMatter(f.content, f.rel);
       const fast = markdownBlocks(f.content, fm.bodyOffset, f.content.length);
       const whole = markdownBlocks(f.content, fm.bodyOffset, f.content.length, [], { wholeParse: true });

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import type { PriorsConfig } from '../../config/config.js';
-import { AssistantCancelledError, runAssistant } from '../../agent/assistant.js';
 import { resolveLlmSettings, type LlmSettings } from '../../agent/llm-config.js';
 import { IndexMissingError } from '../../core/errors.js';
 import { highlightAnsi, queryTerms } from '../../search/highlight.js';
@@ -12,8 +11,7 @@ import { intFlag, filterInput, type FilterFlags } from '../parse-flags.js';
 import { withFilterOptions } from '../filter-options.js';
 import { runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
 import { printJson, useColor, warnLine } from '../output.js';
-import { formatSources, terminalPrinter } from './chat.js';
-import { printIngestReport, runIngest } from './ingest.js';
+import { formatSources, loadAssistant, terminalPrinter } from './chat.js';
 
 interface AskFlags extends CommonFlags, FilterFlags {
   docs?: string;
@@ -67,6 +65,7 @@ export function registerAsk(program: Command, config: () => PriorsConfig): void 
       } catch (err) {
         if (!(err instanceof IndexMissingError) || !existsSync(cfg.corpus)) throw err;
         if (!flags.json) process.stderr.write(`no index yet — indexing ${cfg.corpus} first\n`);
+        const { runIngest, printIngestReport } = await import('../run-ingest.js');
         const report = await runIngest([cfg.corpus], { index, json: flags.json === true, modelDir: flags.modelDir }, cfg);
         if (!flags.json) printIngestReport(report, false);
       }
@@ -114,6 +113,7 @@ async function askWithLlm(
   const onInterrupt = () => abort.abort();
   process.once('SIGINT', onInterrupt);
   const printer = terminalPrinter(color);
+  const { AssistantCancelledError, runAssistant } = await loadAssistant();
   try {
     await ensureIndex(ctx);
     const r = await runAssistant({

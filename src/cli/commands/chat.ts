@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
-import {
-  AssistantCancelledError,
-  runAssistant,
-  type AssistantHistory,
-  type AssistantResult,
-} from '../../agent/assistant.js';
+import type { AssistantHistory, AssistantResult } from '../../agent/assistant.js';
 import type { AnswerSource, AssistantEvent, QuoteCheck } from '../../agent/events.js';
 import { describeEndpoint, resolveLlmSettings, type LlmSettings } from '../../agent/llm-config.js';
 import type { PriorsConfig } from '../../config/config.js';
@@ -20,6 +15,9 @@ interface ChatFlags {
   modelDir?: string;
   maxRounds?: string;
 }
+
+/** Loaded on use, so other commands don't pay for the openai client at startup. */
+export const loadAssistant = () => import('../../agent/assistant.js');
 
 /** Two Ctrl-C within this long at the prompt exit; one alone only says how to quit. */
 const DOUBLE_INTERRUPT_MS = 3000;
@@ -64,6 +62,8 @@ export function formatSources(
  */
 export function terminalPrinter(color: boolean): { onEvent: (e: AssistantEvent) => void; endLine: () => void } {
   let atLineStart = true;
+  let afterTools = false;
+  let wroteAny = false;
   const args = new Map<string, unknown>();
   const endLine = () => {
     if (!atLineStart) process.stdout.write('\n');
@@ -81,12 +81,24 @@ export function terminalPrinter(color: boolean): { onEvent: (e: AssistantEvent) 
           const a = args.get(e.id);
           const shown = short(typeof a === 'string' ? a : JSON.stringify(a ?? {}), 80);
           process.stderr.write(`${dim(`· ${e.name} ${shown} → ${e.ok ? e.summary : `error: ${short(e.summary, 120)}`}`, color)}\n`);
+          afterTools = true;
           break;
         }
-        case 'token':
-          process.stdout.write(e.text);
-          if (e.text) atLineStart = e.text.endsWith('\n');
+        case 'token': {
+          let text = e.text;
+          if (afterTools) {
+            // One blank line between the tool lines and the answer on a terminal (or after a preamble
+            // on stdout), whatever the model starts with; none at the start of piped output.
+            text = text.replace(/^\n+/, '');
+            if (text === '') break;
+            if (wroteAny || process.stdout.isTTY) text = `\n${text}`;
+            afterTools = false;
+          }
+          process.stdout.write(text);
+          if (text) wroteAny = true;
+          atLineStart = text.endsWith('\n');
           break;
+        }
         default:
           break;
       }
@@ -121,6 +133,8 @@ async function runChat(llm: LlmSettings, flags: ChatFlags, cfg: PriorsConfig): P
   const color = useColor(false);
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive, historySize: 500 });
   rl.setPrompt(color ? '\x1b[1mpriors›\x1b[0m ' : 'priors› ');
+  // Take lines from the start: piped input may arrive (and end) while the index is still opening.
+  const lines = rl[Symbol.asyncIterator]();
 
   let current: AbortController | null = null;
   let lastInterrupt = 0;
@@ -152,8 +166,8 @@ async function runChat(llm: LlmSettings, flags: ChatFlags, cfg: PriorsConfig): P
       rl.prompt();
     }
     let history: AssistantHistory | undefined;
-    for await (const raw of rl) {
-      const line = raw.trim();
+    for (let next = await lines.next(); !next.done; next = await lines.next()) {
+      const line = next.value.trim();
       if (line === '/exit' || line === '/quit') break;
       if (line === '/clear') {
         history = undefined;
@@ -189,6 +203,7 @@ async function answerOnce(
   const abort = new AbortController();
   setCurrent(abort);
   const printer = terminalPrinter(color);
+  const { AssistantCancelledError, runAssistant } = await loadAssistant();
   try {
     const result = await runAssistant({ question, history, ctx, llm, signal: abort.signal, onEvent: printer.onEvent, maxRounds });
     printer.endLine();

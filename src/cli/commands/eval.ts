@@ -10,7 +10,6 @@ import { openRetriever } from '../../search/open-retriever.js';
 import type { SearchMode } from '../../search/types.js';
 import { listFlag } from '../parse-flags.js';
 import { printJson, printLine, warnLine } from '../output.js';
-import { runIngest } from './ingest.js';
 
 const MODES: readonly SearchMode[] = ['hybrid', 'bm25', 'vector'];
 
@@ -38,6 +37,7 @@ export function registerEval(program: Command, config: () => PriorsConfig): void
       const data = loadBeir(dir, flags.split);
       const model = flags.model ?? cfg.model;
       const index = flags.index ?? defaultEvalIndex(dir, model);
+      const { runIngest } = await import('../run-ingest.js');
       const ingestReport = await runIngest([data.corpusFile], { index, json: flags.json === true, model, modelDir: flags.modelDir }, cfg);
       const retriever = await openRetriever({ index, modelDir: flags.modelDir ?? cfg.modelDir, onWarning: warnLine });
       try {

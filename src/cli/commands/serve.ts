@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import type { Hono } from 'hono';
 import { resolveLlmSettings } from '../../agent/llm-config.js';
 import type { PriorsConfig } from '../../config/config.js';
 import { IndexMissingError, UsageError, errorMessage } from '../../core/errors.js';
 import { isLoopbackHost, resolveToken } from '../../server/auth.js';
 import { createToolContext } from '../../tools/context.js';
+import type { ToolContext } from '../../tools/tool.js';
 import { intFlag, listFlag } from '../parse-flags.js';
 import { printLine, warnLine } from '../output.js';
 
@@ -52,22 +54,18 @@ export function registerServe(program: Command, config: () => PriorsConfig): voi
       // Loaded here so other commands don't pay for the HTTP stack.
       const { createApp } = await import('../../server/app.js');
       const { startServer } = await import('../../server/start.js');
-      const app = createApp({ ctx, token, llm: llm?.ok ? llm.settings : null, corsOrigins });
+      const { mountMcp } = await import('../../mcp/http.js');
+      // MCP (Streamable HTTP) at /mcp shares the index, the model and the token rule with the API.
+      const mount = (app: Hono, httpCtx: ToolContext) => mountMcp(app, () => httpCtx);
+      const app = createApp({ ctx, token, llm: llm?.ok ? llm.settings : null, corsOrigins, mount });
       const server = await startServer(app, { host, port });
 
-      printLine(`priors: serving ${index} at ${server.url}/`);
+      printLine(`priors: serving ${index} at ${server.url}/ (MCP at ${server.url}/mcp)`);
       if (token) printLine('priors: API calls need "Authorization: Bearer <token>"; the page asks for the token once');
       if (!isLoopbackHost(host)) warnLine(`listening on ${host}: reachable from other machines; traffic is plain HTTP — put TLS in front for anything but a trusted network`);
       printLine(llm?.ok ? `priors: ask view answers with ${llm.settings.model}` : 'priors: no LLM configured — the ask view shows the offline extractive answer');
 
-      // Warm the index and model now so the first search is fast; a missing index is reported, not fatal.
-      try {
-        await ctx.retriever();
-      } catch (err) {
-        warnLine(`${errorMessage(err)}${err instanceof IndexMissingError ? '; the API answers 503 until then' : ''}`);
-      }
-
-      await new Promise<void>((resolve) => {
+      const stopped = new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
@@ -79,6 +77,14 @@ export function registerServe(program: Command, config: () => PriorsConfig): voi
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });
+
+      // Warm the index and model now so the first search is fast; a missing index is reported, not fatal.
+      try {
+        await ctx.retriever();
+      } catch (err) {
+        warnLine(`${errorMessage(err)}${err instanceof IndexMissingError ? '; the API answers 503 until then' : ''}`);
+      }
+      await stopped;
       // Native libraries (the index, the model runtime) may hold the event loop open after closing.
       setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
     });

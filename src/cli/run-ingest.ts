@@ -1,0 +1,91 @@
+/** Running an ingest from the CLI (progress, warnings, report); loaded only by commands that ingest. */
+import { UsageError } from '../core/errors.js';
+import { loadEmbedderOrWarn } from '../embed/load-embedder.js';
+import { ingest, type IngestReport } from '../ingest/ingest.js';
+import type { PriorsConfig } from '../config/config.js';
+import { formatEta, ProgressLine } from './progress.js';
+import { printJson, printLine, warnLine } from './output.js';
+
+export interface IngestFlags {
+  index: string;
+  json?: boolean;
+  rebuild?: boolean;
+  model?: string;
+  modelDir?: string;
+  embedder?: string;
+  noEmbed?: boolean;
+  maxTokens?: string;
+  overlap?: string;
+  maxFileSize?: string;
+  strict?: boolean;
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number, not "${value}"`);
+  return n;
+}
+
+/** Run an ingest with progress on a TTY; shared by `ingest` and by `ask` on a fresh clone. */
+export async function runIngest(roots: string[], flags: IngestFlags, config: PriorsConfig): Promise<IngestReport> {
+  const json = flags.json === true;
+  const progress = new ProgressLine(json);
+  const warnings: string[] = [];
+  const backend = (flags.embedder ?? config.embedder) as 'transformers' | 'openai';
+  if (backend !== 'transformers' && backend !== 'openai') throw new UsageError(`--embedder must be transformers or openai`);
+  const embedder = flags.noEmbed
+    ? null
+    : await loadEmbedderOrWarn(
+        {
+          backend,
+          model: flags.model ?? config.model,
+          modelDir: flags.modelDir ?? config.modelDir,
+          onDownload: ({ file, loaded, total }) =>
+            progress.update(() => `downloading ${file}: ${Math.round((100 * loaded) / (total || 1))}%`),
+        },
+        (m) => (json ? warnings.push(m) : warnLine(m)),
+      );
+  const maxTokens = positiveInt(flags.maxTokens, '--max-tokens');
+  const overlap = positiveInt(flags.overlap, '--overlap');
+  const maxFileMb = positiveInt(flags.maxFileSize, '--max-file-size');
+  try {
+    const report = await ingest({
+      roots,
+      index: flags.index,
+      embedder,
+      rebuild: flags.rebuild === true,
+      chunking: maxTokens !== undefined || overlap !== undefined ? { maxTokens: maxTokens ?? 320, overlapTokens: overlap ?? 40 } : undefined,
+      maxFileBytes: maxFileMb !== undefined ? maxFileMb * 1024 * 1024 : undefined,
+      onWarning: (m) => {
+        if (!json) {
+          progress.done();
+          warnLine(m);
+        }
+      },
+      onProgress: (p) =>
+        progress.update((sec) => {
+          const rate = p.chunksDone / Math.max(sec, 0.001);
+          const eta = p.filesDone > 0 ? (sec / p.filesDone) * (p.filesTotal - p.filesDone) : Number.NaN;
+          return `ingest [${p.filesDone}/${p.filesTotal} files] ${p.chunksDone} chunks · ${rate.toFixed(0)} chunks/s · ETA ${formatEta(eta)}`;
+        }, p.phase === 'finish'),
+    });
+    report.warnings.unshift(...warnings);
+    return report;
+  } finally {
+    progress.done();
+    await embedder?.dispose();
+  }
+}
+
+export function printIngestReport(report: IngestReport, json: boolean): void {
+  if (json) return printJson(report);
+  printLine(
+    `${report.index}: ${report.added} added, ${report.updated} updated, ${report.removed} removed, ${report.unchanged} unchanged, ${report.skipped} skipped`,
+  );
+  printLine(
+    `${report.documents} documents, ${report.chunks} chunks, model ${report.model}, ${(report.totalMs / 1000).toFixed(1)} s` +
+      (report.warnings.length ? ` (${report.warnings.length} warnings)` : ''),
+  );
+}
+

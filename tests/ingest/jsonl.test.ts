@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chunkDocument } from '../../src/ingest/chunk.js';
+import { parseJsonl } from '../../src/ingest/parse.js';
+import { DATA, HAS_DATA, expectValidChunks, words } from './helpers.js';
+
+const EXPORT = [
+  JSON.stringify({ id: 'a1', title: 'First', text: 'Para one.\n\nPara two.', date: '2024-01-02', url: 'https://x/a1', tags: ['t'] }),
+  '',
+  '{"id": "broken", "text": ',
+  JSON.stringify({ _id: 7, text: 'Numeric id.', type: 'post' }),
+  JSON.stringify({ title: 'no id', text: 'x' }),
+  JSON.stringify({ id: 'no-text' }),
+  '[1, 2]',
+  JSON.stringify({ id: 'a1', text: 'duplicate' }),
+  JSON.stringify({ _id: 'beir', title: 'T', text: 'Abstract.', metadata: { url: 'https://doi.org/x' } }),
+].join('\n');
+
+describe('parseJsonl', () => {
+  it('parses good records and reports each bad line by number', () => {
+    const { docs, errors } = parseJsonl({ relPath: 'export.jsonl', content: EXPORT });
+    expect(docs.map((d) => d.meta.docId)).toEqual(['a1', '7', 'beir']);
+    expect(errors.map((e) => e.line)).toEqual([3, 5, 6, 7, 8]);
+    expect(errors[0]?.message).toMatch(/invalid JSON/);
+    expect(errors[1]?.message).toMatch(/no "id"/);
+    expect(errors[2]?.message).toMatch(/no "text"/);
+    expect(errors[4]?.message).toMatch(/duplicate id "a1" \(first used on line 1\)/);
+
+    const [a1, seven, beir] = docs;
+    expect(a1?.meta).toMatchObject({ relPath: 'export.jsonl', title: 'First', date: '2024-01-02', url: 'https://x/a1', type: 'record', tags: ['t'] });
+    expect(a1?.meta.extra).not.toHaveProperty('text');
+    expect(a1).toMatchObject({ source: 'Para one.\n\nPara two.', lineBase: 1, linesMapToFile: false });
+    expect(a1?.blocks.map((b) => a1?.source.slice(b.start, b.end))).toEqual(['Para one.', 'Para two.']);
+    expect(seven).toMatchObject({ lineBase: 4, meta: { type: 'post', title: null } });
+    expect(beir?.meta.url).toBe('https://doi.org/x');
+    expect(beir?.lineBase).toBe(9);
+
+    if (!a1) throw new Error('a1 missing');
+    const chunks = chunkDocument(a1, { maxTokens: 2, overlapTokens: 0 }, words);
+    expect(chunks.map((c) => [c.text, c.lineStart, c.lineEnd])).toEqual([
+      ['Para one.', 1, 1],
+      ['Para two.', 1, 1],
+    ]);
+  });
+});
+
+describe.skipIf(!HAS_DATA)('BEIR SciFact corpus', () => {
+  it('parses all 5,183 records with no errors and chunks them', () => {
+    const content = readFileSync(path.join(DATA, 'beir', 'scifact', 'corpus.jsonl'), 'utf8');
+    const { docs, errors } = parseJsonl({ relPath: 'beir/scifact/corpus.jsonl', content });
+    expect(errors).toEqual([]);
+    expect(docs).toHaveLength(5183);
+    expect(new Set(docs.map((d) => d.meta.docId)).size).toBe(5183);
+    docs.forEach((d, i) => {
+      expect(d.lineBase).toBe(i + 1);
+      expect(d.meta.title).toBeTruthy();
+    });
+    let n = 0;
+    for (const d of docs) {
+      const chunks = chunkDocument(d, { maxTokens: 128, overlapTokens: 16 }, words);
+      n += chunks.length;
+      if (d.lineBase % 500 === 0) expectValidChunks(d, chunks);
+    }
+    expect(n).toBeGreaterThanOrEqual(5183 - 10);
+  });
+});
