@@ -9,12 +9,12 @@
  * Default data: the Interconnects archive (../shared/data/interconnects/public) indexed with the static model.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, get } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Agent } from 'undici';
 import { loadEmbedder } from '../src/embed/load-embedder.js';
 import { ingest } from '../src/ingest/ingest.js';
 import { percentile } from '../src/search/metrics.js';
@@ -89,7 +89,8 @@ async function buildIndex(): Promise<{ index: string; documents: number; chunks:
 function startServer(index: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(repo, 'src', 'cli', 'main.ts'), 'serve', '--host', HOST, '--port', '0', '--index', index, '--model-dir', modelDir, '--no-llm'],
+    // tsx resolved here: the server runs in an empty folder so no ./priors.config.json applies.
+    ['--import', import.meta.resolve('tsx'), path.join(repo, 'src', 'cli', 'main.ts'), 'serve', '--host', HOST, '--port', '0', '--index', index, '--model-dir', modelDir, '--no-llm'],
     { cwd: work, env: { ...process.env, XDG_CONFIG_HOME: work, PRIORS_TOKEN: '' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {
@@ -103,6 +104,21 @@ function startServer(index: string): Promise<{ child: ChildProcess; url: string 
   });
 }
 
+/** GET over a keep-alive agent (node:http: no dependency, and the pool size is explicit). */
+function httpGet(url: string, agent: Agent): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent, timeout: 120_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out after 120 s')));
+    req.on('error', reject);
+  });
+}
+
 interface Phase {
   requests: number;
   errors: number;
@@ -112,7 +128,7 @@ interface Phase {
 }
 
 /** `clients` loops, each sending its next search as soon as the last one is answered, until the deadline. */
-async function load(url: string, clients: number, seconds: number, dispatcher: Agent): Promise<Phase> {
+async function load(url: string, clients: number, seconds: number, agent: Agent): Promise<Phase> {
   const phase: Phase = { requests: 0, errors: 0, errorSamples: [], latencies: [], wallMs: 0 };
   const t0 = performance.now();
   const deadline = t0 + seconds * 1000;
@@ -122,9 +138,8 @@ async function load(url: string, clients: number, seconds: number, dispatcher: A
       const query = QUERIES[next++ % QUERIES.length]!;
       const t = performance.now();
       try {
-        const res = await fetch(`${url}/api/search?${new URLSearchParams({ query, k: '10' })}`, { dispatcher } as RequestInit);
-        const body = await res.text();
-        if (res.status !== 200 || !body.startsWith('{"query"')) throw new Error(`HTTP ${res.status}: ${body.slice(0, 120)}`);
+        const res = await httpGet(`${url}/api/search?${new URLSearchParams({ query, k: '10' })}`, agent);
+        if (res.status !== 200 || !res.body.startsWith('{"query"')) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 120)}`);
         phase.latencies.push(since(t));
       } catch (err) {
         phase.errors++;
@@ -155,23 +170,23 @@ try {
   const { child, url } = await startServer(index);
   const pid = child.pid!;
   // One connection per client, kept alive; nothing leaves the machine.
-  const dispatcher = new Agent({ connections: concurrency, pipelining: 1, headersTimeout: 120_000, bodyTimeout: 120_000 });
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   try {
     // Warm-up: the first request loads the index and the model; then each query once.
     const tFirst = performance.now();
-    const first = await fetch(`${url}/api/search?query=warm+up`, { dispatcher } as RequestInit);
-    if (first.status !== 200) throw new Error(`warm-up search failed: HTTP ${first.status} ${await first.text()}`);
-    await first.text();
+    const loadAtStart = loadavg()[0]!;
+    const first = await httpGet(`${url}/api/search?query=warm+up`, agent);
+    if (first.status !== 200) throw new Error(`warm-up search failed: HTTP ${first.status} ${first.body}`);
     const firstMs = since(tFirst);
-    for (const q of QUERIES) await (await fetch(`${url}/api/search?${new URLSearchParams({ query: q })}`, { dispatcher } as RequestInit)).text();
+    for (const q of QUERIES) await httpGet(`${url}/api/search?${new URLSearchParams({ query: q })}`, agent);
 
     console.error('one client, 5 s…');
-    const single = await load(url, 1, 5, dispatcher);
+    const single = await load(url, 1, 5, agent);
     const rssBefore = rssMiB(pid);
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMiB(pid))), 250);
     console.error(`${concurrency} clients, ${durationS} s…`);
-    const loaded = await load(url, concurrency, durationS, dispatcher).finally(() => clearInterval(sampler));
+    const loaded = await load(url, concurrency, durationS, agent).finally(() => clearInterval(sampler));
     const rssAfter = rssMiB(pid);
 
     const row = (label: string, p: Phase) => [
@@ -188,12 +203,12 @@ try {
       '## HTTP API under load (`priors serve`)',
       '',
       `Command: \`node --import tsx scripts/bench-http.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\` (scripts/bench-http.ts) — ${today()} — ${machineLine()}.`,
-      `Data: ${data}. Server: \`priors serve --host 127.0.0.1 --port 0\` in its own process (from source via tsx, no LLM); load generator: Node fetch (undici) in another process on the same machine, ${concurrency} keep-alive connections each sending \`GET /api/search?query=…&k=10\` (hybrid search; ${QUERIES.length} queries in rotation) as soon as its previous answer arrives, for ${durationS} s. Both share the machine's CPUs.`,
+      `Data: ${data}. Server: \`priors serve --host 127.0.0.1 --port 0\` in its own process (from source via tsx, no LLM); load generator: node:http keep-alive clients in the script's process on the same machine, ${concurrency} keep-alive connections each sending \`GET /api/search?query=…&k=10\` (hybrid search; ${QUERIES.length} queries in rotation) as soon as its previous answer arrives, for ${durationS} s. Both share the machine's CPUs.`,
       '',
       mdTable(['phase', 'requests', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors'], [row('1 client, 5 s', single), row(`${concurrency} clients, ${durationS} s`, loaded)]),
       '',
       `First search after start (opens the index and loads the model): ${ms(firstMs)} ms. Server RSS: ${rssBefore.toFixed(0)} MiB before the ${concurrency}-client phase, peak ${rssPeak.toFixed(0)} MiB, ${rssAfter.toFixed(0)} MiB after (growth ${(rssAfter - rssBefore).toFixed(0)} MiB).`,
-      `With ${concurrency} requests in flight, latency is mostly queueing: p50 ≈ concurrency ÷ throughput.`,
+      `With ${concurrency} requests in flight, latency is mostly queueing: p50 ≈ concurrency ÷ throughput. 1-minute load average when the run started: ${loadAtStart.toFixed(1)} (other work on the machine slows every figure).`,
     ].join('\n');
     console.log(body);
     const errors = single.errors + loaded.errors;
@@ -206,7 +221,7 @@ try {
       console.error('\nwrote the http section of BENCHMARKS.md');
     }
   } finally {
-    await dispatcher.close();
+    agent.destroy();
     child.kill('SIGTERM');
   }
 } finally {

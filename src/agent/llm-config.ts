@@ -40,7 +40,8 @@ export function resolveLlmSettings(config: Pick<PriorsConfig, 'llm'>, flags: Llm
   // A base URL alone is enough: local servers (Ollama, llama.cpp, LM Studio) need no key.
   if (!baseURL && !apiKey) return { ok: false, message: NOT_CONFIGURED_MESSAGE };
   // Only api.openai.com has a model we can reasonably pick; a local server's models are the user's.
-  const model = nonEmpty(flags.model) ?? nonEmpty(config.llm.model) ?? (baseURL ? undefined : DEFAULT_OPENAI_MODEL);
+  const official = !baseURL || /^https:\/\/api\.openai\.com(\/|$)/.test(baseURL);
+  const model = nonEmpty(flags.model) ?? nonEmpty(config.llm.model) ?? (official ? DEFAULT_OPENAI_MODEL : undefined);
   if (!model) {
     return {
       ok: false,

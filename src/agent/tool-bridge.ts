@@ -54,12 +54,13 @@ export class ToolBridge {
   private readonly numbers = new Map<string, number>();
   private readonly chunkKeys = new Set<string>();
 
+  private readonly ctx: ToolContext;
+
   /** `evidence`: chunks of earlier turns, so source numbers and quotations stay valid across a chat. */
-  constructor(
-    private readonly ctx: ToolContext,
-    evidence: readonly EvidenceChunk[] = [],
-    tools: readonly ToolDefinition[] = agentTools(),
-  ) {
+  constructor(ctx: ToolContext, evidence: readonly EvidenceChunk[] = [], tools: readonly ToolDefinition[] = agentTools()) {
+    // The model is a remote caller: it must not make tools read local files (related's `path`),
+    // whose text would then be sent to the API.
+    this.ctx = { ...ctx, allowFileRead: false };
     this.byName = new Map(tools.map((t) => [t.name, t]));
     this.tools = openAITools(tools);
     this.chunks = [];

@@ -3,42 +3,47 @@ import './quiet-native-logs.js';
 import { Command, CommanderError } from 'commander';
 import { loadConfig, type PriorsConfig } from '../config/config.js';
 import { PriorsError, errorMessage } from '../core/errors.js';
-import { registerIngest } from './commands/ingest.js';
-import { registerStats } from './commands/stats.js';
-import { registerSearch } from './commands/search.js';
-import { registerAsk } from './commands/ask.js';
-import { registerQuote } from './commands/quote.js';
-import { registerCite } from './commands/cite.js';
-import { registerEval } from './commands/eval.js';
-import { registerBrowse } from './commands/browse.js';
-import { registerChat } from './commands/chat.js';
-import { registerMcp } from './commands/mcp.js';
-import { registerServe } from './commands/serve.js';
 import { VERSION } from '../version.js';
+
+type Register = (program: Command, config: () => PriorsConfig) => void;
+
+/**
+ * Subcommand → the module that registers it. Only the module of the command being run is imported, so
+ * `priors mcp` or `priors stats` never pay for loading the HTTP server, the LLM client or the parsers.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  ingest: async () => (await import('./commands/ingest.js')).registerIngest,
+  stats: async () => (await import('./commands/stats.js')).registerStats,
+  ask: async () => (await import('./commands/ask.js')).registerAsk,
+  search: async () => (await import('./commands/search.js')).registerSearch,
+  quote: async () => (await import('./commands/quote.js')).registerQuote,
+  cite: async () => (await import('./commands/cite.js')).registerCite,
+  related: async () => (await import('./commands/browse.js')).registerBrowse,
+  timeline: async () => (await import('./commands/browse.js')).registerBrowse,
+  list: async () => (await import('./commands/browse.js')).registerBrowse,
+  get: async () => (await import('./commands/browse.js')).registerBrowse,
+  eval: async () => (await import('./commands/eval.js')).registerEval,
+  chat: async () => (await import('./commands/chat.js')).registerChat,
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  mcp: async () => (await import('./commands/mcp.js')).registerMcp,
+};
 
 let cached: PriorsConfig | undefined;
 const config = () => (cached ??= loadConfig());
 
 const program = new Command()
   .name('priors')
-  .description("search your own writing archive: verbatim passages with citations you can paste")
+  .description('search your own writing archive: verbatim passages with citations you can paste')
   .version(VERSION)
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-registerIngest(program, config);
-registerStats(program, config);
-registerSearch(program, config);
-registerAsk(program, config);
-registerQuote(program, config);
-registerCite(program, config);
-registerBrowse(program, config);
-registerEval(program, config);
-registerChat(program, config);
-registerMcp(program, config);
-registerServe(program, config);
-
 try {
+  const name = process.argv[2];
+  const wanted = name !== undefined && name in COMMANDS ? [COMMANDS[name]!] : Object.values(COMMANDS);
+  // Several names share a module (browse): register each module once.
+  const registrars = new Set(await Promise.all(wanted.map((load) => load())));
+  for (const register of registrars) register(program, config);
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -10,6 +11,7 @@ import type { ToolContext } from '../tools/tool.js';
 import { VERSION } from '../version.js';
 import { isProtectedPath, requireLoopbackHostHeader, requireToken } from './auth.js';
 import { errorResponse } from './errors.js';
+import { createLimiter } from './limit.js';
 import { buildOpenApi } from './openapi.js';
 import { MAX_BODY_BYTES, TOOL_ROUTES, registerToolRoutes } from './routes.js';
 import { handleAsk, type AssistantRunner } from './sse.js';
@@ -30,6 +32,10 @@ export interface AppOptions {
   mount?: (app: Hono, ctx: ToolContext) => void;
   /** Folder of the web page; defaults to the package's web/. */
   webRoot?: string;
+  /** Tool calls run at once (more wait in line); default: the number of CPUs, at least 2. */
+  maxConcurrent?: number;
+  /** Requests allowed to wait for a slot before the server answers 503 busy; default 1024. */
+  maxQueue?: number;
   /** Where unexpected (500) errors are reported; defaults to stderr. */
   log?: (message: string) => void;
 }
@@ -61,6 +67,7 @@ export function createApp(opts: AppOptions): Hono {
   const llm = opts.llm ?? null;
   const assistant: AssistantRunner | null =
     opts.assistant ?? (llm ? (a) => runAssistant({ question: a.question, ctx: a.ctx, llm, signal: a.signal, onEvent: a.onEvent }) : null);
+  const limiter = createLimiter(opts.maxConcurrent ?? Math.max(2, availableParallelism()), opts.maxQueue ?? 1024);
   const app = new Hono();
 
   app.onError((err, c) => {
@@ -112,8 +119,8 @@ export function createApp(opts: AppOptions): Hono {
   const openapi = buildOpenApi(TOOL_ROUTES, { auth: token !== null });
   app.get('/api/openapi.json', (c) => c.json(openapi));
 
-  registerToolRoutes(app, ctx);
-  app.post('/api/ask', (c) => handleAsk(c, ctx, assistant));
+  registerToolRoutes(app, ctx, limiter);
+  app.post('/api/ask', (c) => handleAsk(c, ctx, assistant, limiter));
 
   opts.mount?.(app, ctx);
 

@@ -13,6 +13,7 @@ import { searchTool, type SearchOutput } from '../tools/search.js';
 import { timelineTool, type TimelineOutput } from '../tools/timeline.js';
 import { parseToolInput, type ToolContext, type ToolDefinition } from '../tools/tool.js';
 import { HttpError } from './errors.js';
+import type { Limiter } from './limit.js';
 import { queryToInput } from './query.js';
 
 /** One JSON endpoint over one shared tool: where its input comes from is the only thing a route says. */
@@ -132,13 +133,13 @@ export async function readJsonBody(c: Context): Promise<Record<string, unknown>>
 }
 
 /** Registers every tool route: input from the query string (GET) or JSON body (POST), validated by the tool. */
-export function registerToolRoutes(app: Hono, ctx: ToolContext): void {
+export function registerToolRoutes(app: Hono, ctx: ToolContext, limiter: Limiter): void {
   for (const route of TOOL_ROUTES) {
     app.on(route.method.toUpperCase(), route.path, async (c) => {
       const raw =
         route.method === 'get' ? queryToInput(route.tool.input, new URL(c.req.url).searchParams) : await readJsonBody(c);
       if (route.pathField) raw[route.pathField] = c.req.param(route.pathField);
-      return c.json(await route.run(ctx, raw));
+      return c.json(await limiter.run(() => route.run(ctx, raw), c.req.raw.signal));
     });
   }
 }

@@ -5,6 +5,7 @@ import { errorMessage } from '../core/errors.js';
 import { askTool } from '../tools/ask.js';
 import { parseToolInput, type ToolContext } from '../tools/tool.js';
 import { errorResponse } from './errors.js';
+import type { Limiter } from './limit.js';
 import { highlightAsk, readJsonBody } from './routes.js';
 
 /**
@@ -36,7 +37,7 @@ async function send(stream: SSEStreamingApi, event: AskStreamEvent): Promise<voi
  * Server-Sent Events — `start`, then the assistant's `tool_call`/`tool_result`/`token`/`sources` with an
  * LLM, or one `result` (the offline extractive answer) without — always ending in `done` or `error`.
  */
-export async function handleAsk(c: Context, ctx: ToolContext, assistant: AssistantRunner | null): Promise<Response> {
+export async function handleAsk(c: Context, ctx: ToolContext, assistant: AssistantRunner | null, limiter: Limiter): Promise<Response> {
   const input = parseToolInput(askTool, await readJsonBody(c));
   // Open the index first so a missing one is a 503 like every other endpoint, not an event mid-stream.
   await ctx.retriever();
@@ -68,7 +69,7 @@ export async function handleAsk(c: Context, ctx: ToolContext, assistant: Assista
         await chain;
         if (!ended && !abort.signal.aborted) await send(stream, { type: 'done', answer: '' });
       } else {
-        const out = await askTool.run(ctx, input);
+        const out = await limiter.run(() => askTool.run(ctx, input), abort.signal);
         await send(stream, { type: 'result', result: highlightAsk(out) });
         await send(stream, { type: 'done', answer: askTool.toText(out) });
       }

@@ -10,9 +10,9 @@ export const listDocumentsInput = z
     until: isoDate.optional().describe('only documents dated on or before this date'),
     type: z.array(z.string().min(1)).optional().describe('document types to keep, e.g. ["transcript"]'),
     tag: z.array(z.string().min(1)).optional().describe('keep documents with any of these tags'),
-    sort: z.enum(['date-desc', 'date-asc', 'title']).default('date-desc'),
-    limit: z.number().int().min(1).max(500).default(50),
-    offset: z.number().int().min(0).default(0),
+    sort: z.enum(['date-desc', 'date-asc', 'title']).default('date-desc').describe('newest first (default), oldest first, or by title'),
+    limit: z.number().int().min(1).max(500).default(50).describe('at most this many documents'),
+    offset: z.number().int().min(0).default(0).describe('skip this many (for paging; total is returned)'),
   })
   .strict();
 

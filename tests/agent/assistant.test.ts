@@ -64,6 +64,11 @@ describe('tool bridge', () => {
     expect(bridge.evidence).toHaveLength(1);
     expect(bridge.evidence[0]).toMatchObject({ n: 1, docId: 'posts/2022/2022-07-12-rlhf-is-a-patch.md', lineStart: 1 });
   });
+
+  it('does not let the model make tools read local files', async () => {
+    const out = await new ToolBridge(ctx).execute(call('p', 'related', { path: '/etc/hostname' }));
+    expect(out).toMatchObject({ ok: false, content: 'error: related: path is not accepted here; send the draft as text' });
+  });
 });
 
 describe('runAssistant against a scripted OpenAI-compatible server', () => {

@@ -17,6 +17,7 @@ describe('resolveLlmSettings', () => {
 
   it('uses a default model only for api.openai.com', () => {
     expect(resolveLlmSettings(llm(undefined, 'sk-x'))).toEqual({ ok: true, settings: { baseURL: undefined, apiKey: 'sk-x', model: DEFAULT_OPENAI_MODEL } });
+    expect(resolveLlmSettings(llm('https://api.openai.com/v1', 'sk-x'))).toMatchObject({ ok: true, settings: { model: DEFAULT_OPENAI_MODEL } });
     const local = resolveLlmSettings(llm('http://localhost:11434/v1'));
     expect(!local.ok && local.message).toBe(
       'no LLM model chosen for http://localhost:11434/v1 — pass --model <id> or set PRIORS_LLM_MODEL (e.g. llama3.1 for Ollama)',

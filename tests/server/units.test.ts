@@ -67,3 +67,62 @@ describe('resolveWebPath', () => {
     }
   });
 });
+
+describe('createLimiter', () => {
+  const tick = () => new Promise((r) => setTimeout(r, 5));
+
+  it('runs at most max jobs at once, in arrival order, and refuses past the queue', async () => {
+    const limiter = createLimiter(2, 2);
+    const order: number[] = [];
+    let running = 0;
+    let peak = 0;
+    const gates: (() => void)[] = [];
+    const job = (n: number) => () =>
+      new Promise<number>((resolve) => {
+        running++;
+        peak = Math.max(peak, running);
+        order.push(n);
+        gates.push(() => {
+          running--;
+          resolve(n);
+        });
+      });
+    const runs = [1, 2, 3, 4].map((n) => limiter.run(job(n)));
+    await tick();
+    expect(limiter.active).toBe(2);
+    expect(limiter.queued).toBe(2);
+    await expect(limiter.run(job(5))).rejects.toThrow(/busy/);
+    while (gates.length) {
+      gates.shift()!();
+      await tick();
+    }
+    expect(await Promise.all(runs)).toEqual([1, 2, 3, 4]);
+    expect(order).toEqual([1, 2, 3, 4]);
+    expect(peak).toBe(2);
+    expect(limiter.active).toBe(0);
+  });
+
+  it('skips a queued job whose caller has gone, and frees its slot', async () => {
+    const limiter = createLimiter(1, 5);
+    let release: () => void = () => undefined;
+    const first = limiter.run(() => new Promise<void>((r) => (release = r)));
+    const abort = new AbortController();
+    let ran = false;
+    const second = limiter.run(async () => {
+      ran = true;
+    }, abort.signal);
+    abort.abort();
+    release();
+    await first;
+    await expect(second).rejects.toThrow(/closed/);
+    expect(ran).toBe(false);
+    expect(limiter.active).toBe(0);
+    await limiter.run(async () => undefined);
+  });
+
+  it('a failing job frees its slot', async () => {
+    const limiter = createLimiter(1, 1);
+    await expect(limiter.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await limiter.run(async () => 7)).toBe(7);
+  });
+});
