@@ -39,7 +39,7 @@ export function readFrontMatter(content: string, relPath: string): FrontMatter {
   const block = findBlock(content);
   if (!block) return { data: {}, bodyOffset: content.charCodeAt(0) === 0xfeff ? 1 : 0, format: null, recovered: false, warnings: [] };
   try {
-    return { data: strictParse(content, block), bodyOffset: block.end, format: block.format, recovered: false, warnings: [] };
+    return { data: strictParse(block), bodyOffset: block.end, format: block.format, recovered: false, warnings: [] };
   } catch (err) {
     const { data, badLines } = recoverFields(block, countLines(content, block.innerStart));
     const line = badLines[0] ?? errorLine(err, content, block);
@@ -85,7 +85,7 @@ function findBlock(content: string): Block | null {
   return null;
 }
 
-function strictParse(content: string, block: Block): Record<string, unknown> {
+function strictParse(block: Block): Record<string, unknown> {
   const delim = block.format === 'toml' ? '+++' : '---';
   // Hand gray-matter exactly the delimited block (no leading comment, no body), so its own
   // delimiter search cannot wander into the body; the body offset is ours.

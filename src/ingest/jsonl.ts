@@ -1,5 +1,5 @@
-import type { Block, ParsedDocument } from '../core/types.js';
-import { paragraphRanges } from './lines.js';
+import type { ParsedDocument } from '../core/types.js';
+import { paragraphBlocks } from './lines.js';
 import { buildMeta, jsonSafeRecord } from './metadata.js';
 
 export interface JsonlError {
@@ -83,20 +83,10 @@ function parseRecord(line: string, relPath: string, lineNo: number): { doc: Pars
   // No title field: null rather than the .jsonl file's name.
   const meta = buildMeta({ docId: id, relPath, fields: lookup, firstHeading: null, hasTurns: false, defaultType: 'record', fallbackTitle: null });
   meta.extra = jsonSafeRecord(fields);
-  return { doc: { meta, source: text, lineBase: lineNo, linesMapToFile: false, blocks: recordBlocks(text), warnings: [] } };
+  return { doc: { meta, source: text, lineBase: lineNo, linesMapToFile: false, blocks: paragraphBlocks(text, 0, text.length), warnings: [] } };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function recordBlocks(text: string): Block[] {
-  return paragraphRanges(text, 0, text.length).map(([start, end]) => ({
-    kind: 'paragraph' as const,
-    start,
-    end,
-    headingPath: [],
-    speaker: null,
-    timestamp: null,
-  }));
-}

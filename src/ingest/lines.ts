@@ -1,3 +1,5 @@
+import type { Block } from '../core/types.js';
+
 /** Offsets of the first character of every line (`\n`-terminated; a `\r\n` line ends at its `\n`). */
 export function lineStarts(source: string): number[] {
   const starts = [0];
@@ -59,4 +61,16 @@ function firstNonSpace(s: string, from: number, to: number): number {
 function lastNonSpace(s: string, from: number, to: number): number {
   for (let i = to - 1; i >= from; i--) if (!isBlank(s.charCodeAt(i))) return i;
   return from - 1;
+}
+
+/** One `paragraph` block per blank-line-separated paragraph of [from, to). */
+export function paragraphBlocks(source: string, from: number, to: number): Block[] {
+  return paragraphRanges(source, from, to).map(([start, end]) => ({
+    kind: 'paragraph' as const,
+    start,
+    end,
+    headingPath: [],
+    speaker: null,
+    timestamp: null,
+  }));
 }

@@ -1,9 +1,9 @@
 import { PriorsError, errorMessage } from '../core/errors.js';
-import type { Block, ParsedDocument } from '../core/types.js';
+import type { ParsedDocument } from '../core/types.js';
 import { captionBlocks } from './captions.js';
 import { readFrontMatter } from './frontmatter.js';
 import { parseJsonlRecords, type JsonlResult } from './jsonl.js';
-import { paragraphRanges } from './lines.js';
+import { paragraphBlocks } from './lines.js';
 import { markdownBlocks, type MarkdownBlocks } from './markdown.js';
 import { buildMeta } from './metadata.js';
 import { detectTranscript, scanLines, transcriptBlocks } from './transcript.js';
@@ -111,13 +111,3 @@ function parseCaptions(input: FileInput, format: 'vtt' | 'srt'): ParsedDocument 
   return { meta, source: input.content, lineBase: 1, linesMapToFile: true, blocks, warnings };
 }
 
-function paragraphBlocks(source: string, from: number, to: number): Block[] {
-  return paragraphRanges(source, from, to).map(([start, end]) => ({
-    kind: 'paragraph' as const,
-    start,
-    end,
-    headingPath: [],
-    speaker: null,
-    timestamp: null,
-  }));
-}

@@ -2,7 +2,6 @@
  * Collapse redundant hits before showing them: overlapping chunks of one document, and the same
  * text appearing in many documents (subscribe footers, repeated intros, cross-posts).
  */
-import { normalizeForMatch, wordTokens } from './normalize.js';
 
 export interface DedupeHit {
   docId: string;
@@ -18,6 +17,16 @@ export interface DedupeOptions {
   minJaccard?: number;
   /** Words per shingle. Default 3: long enough that unrelated prose rarely shares shingles, short enough to survive small edits. */
   shingleSize?: number;
+  /** Stop once this many hits are kept (a search needs only its top k). */
+  limit?: number;
+}
+
+/**
+ * Lower-cased letter/digit runs: markup, punctuation and escapes fall away, which is all that
+ * comparing passages needs (the full quote-matching normalisation costs ~10× more on a search's hot path).
+ */
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
 /** 32-bit FNV-1a: shingles become small ints, so sets and postings stay cheap. */
@@ -54,7 +63,7 @@ function overlapFraction(a: { start: number; end: number }, b: { start: number; 
  * `hits` (best first) without the redundant ones, order kept. A hit is dropped when
  * - it overlaps a kept hit of the same doc by more than `maxOverlap` of the shorter span, or
  * - its normalised words equal a kept hit's, or their 3-word-shingle Jaccard ≥ `minJaccard` (any doc);
- *   normalised as for quote matching, so markup, case and punctuation differences don't matter.
+ *   compared as lower-cased words, so markup, case and punctuation differences don't matter.
  * Comparisons go through an inverted index of shingles, so cost follows shared shingles rather
  * than n² full comparisons.
  */
@@ -70,18 +79,19 @@ export function collapseNearDuplicates<T extends DedupeHit>(hits: T[], opts: Ded
   const sizes: number[] = [];
 
   for (const hit of hits) {
+    if (opts.limit !== undefined && kept.length >= opts.limit) break;
     const sameDoc = spansByDoc.get(hit.docId);
     if (sameDoc?.some((h) => overlapFraction(h, hit) > maxOverlap)) continue;
 
-    const words = wordTokens(normalizeForMatch(hit.text).norm).map((w) => w.word);
-    // Identical normalised words give identical shingle sets (Jaccard 1), so the shingle test
+    const ws = words(hit.text);
+    // Identical words give identical shingle sets (Jaccard 1), so the shingle test
     // below covers exact repeats too; only word-less texts need their own check.
-    if (words.length === 0) {
+    if (ws.length === 0) {
       if (keptEmpty) continue;
       keptEmpty = true;
     }
 
-    const sh = shingles(words, k);
+    const sh = shingles(ws, k);
     // Shared-shingle counts per kept hit, gathered through the postings.
     const shared = new Int32Array(kept.length);
     const touched: number[] = [];

@@ -124,8 +124,6 @@ export class Retriever {
           ? lexical
           : dense;
     const hits = ranked.filter((r) => !keepPath || keepPath(r.row.rel_path)).map((r) => rowToHit(r.row, r.score));
-    // De-duplication costs time per candidate: try the head of the list first, the rest only if it falls short.
-    const head = collapseNearDuplicates(hits.slice(0, req.k * 3));
-    return (head.length >= req.k || hits.length <= req.k * 3 ? head : collapseNearDuplicates(hits)).slice(0, req.k);
+    return collapseNearDuplicates(hits, { limit: req.k });
   }
 }

@@ -62,7 +62,7 @@ export function createApp(opts: AppOptions): Hono {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   // Network callers get the tools but not local file reads (e.g. related's `path`).
   const base = opts.ctx;
-  const ctx: ToolContext = { store: () => base.store(), retriever: () => base.retriever(), allowFileRead: false };
+  const ctx: ToolContext = { ...base, store: () => base.store(), retriever: () => base.retriever(), allowFileRead: false };
   const token = opts.token ?? null;
   const llm = opts.llm ?? null;
   const assistant: AssistantRunner | null =
@@ -109,10 +109,11 @@ export function createApp(opts: AppOptions): Hono {
   });
 
   app.get('/api/stats', async (c) => {
-    const r = await ctx.retriever();
-    const stats = await indexStats(r.store);
+    // The index alone: stats never wait for the embedding model.
+    const store = await ctx.store();
+    const stats = await indexStats(store);
     const byTag: Record<string, number> = {};
-    for (const d of await r.store.listDocuments()) for (const t of decodeTags(d.tags)) byTag[t] = (byTag[t] ?? 0) + 1;
+    for (const d of await store.listDocuments()) for (const t of decodeTags(d.tags)) byTag[t] = (byTag[t] ?? 0) + 1;
     return c.json({ ...stats, byTag });
   });
 

@@ -2,22 +2,10 @@ import { citationRef } from '../search/grouping.js';
 import type { SearchHit } from '../search/types.js';
 
 /** The public JSON shape of a passage (the `priors search --json` contract; absent values are null). */
-export interface HitJson {
-  docId: string;
-  title: string | null;
-  date: string | null;
-  url: string | null;
-  type: string;
-  section: string | null;
-  speaker: string | null;
-  timestamp: string | null;
-  lineStart: number;
-  lineEnd: number;
-  score: number;
-  text: string;
-  path: string;
-  citation: string;
-}
+export type HitJson = Pick<
+  SearchHit,
+  'docId' | 'title' | 'date' | 'url' | 'type' | 'section' | 'speaker' | 'timestamp' | 'lineStart' | 'lineEnd' | 'score' | 'text'
+> & { path: string; citation: string };
 
 export function hitToJson(h: SearchHit): HitJson {
   return {

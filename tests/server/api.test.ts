@@ -125,6 +125,13 @@ describe('GET /api/search', () => {
     expect(new Set(order).size).toBe(order.filter((d, i) => d !== order[i - 1]).length);
   });
 
+  it('answers 100 concurrent searches without an error (excess requests wait for a slot)', async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => fetch(`${base}/api/search?query=${['calibration', 'reward model', 'open models', 'benchmarks'][i % 4]}&k=5`).then(async (r) => (await r.text(), r.status))),
+    );
+    expect(statuses.every((s) => s === 200)).toBe(true);
+  });
+
   it('bad params are a 400 that names the field, never a 500', async () => {
     for (const [qs, field] of [
       ['query=x&k=abc', 'k'],
@@ -339,5 +346,40 @@ describe('static page', () => {
 
   it('logged no unexpected errors', () => {
     expect(server.logs).toEqual([]);
+  });
+});
+
+describe('error mapping', () => {
+  it('no index: 503 with the message on data endpoints, health still 200', async () => {
+    const missing = sampleContext('/nonexistent/priors-index');
+    const s = await startTestServer(missing);
+    try {
+      const search = await fetch(`${s.url}/api/search?query=x`);
+      expect(search.status).toBe(503);
+      expect(((await search.json()) as { error: string }).error).toMatch(/no index at \/nonexistent\/priors-index — run `priors ingest` first/);
+      const ask = await fetch(`${s.url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"question":"x"}' });
+      expect(ask.status).toBe(503);
+      const health = await fetch(`${s.url}/api/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ ok: true, index: { ready: false, error: expect.stringMatching(/no index/) } });
+      expect(s.logs).toEqual([]);
+    } finally {
+      await s.close();
+      await missing.close();
+    }
+  });
+
+  it('an unexpected failure is a 500 with its one-line message, no stack, and is logged', async () => {
+    const fail = () => Promise.reject(new Error('disk on fire\n    at secret (/srv/x.ts:1:1)'));
+    const broken = { store: fail, retriever: fail };
+    const s = await startTestServer(broken);
+    try {
+      const res = await fetch(`${s.url}/api/documents`);
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({ error: 'disk on fire' });
+      expect(s.logs).toEqual([expect.stringMatching(/GET \/api\/documents: disk on fire/)]);
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createLimiter } from '../../src/server/limit.js';
 import { queryToInput } from '../../src/server/query.js';
 import { assertIndexId } from '../../src/server/routes.js';
 import { DEFAULT_WEB_ROOT, resolveWebPath } from '../../src/server/static.js';

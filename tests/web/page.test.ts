@@ -79,7 +79,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web page in headless Chromium', () => {
     // The README image is refreshed on request only, so a test run leaves the working tree alone.
     if (!existsSync(README_SHOT) || process.env.UPDATE_SCREENSHOT === '1') {
       mkdirSync(path.dirname(README_SHOT), { recursive: true });
-      await page.screenshot({ path: README_SHOT });
+      await page.screenshot({ path: README_SHOT, clip: { x: 0, y: 0, width: 1120, height: 780 } });
     }
   });
 
@@ -142,6 +142,37 @@ describe.skipIf(!existsSync(CHROMIUM))('web page in headless Chromium', () => {
     await page.waitForSelector('#ask-answer .doc');
     expect(await page.textContent('#ask-status')).toMatch(/No LLM configured/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-ask-offline.png') });
+  });
+
+  it('with a token: takes it from #token= or asks for it once, then works', async () => {
+    const token = 'browser-test-token-0123456789';
+    const guarded = await startTestServer(ctx, { token });
+    const fresh = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    try {
+      const p1 = await fresh.newPage();
+      await p1.goto(`${guarded.url}/#token=${token}`);
+      await expect.poll(() => p1.textContent('#status'), poll).toMatch(/14 documents/);
+      expect(p1.url()).toBe(`${guarded.url}/`);
+
+      const other = await browser.newContext();
+      try {
+        const p2 = await other.newPage();
+        await p2.goto(`${guarded.url}/`);
+        await p2.waitForSelector('#token-dialog[open]');
+        expect(await p2.textContent('#status')).toBe('token needed');
+        await p2.fill('#token-input', token);
+        await p2.keyboard.press('Enter');
+        await expect.poll(() => p2.textContent('#status'), poll).toMatch(/14 documents/);
+        await p2.fill('#q', 'calibration');
+        await p2.keyboard.press('Enter');
+        await p2.waitForSelector('#results .doc');
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await fresh.close();
+      await guarded.close();
+    }
   });
 
   it('raised no page errors', () => {
