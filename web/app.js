@@ -136,8 +136,8 @@ function passageView(p, { note } = {}) {
   return el;
 }
 
-/** A document header: title linking to the original, date, type, path. */
-function docHeader(d, extra = null) {
+/** A document header: title linking to the original, date, type (the path is in each passage's citation). */
+function docHeader(d) {
   const title = d.title ?? d.docId;
   return h(
     'header',
@@ -148,7 +148,6 @@ function docHeader(d, extra = null) {
       { class: 'meta' },
       d.date ? h('time', { datetime: d.date }, formatDate(d.date)) : h('span', {}, 'undated'),
       d.type ? h('span', { class: 'type' }, d.type) : null,
-      extra,
     ),
   );
 }

@@ -41,6 +41,7 @@ export async function runIngest(roots: string[], flags: IngestFlags, config: Pri
           backend,
           model: flags.model ?? config.model,
           modelDir: flags.modelDir ?? config.modelDir,
+          parallel: true,
           onDownload: ({ file, loaded, total }) =>
             progress.update(() => `downloading ${file}: ${Math.round((100 * loaded) / (total || 1))}%`),
         },

@@ -7,6 +7,8 @@ export interface EmbedderRequest {
   model: string;
   modelDir?: string | undefined;
   onDownload?: ((info: { file: string; loaded: number; total: number }) => void) | undefined;
+  /** Embed passages in worker threads, one per core (for ingest). */
+  parallel?: boolean | undefined;
 }
 
 /** Backends are imported on demand: each pulls in a large library that most commands never need. */
@@ -16,7 +18,11 @@ export async function loadEmbedder(req: EmbedderRequest): Promise<Embedder> {
     return loadOpenAIEmbedder({ model: req.model });
   }
   const { loadTransformersEmbedder } = await import('./transformers-embedder.js');
-  return loadTransformersEmbedder(locateModel({ model: req.model, modelDir: req.modelDir }), { onProgress: req.onDownload });
+  const location = locateModel({ model: req.model, modelDir: req.modelDir });
+  const embedder = await loadTransformersEmbedder(location, { onProgress: req.onDownload });
+  if (!req.parallel) return embedder;
+  const { withWorkerPool } = await import('./pooled-embedder.js');
+  return withWorkerPool(embedder, location);
 }
 
 /** Like `loadEmbedder`, but a model that can't be had means full-text-only search, said once as a warning. */

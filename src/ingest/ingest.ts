@@ -132,23 +132,21 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
     const progress = (phase: IngestProgress['phase']) =>
       opts.onProgress?.({ phase, filesDone, filesTotal: files.length, chunksDone: report.chunksWritten });
 
-    const flush = async () => {
-      if (pending.length === 0) return;
-      const batch = pending;
-      pending = [];
-      pendingChunks = 0;
-      let vectors: Float32Array[] | null = null;
-      if (opts.embedder) {
-        const t = performance.now();
-        const texts = batch.flatMap(({ doc, chunks }) =>
-          chunks.map((c) => {
-            const prefix = contextPrefix(doc.doc.meta, c);
-            return prefix ? `${prefix}\n\n${c.text}` : c.text;
-          }),
-        );
-        vectors = await opts.embedder.embedPassages(texts);
-        timings.embedMs += performance.now() - t;
-      }
+    const embedBatch = async (batch: typeof pending): Promise<Float32Array[] | null> => {
+      if (!embedder) return null;
+      const t = performance.now();
+      const texts = batch.flatMap(({ doc, chunks }) =>
+        chunks.map((c) => {
+          const prefix = contextPrefix(doc.doc.meta, c);
+          return prefix ? `${prefix}\n\n${c.text}` : c.text;
+        }),
+      );
+      const vectors = await embedder.embedPassages(texts);
+      timings.embedMs += performance.now() - t;
+      return vectors;
+    };
+
+    const writeBatch = async (batch: typeof pending, vectors: Float32Array[] | null) => {
       const t = performance.now();
       const chunkRows: ChunkRow[] = [];
       const docRows: DocumentRow[] = [];
@@ -179,6 +177,20 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       report.chunksWritten += chunkRows.length;
       timings.writeMs += performance.now() - t;
       progress('index');
+    };
+
+    // One batch is embedded and written while the next is read and chunked: with an embedder that runs
+    // in worker threads, parsing and embedding use both cores. Writes stay in order, one at a time.
+    let inFlight: Promise<void> = Promise.resolve();
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      pendingChunks = 0;
+      await inFlight;
+      inFlight = embedBatch(batch).then((vectors) => writeBatch(batch, vectors));
+      // Handled when awaited (next flush or the end); this only stops an early rejection counting as unhandled.
+      inFlight.catch(() => undefined);
     };
 
     const queue = async (item: PendingDoc) => {
@@ -246,6 +258,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       progress('scan');
     }
     await flush();
+    await inFlight;
 
     const removed = [...existing.keys()].filter((id) => !seen.has(id));
     let t = performance.now();

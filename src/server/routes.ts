@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { highlightSpans, queryTerms } from '../search/highlight.js';
-import { askTool, type AskOutput } from '../tools/ask.js';
+import type { AskOutput } from '../tools/ask.js';
 import { citeTool } from '../tools/cite.js';
 import { getDocumentTool } from '../tools/get-document.js';
 import type { HitJson } from '../tools/hit-json.js';
