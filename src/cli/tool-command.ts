@@ -19,6 +19,16 @@ export function withCommonOptions(cmd: Command): Command {
     .option('--json', 'machine-readable output');
 }
 
+/** The tool context every CLI command uses: index, model folder and reranker from flags or config. */
+export function cliToolContext(flags: Pick<CommonFlags, 'index' | 'modelDir'>, config: PriorsConfig) {
+  return createToolContext({
+    index: flags.index ?? config.index,
+    modelDir: flags.modelDir ?? config.modelDir,
+    reranker: config.reranker,
+    onWarning: warnLine,
+  });
+}
+
 /**
  * Run one tool from the CLI: validate with the tool's own schema, print JSON or the tool's text.
  * `render` lets a command show richer terminal output than the tool's plain text.
@@ -30,11 +40,7 @@ export async function runToolCommand<S extends z.ZodObject, O>(
   config: PriorsConfig,
   options: { before?: (ctx: ToolContext) => Promise<void>; render?: (out: O) => string } = {},
 ): Promise<O> {
-  const ctx = createToolContext({
-    index: flags.index ?? config.index,
-    modelDir: flags.modelDir ?? config.modelDir,
-    onWarning: (m) => warnLine(m),
-  });
+  const ctx = cliToolContext(flags, config);
   try {
     await options.before?.(ctx);
     const out = await callTool(tool, ctx, raw);

@@ -15,6 +15,7 @@ const fileSchema = z
     corpus: z.string(),
     model: z.string(),
     modelDir: z.string(),
+    reranker: z.string(),
     embedder: z.enum(['transformers', 'openai']),
     llm: z
       .object({ baseURL: z.string(), apiKey: z.string(), model: z.string() })
@@ -29,6 +30,8 @@ export interface PriorsConfig {
   corpus: string;
   model: string;
   modelDir: string | undefined;
+  /** Cross-encoder for an optional rerank stage; none by default. */
+  reranker: string | undefined;
   embedder: 'transformers' | 'openai';
   llm: { baseURL: string | undefined; apiKey: string | undefined; model: string | undefined };
 }
@@ -65,6 +68,7 @@ export function loadConfig(cwd = process.cwd(), env: NodeJS.ProcessEnv = process
     corpus: env.PRIORS_CORPUS ?? merged.corpus ?? 'corpus',
     model: env.PRIORS_MODEL ?? merged.model ?? DEFAULT_MODEL_ID,
     modelDir: env.PRIORS_MODEL_DIR ?? merged.modelDir,
+    reranker: env.PRIORS_RERANKER ?? merged.reranker,
     embedder,
     llm: {
       baseURL: env.OPENAI_BASE_URL ?? merged.llm?.baseURL,

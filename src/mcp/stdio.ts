@@ -6,6 +6,7 @@ import { createMcpServer } from './server.js';
 export interface StdioOptions {
   index: string;
   modelDir?: string | undefined;
+  reranker?: string | undefined;
 }
 
 const log = (line: string) => void process.stderr.write(`priors mcp: ${line}\n`);
@@ -24,7 +25,7 @@ function keepStdoutForProtocol(): void {
  */
 export async function serveStdio(opts: StdioOptions): Promise<void> {
   keepStdoutForProtocol();
-  const ctx = createToolContext({ index: opts.index, modelDir: opts.modelDir, onWarning: (m) => log(`warning: ${m}`) });
+  const ctx = createToolContext({ index: opts.index, modelDir: opts.modelDir, reranker: opts.reranker, onWarning: (m) => log(`warning: ${m}`) });
   const server = createMcpServer(ctx, { log });
 
   let finish!: () => void;

@@ -1,11 +1,15 @@
 import { loadEmbedderOrWarn, requestForIndex } from '../embed/load-embedder.js';
 import { IndexStore } from '../index/store.js';
+import { errorMessage } from '../core/errors.js';
+import type { Reranker } from './rerank.js';
 import { Retriever } from './retriever.js';
 
 export interface OpenRetrieverOptions {
   index: string;
   modelDir?: string | undefined;
   onWarning?: ((message: string) => void) | undefined;
+  /** Cross-encoder model for a rerank stage (config `reranker` / PRIORS_RERANKER); none by default. */
+  reranker?: string | undefined;
 }
 
 /** Open an index for searching with the model it was built with; no model → full-text only, with a warning. */
@@ -14,5 +18,19 @@ export async function openRetriever(opts: OpenRetrieverOptions): Promise<Retriev
   const sig = store.settings?.embedding ?? null;
   const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const embedder = sig ? await loadEmbedderOrWarn(requestForIndex(sig, opts.modelDir), warn) : null;
-  return new Retriever(store, embedder);
+  const retriever = new Retriever(store, embedder);
+  retriever.reranker = await loadRerankerOrWarn(opts, warn);
+  return retriever;
+}
+
+/** The configured reranker, or none (with a warning when one was configured but can't be loaded). */
+export async function loadRerankerOrWarn(opts: OpenRetrieverOptions, warn: (m: string) => void): Promise<Reranker | null> {
+  if (!opts.reranker) return null;
+  const { loadCrossEncoder } = await import('../embed/cross-encoder.js');
+  try {
+    return await loadCrossEncoder({ model: opts.reranker, modelDir: opts.modelDir });
+  } catch (err) {
+    warn(`${errorMessage(err)} — searching without the rerank stage`);
+    return null;
+  }
 }

@@ -7,6 +7,7 @@ import type { IndexStore } from '../index/store.js';
 import { collapseNearDuplicates } from './dedupe.js';
 import { filterToSql, pathMatcher } from './filters.js';
 import { queryTopic } from './query-intent.js';
+import { rerankHits, type Reranker } from './rerank.js';
 import { fuseRankings, type FusionMethod } from './hybrid-fusion.js';
 import type { SearchHit, SearchMode, SearchRequest } from './types.js';
 
@@ -71,6 +72,8 @@ export class Retriever {
   fusion: FusionMethod = 'convex';
   /** Trust in the vector list relative to BM25 (from the model registry). */
   denseWeight: number;
+  /** Optional second stage (a cross-encoder); off unless configured. */
+  reranker: Reranker | null = null;
 
   constructor(
     readonly store: IndexStore,
@@ -124,6 +127,7 @@ export class Retriever {
           ? lexical
           : dense;
     const hits = ranked.filter((r) => !keepPath || keepPath(r.row.rel_path)).map((r) => rowToHit(r.row, r.score));
-    return collapseNearDuplicates(hits, { limit: req.k });
+    const ordered = this.reranker ? await rerankHits(this.reranker, query, hits) : hits;
+    return collapseNearDuplicates(ordered, { limit: req.k });
   }
 }

@@ -1,7 +1,7 @@
 import { loadEmbedderOrWarn, requestForIndex } from '../embed/load-embedder.js';
 import { IndexStore } from '../index/store.js';
 import { Retriever } from '../search/retriever.js';
-import type { OpenRetrieverOptions } from '../search/open-retriever.js';
+import { loadRerankerOrWarn, type OpenRetrieverOptions } from '../search/open-retriever.js';
 import type { ToolContext } from './tool.js';
 
 /** Cache a promise, but forget a rejection so the next call retries (e.g. after `priors ingest` created the index). */
@@ -29,6 +29,7 @@ export function createToolContext(opts: OpenRetrieverOptions): ToolContext & { c
     const sig = s.settings?.embedding ?? null;
     const embedder = sig ? await loadEmbedderOrWarn(requestForIndex(sig, opts.modelDir), warn) : null;
     opened = new Retriever(s, embedder);
+    opened.reranker = await loadRerankerOrWarn(opts, warn);
     return opened;
   });
   return {
@@ -36,6 +37,7 @@ export function createToolContext(opts: OpenRetrieverOptions): ToolContext & { c
     retriever,
     async close() {
       await opened?.embedder?.dispose();
+      await opened?.reranker?.dispose();
       const s = await store().catch(() => null);
       s?.close();
     },

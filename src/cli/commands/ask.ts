@@ -5,11 +5,10 @@ import { resolveLlmSettings, type LlmSettings } from '../../agent/llm-config.js'
 import { IndexMissingError } from '../../core/errors.js';
 import { highlightAnsi, queryTerms } from '../../search/highlight.js';
 import { askTool, type AskOutput } from '../../tools/ask.js';
-import { createToolContext } from '../../tools/context.js';
 import type { ToolContext } from '../../tools/tool.js';
 import { intFlag, filterInput, type FilterFlags } from '../parse-flags.js';
 import { withFilterOptions } from '../filter-options.js';
-import { runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
+import { cliToolContext, runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
 import { printJson, useColor, warnLine } from '../output.js';
 import { formatSources, loadAssistant, terminalPrinter } from './chat.js';
 
@@ -108,7 +107,7 @@ async function askWithLlm(
 ): Promise<void> {
   const json = flags.json === true;
   const color = useColor(json);
-  const ctx = createToolContext({ index: flags.index ?? cfg.index, modelDir: flags.modelDir ?? cfg.modelDir, onWarning: warnLine });
+  const ctx = cliToolContext(flags, cfg);
   const abort = new AbortController();
   const onInterrupt = () => abort.abort();
   process.once('SIGINT', onInterrupt);

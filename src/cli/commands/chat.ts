@@ -5,8 +5,8 @@ import type { AnswerSource, AssistantEvent, QuoteCheck } from '../../agent/event
 import { describeEndpoint, resolveLlmSettings, type LlmSettings } from '../../agent/llm-config.js';
 import type { PriorsConfig } from '../../config/config.js';
 import { PriorsError, errorMessage } from '../../core/errors.js';
-import { createToolContext } from '../../tools/context.js';
-import { useColor, warnLine } from '../output.js';
+import { useColor } from '../output.js';
+import { cliToolContext } from '../tool-command.js';
 import { intFlag } from '../parse-flags.js';
 
 interface ChatFlags {
@@ -128,7 +128,7 @@ export function registerChat(program: Command, config: () => PriorsConfig): void
 
 async function runChat(llm: LlmSettings, flags: ChatFlags, cfg: PriorsConfig): Promise<void> {
   const maxRounds = intFlag(flags.maxRounds, '--max-rounds');
-  const ctx = createToolContext({ index: flags.index ?? cfg.index, modelDir: flags.modelDir ?? cfg.modelDir, onWarning: warnLine });
+  const ctx = cliToolContext(flags, cfg);
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   const color = useColor(false);
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive, historySize: 500 });
@@ -195,7 +195,7 @@ async function answerOnce(
   question: string,
   history: AssistantHistory | undefined,
   llm: LlmSettings,
-  ctx: ReturnType<typeof createToolContext>,
+  ctx: ReturnType<typeof cliToolContext>,
   maxRounds: number | undefined,
   color: boolean,
   setCurrent: (c: AbortController) => void,

@@ -4,13 +4,12 @@ import { createReadStream } from 'node:fs';
 import type { PriorsConfig } from '../../config/config.js';
 import { UsageError } from '../../core/errors.js';
 import { highlightAnsi, queryTerms } from '../../search/highlight.js';
-import { createToolContext } from '../../tools/context.js';
 import { searchTool, type SearchOutput } from '../../tools/search.js';
 import { callTool } from '../../tools/tool.js';
 import { filterInput, intFlag, type FilterFlags } from '../parse-flags.js';
 import { withFilterOptions } from '../filter-options.js';
-import { runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
-import { useColor, warnLine } from '../output.js';
+import { cliToolContext, runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
+import { useColor } from '../output.js';
 
 interface SearchFlags extends CommonFlags, FilterFlags {
   k?: string;
@@ -38,7 +37,7 @@ function renderSearch(out: SearchOutput): string {
 
 /** `--batch queries.jsonl`: one `{"id","query"}` per line in, one `{"id","results"}` per line out; model and index load once. */
 async function runBatch(file: string, base: Record<string, unknown>, flags: SearchFlags, config: PriorsConfig): Promise<void> {
-  const ctx = createToolContext({ index: flags.index ?? config.index, modelDir: flags.modelDir ?? config.modelDir, onWarning: warnLine });
+  const ctx = cliToolContext(flags, config);
   try {
     const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
     let n = 0;

@@ -1,0 +1,24 @@
+import type { SearchHit } from './types.js';
+
+/** A second-stage scorer (e.g. a cross-encoder) that reads query and passage together. */
+export interface Reranker {
+  readonly id: string;
+  /** One relevance score per passage, higher is better. */
+  score(query: string, passages: string[]): Promise<number[]>;
+  dispose(): Promise<void>;
+}
+
+/** Passages the reranker sees: it is slow per passage, and fusion already put the good ones near the top. */
+export const RERANK_DEPTH = 50;
+
+/** Re-order the head of a fused list by reranker score; the tail keeps its order below it. */
+export async function rerankHits(reranker: Reranker, query: string, hits: SearchHit[], depth = RERANK_DEPTH): Promise<SearchHit[]> {
+  const head = hits.slice(0, depth);
+  if (head.length < 2) return hits;
+  const scores = await reranker.score(query, head.map((h) => h.text));
+  const reranked = head
+    .map((hit, i) => ({ hit: { ...hit, score: scores[i] ?? Number.NEGATIVE_INFINITY }, i }))
+    .sort((a, b) => b.hit.score - a.hit.score || a.i - b.i)
+    .map((x) => x.hit);
+  return [...reranked, ...hits.slice(depth)];
+}
