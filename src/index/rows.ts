@@ -1,0 +1,90 @@
+import type { Chunk, DocMeta } from '../core/types.js';
+import type { ChunkRow, DocumentRow } from './schema.js';
+
+export const SECTION_SEPARATOR = ' > ';
+
+export function encodeTags(tags: readonly string[]): string {
+  return tags.length ? `|${tags.map((t) => t.toLowerCase().replaceAll('|', '/')).join('|')}|` : '';
+}
+
+export function decodeTags(encoded: string): string[] {
+  return encoded.split('|').filter(Boolean);
+}
+
+/** The context line put before a passage when it is embedded or full-text indexed (never shown as the quote). */
+export function contextPrefix(meta: DocMeta, chunk: Chunk): string {
+  const parts = [meta.title, ...chunk.headingPath].filter((p): p is string => !!p);
+  return parts.join(SECTION_SEPARATOR);
+}
+
+/**
+ * What BM25 indexes: the section headings with every passage, the title only with the first one — a title on
+ * every chunk made each passage of a long interview match its title's words and crowd out the passages that
+ * actually discuss them.
+ */
+function ftsPrefix(meta: DocMeta, chunk: Chunk): string {
+  const parts = [chunk.chunkIndex === 0 ? meta.title : null, ...chunk.headingPath].filter((p): p is string => !!p);
+  return parts.join(SECTION_SEPARATOR);
+}
+
+export function toChunkRow(meta: DocMeta, chunk: Chunk, relPath: string, vector: Float32Array | null): ChunkRow {
+  const prefix = ftsPrefix(meta, chunk);
+  const row: ChunkRow = {
+    id: `${meta.docId}#${chunk.chunkIndex}`,
+    doc_id: meta.docId,
+    chunk_index: chunk.chunkIndex,
+    rel_path: relPath,
+    title: meta.title,
+    date: meta.date,
+    url: meta.url,
+    type: meta.type,
+    tags: encodeTags(meta.tags),
+    section: chunk.headingPath.length ? chunk.headingPath.join(SECTION_SEPARATOR) : null,
+    speaker: chunk.speaker,
+    timestamp: chunk.timestamp,
+    start: chunk.start,
+    end: chunk.end,
+    line_start: chunk.lineStart,
+    line_end: chunk.lineEnd,
+    text: chunk.text,
+    fts_text: prefix ? `${prefix}\n${chunk.text}` : chunk.text,
+  };
+  if (vector) row.vector = Array.from(vector);
+  return row;
+}
+
+export interface DocumentFacts {
+  absPath: string;
+  relPath: string;
+  contentHash: string;
+  fileHash: string;
+  mtimeMs: number;
+  size: number;
+  lineBase: number;
+  chunkCount: number;
+  words: number;
+}
+
+export function toDocumentRow(meta: DocMeta, facts: DocumentFacts, ingestedAt: string): DocumentRow {
+  return {
+    doc_id: meta.docId,
+    rel_path: facts.relPath,
+    abs_path: facts.absPath,
+    content_hash: facts.contentHash,
+    file_hash: facts.fileHash,
+    mtime_ms: facts.mtimeMs,
+    size: facts.size,
+    title: meta.title,
+    subtitle: meta.subtitle,
+    date: meta.date,
+    url: meta.url,
+    type: meta.type,
+    tags: encodeTags(meta.tags),
+    authors: JSON.stringify(meta.authors),
+    extra: JSON.stringify(meta.extra),
+    line_base: facts.lineBase,
+    chunk_count: facts.chunkCount,
+    words: facts.words,
+    ingested_at: ingestedAt,
+  };
+}

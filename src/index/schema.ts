@@ -1,0 +1,114 @@
+import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8, type DataType } from 'apache-arrow';
+
+/** Column names are snake_case: LanceDB's SQL filters fold unquoted identifiers to lower case. */
+export interface ChunkRow {
+  id: string;
+  doc_id: string;
+  chunk_index: number;
+  rel_path: string;
+  title: string | null;
+  date: string | null;
+  url: string | null;
+  type: string;
+  /** `|tag1|tag2|`, lower-cased, so `--tag` filters are a LIKE. */
+  tags: string;
+  section: string | null;
+  speaker: string | null;
+  timestamp: string | null;
+  start: number;
+  end: number;
+  line_start: number;
+  line_end: number;
+  text: string;
+  /** What BM25 sees: title and section headings weigh in like words of the passage. */
+  fts_text: string;
+  vector?: number[] | Float32Array;
+}
+
+export interface DocumentRow {
+  doc_id: string;
+  rel_path: string;
+  abs_path: string;
+  content_hash: string;
+  file_hash: string;
+  mtime_ms: number;
+  size: number;
+  title: string | null;
+  subtitle: string | null;
+  date: string | null;
+  url: string | null;
+  type: string;
+  tags: string;
+  authors: string;
+  /** JSON of every front-matter field. */
+  extra: string;
+  line_base: number;
+  chunk_count: number;
+  words: number;
+  ingested_at: string;
+}
+
+const str = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
+const int = (name: string) => new Field(name, new Int32(), false);
+
+export function chunkSchema(dimension: number | null): Schema {
+  const fields: Field<DataType>[] = [
+    str('id'),
+    str('doc_id'),
+    int('chunk_index'),
+    str('rel_path'),
+    str('title', true),
+    str('date', true),
+    str('url', true),
+    str('type'),
+    str('tags'),
+    str('section', true),
+    str('speaker', true),
+    str('timestamp', true),
+    int('start'),
+    int('end'),
+    int('line_start'),
+    int('line_end'),
+    str('text'),
+    str('fts_text'),
+  ];
+  if (dimension !== null) {
+    fields.push(new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true)), true));
+  }
+  return new Schema(fields);
+}
+
+export function documentSchema(): Schema {
+  return new Schema([
+    str('doc_id'),
+    str('rel_path'),
+    str('abs_path'),
+    str('content_hash'),
+    str('file_hash'),
+    new Field('mtime_ms', new Float64(), false),
+    new Field('size', new Float64(), false),
+    str('title', true),
+    str('subtitle', true),
+    str('date', true),
+    str('url', true),
+    str('type'),
+    str('tags'),
+    str('authors'),
+    str('extra'),
+    int('line_base'),
+    int('chunk_count'),
+    int('words'),
+    str('ingested_at'),
+  ]);
+}
+
+export const metaSchema = new Schema([str('key'), str('value')]);
+
+/** Quote a string for a LanceDB SQL filter. */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+export function sqlIn(column: string, values: readonly string[]): string {
+  return `${column} IN (${values.map(sqlString).join(', ')})`;
+}
