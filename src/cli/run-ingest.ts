@@ -1,7 +1,8 @@
 /** Running an ingest from the CLI (progress, warnings, report); loaded only by commands that ingest. */
 import { UsageError } from '../core/errors.js';
 import { loadEmbedderOrWarn } from '../embed/load-embedder.js';
-import { ingest, type IngestReport } from '../ingest/ingest.js';
+import type { Embedder } from '../embed/embedder.js';
+import { ingest, type IngestReport, type LazyEmbedder } from '../ingest/ingest.js';
 import type { PriorsConfig } from '../config/config.js';
 import { formatEta, ProgressLine } from './progress.js';
 import { printJson, printLine, warnLine } from './output.js';
@@ -34,19 +35,27 @@ export async function runIngest(roots: string[], flags: IngestFlags, config: Pri
   const warnings: string[] = [];
   const backend = (flags.embedder ?? config.embedder) as 'transformers' | 'openai';
   if (backend !== 'transformers' && backend !== 'openai') throw new UsageError(`--embedder must be transformers or openai`);
-  const embedder = flags.noEmbed
+  const model = flags.model ?? config.model;
+  const loaded: { embedder: Embedder | null } = { embedder: null };
+  // Loaded by ingest only when something needs embedding (a no-op re-ingest skips the model entirely).
+  const embedder: LazyEmbedder | null = flags.noEmbed
     ? null
-    : await loadEmbedderOrWarn(
-        {
-          backend,
-          model: flags.model ?? config.model,
-          modelDir: flags.modelDir ?? config.modelDir,
-          parallel: true,
-          onDownload: ({ file, loaded, total }) =>
-            progress.update(() => `downloading ${file}: ${Math.round((100 * loaded) / (total || 1))}%`),
-        },
-        (m) => (json ? warnings.push(m) : warnLine(m)),
-      );
+    : {
+        backend,
+        model,
+        load: async () =>
+          (loaded.embedder = await loadEmbedderOrWarn(
+            {
+              backend,
+              model,
+              modelDir: flags.modelDir ?? config.modelDir,
+              parallel: true,
+              onDownload: ({ file, loaded: done, total }) =>
+                progress.update(() => `downloading ${file}: ${Math.round((100 * done) / (total || 1))}%`),
+            },
+            (m) => (json ? warnings.push(m) : warnLine(m)),
+          )),
+      };
   const maxTokens = positiveInt(flags.maxTokens, '--max-tokens');
   const overlap = positiveInt(flags.overlap, '--overlap');
   const maxFileMb = positiveInt(flags.maxFileSize, '--max-file-size');
@@ -75,7 +84,7 @@ export async function runIngest(roots: string[], flags: IngestFlags, config: Pri
     return report;
   } finally {
     progress.done();
-    await embedder?.dispose();
+    await loaded.embedder?.dispose();
   }
 }
 

@@ -37,9 +37,11 @@ function startWorker(location: ModelLocation): Promise<PoolWorker> {
  * JavaScript and would otherwise keep one core busy while the other idles. Queries, token counts and
  * settings stay with the in-process embedder. Returns `base` itself where workers can't run (from TS sources).
  */
-export async function withWorkerPool(base: Embedder, location: ModelLocation, size = availableParallelism()): Promise<Embedder> {
+export function withWorkerPool(base: Embedder, location: ModelLocation, size = availableParallelism()): Embedder {
   if (size < 2 || !existsSync(WORKER_FILE)) return base;
-  const workers = await Promise.all(Array.from({ length: size }, () => startWorker(location)));
+  // Workers start on the first large batch: a run that embeds a handful of chunks never spawns them.
+  let started: Promise<PoolWorker[]> | null = null;
+  const pool = () => (started ??= Promise.all(Array.from({ length: size }, () => startWorker(location))));
   let nextId = 0;
   const run = (pw: PoolWorker, texts: string[]) =>
     new Promise<Float32Array[]>((resolve, reject) => {
@@ -53,12 +55,13 @@ export async function withWorkerPool(base: Embedder, location: ModelLocation, si
     embedQuery: (text) => base.embedQuery(text),
     async embedPassages(texts) {
       if (texts.length < MIN_PARALLEL_TEXTS) return base.embedPassages(texts);
+      const workers = await pool();
       const per = Math.ceil(texts.length / workers.length);
       const parts = await Promise.all(workers.map((pw, i) => run(pw, texts.slice(i * per, (i + 1) * per))));
       return parts.flat();
     },
     async dispose() {
-      await Promise.all(workers.map((pw) => pw.worker.terminate()));
+      if (started) await Promise.all((await started).map((pw) => pw.worker.terminate()));
       await base.dispose();
     },
   };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ModelMismatchError, PriorsError } from '../core/errors.js';
 import type { ChunkOptions, Chunk, ParsedDocument } from '../core/types.js';
-import { describeSignature, estimateTokens, signatureOf, type Embedder } from '../embed/embedder.js';
+import { describeSignature, estimateTokens, signatureOf, type Embedder, type EmbeddingSignature } from '../embed/embedder.js';
 import { contextPrefix, toChunkRow, toDocumentRow } from '../index/rows.js';
 import type { ChunkRow, DocumentRow } from '../index/schema.js';
 import { DEFAULT_CHUNKING, sameChunking, sameEmbedding, type IndexSettings } from '../index/settings.js';
@@ -15,14 +15,29 @@ import { decodeSource, sha256 } from './read-source.js';
 export interface IngestOptions {
   roots: string[];
   index: string;
-  /** Null: full-text only. */
-  embedder: Embedder | null;
+  /** Null: full-text only. A `LazyEmbedder` is loaded only if something needs embedding. */
+  embedder: Embedder | LazyEmbedder | null;
   rebuild?: boolean;
   chunking?: ChunkOptions;
   /** Files larger than this are skipped with a warning. */
   maxFileBytes?: number;
   onProgress?: (p: IngestProgress) => void;
   onWarning?: (message: string) => void;
+}
+
+/**
+ * A model named but not yet loaded: when the index already uses it, a run with nothing to embed (the common
+ * no-op or one-edit re-ingest) never pays for loading it.
+ */
+export interface LazyEmbedder {
+  backend: EmbeddingSignature['backend'];
+  model: string;
+  /** Null when the model can't be had (full-text only). */
+  load(): Promise<Embedder | null>;
+}
+
+function isLazy(e: Embedder | LazyEmbedder): e is LazyEmbedder {
+  return 'load' in e;
 }
 
 export interface IngestProgress {
@@ -106,9 +121,34 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
   const store = await IndexStore.open(opts.index, { create: true });
   try {
     const now = new Date().toISOString();
+    const spec = opts.embedder;
+    const stored = store.settings?.embedding ?? null;
+    let embedder: Embedder | null = null;
+    let deferred: LazyEmbedder | null = null;
+    if (spec && isLazy(spec)) {
+      const sameModel = !opts.rebuild && stored !== null && stored.backend === spec.backend && stored.model === spec.model;
+      if (sameModel) deferred = spec;
+      else embedder = await spec.load();
+    } else {
+      embedder = spec;
+    }
+    const signature = embedder ? signatureOf(embedder) : deferred ? stored : null;
+    const getEmbedder = async (): Promise<Embedder | null> => {
+      if (!deferred) return embedder;
+      const { model } = deferred;
+      embedder = await deferred.load();
+      deferred = null;
+      if (!embedder) {
+        throw new PriorsError(`index at ${store.location} uses ${model}, which could not be loaded — fix the model setup or rerun ingest with --rebuild`);
+      }
+      if (!sameEmbedding(signatureOf(embedder), signature)) {
+        throw new ModelMismatchError(store.location, describeSignature(signature), describeSignature(signatureOf(embedder)));
+      }
+      return embedder;
+    };
     const wanted: IndexSettings = {
       formatVersion: 1,
-      embedding: opts.embedder ? signatureOf(opts.embedder) : null,
+      embedding: signature,
       chunking,
       createdAt: store.settings?.createdAt ?? now,
       lastIngestAt: now,
@@ -121,8 +161,6 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
     for (const d of existing.values()) byFile.set(d.abs_path, [...(byFile.get(d.abs_path) ?? []), d]);
     const files = discoverFiles(opts.roots, SUPPORTED_EXTENSIONS, [store.location]);
     const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    const embedder = opts.embedder;
-    const countTokens = embedder ? (t: string) => embedder.countTokens(t) : estimateTokens;
 
     const seen = new Set<string>();
     const report = { added: 0, updated: 0, unchanged: 0, skipped: 0, chunksWritten: 0 };
@@ -133,6 +171,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       opts.onProgress?.({ phase, filesDone, filesTotal: files.length, chunksDone: report.chunksWritten });
 
     const embedBatch = async (batch: typeof pending): Promise<Float32Array[] | null> => {
+      // Loaded already: chunking the batch needed its tokenizer.
       if (!embedder) return null;
       const t = performance.now();
       const texts = batch.flatMap(({ doc, chunks }) =>
@@ -194,8 +233,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
     };
 
     const queue = async (item: PendingDoc) => {
+      // Chunk budgets are measured with the model's tokenizer, so the first changed document loads it.
+      const model = await getEmbedder();
       const t = performance.now();
-      const chunks = chunkDocument(item.doc, chunking, countTokens);
+      const chunks = chunkDocument(item.doc, chunking, model ? (text) => model.countTokens(text) : estimateTokens);
       timings.chunkMs += performance.now() - t;
       pending.push({ doc: item, chunks });
       pendingChunks += chunks.length;
