@@ -20,6 +20,11 @@ export function resolveLocation(location: string): string {
   return isLocalLocation(location) ? path.resolve(location) : location;
 }
 
+/** The ANN index `refreshIndexes()` builds on the chunk table (exported so scripts/bench-scale.ts times this very call). */
+export async function createVectorIndex(table: lancedb.Table): Promise<void> {
+  await table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }) });
+}
+
 /** The on-disk index: a chunks table (text, metadata, vectors, FTS), a documents table and one settings row. */
 export class IndexStore {
   private constructor(
@@ -156,7 +161,7 @@ export class IndexStore {
       });
     }
     if (this.hasVectors && !has('vector') && (await table.countRows()) >= ANN_INDEX_MIN_ROWS) {
-      await table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }) });
+      await createVectorIndex(table);
     }
     if (this.docTable) await this.docTable.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
   }

@@ -1,0 +1,618 @@
+/**
+ * Scale benchmark: a synthetic index of 1,000,000 chunks in the real chunk-table schema (random-but-clustered
+ * 256-d vectors, text from per-cluster vocabularies), written in 50k-row batches to a temp folder, then:
+ *  - compaction (the `optimize()` that `refreshIndexes()` starts with);
+ *  - flat (brute-force) vector search p50/p95 through `Retriever.vector` before any ANN index exists;
+ *  - ANN index build time (`createVectorIndex`, the call `refreshIndexes()` makes) and ANN search p50/p95,
+ *    default probes and tuned variants, with recall@10 against the flat results;
+ *  - the same flat / ANN comparison on the first ANN_INDEX_MIN_ROWS rows, to judge the auto-index threshold;
+ *  - FTS index build (`refreshIndexes()` in a child process, skipped after 3 minutes) and BM25 query p50.
+ * Writes the `scale` section of BENCHMARKS.md.  Usage: npm run bench:scale
+ * PRIORS_SCALE_ROWS=200000 makes a smaller trial run that prints its section instead of writing it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as lancedb from '@lancedb/lancedb';
+import { DataType, Float32, Int32, makeData, RecordBatch, Struct, Table, Utf8, type Data, type Schema } from 'apache-arrow';
+import { estimateTokens, type Embedder } from '../src/embed/embedder.js';
+import { chunkSchema } from '../src/index/schema.js';
+import { DEFAULT_CHUNKING, type IndexSettings } from '../src/index/settings.js';
+import { ANN_INDEX_MIN_ROWS, createVectorIndex, IndexStore } from '../src/index/store.js';
+import { percentile } from '../src/search/metrics.js';
+import { Retriever } from '../src/search/retriever.js';
+import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
+
+const DIM = 256;
+const FULL_ROWS = 1_000_000;
+const ROWS = Number(process.env.PRIORS_SCALE_ROWS ?? FULL_ROWS);
+const BATCH = 50_000;
+const CLUSTERS = 2_000;
+/** Noise per dimension: |noise|² ≈ DIM·σ² = 1/3, so two rows of one cluster have cosine ≈ 1 / (1 + 1/3) = 0.75. */
+const SIGMA = Math.sqrt(1 / (3 * DIM));
+const WORDS_PER_CHUNK = 60;
+const FLAT_QUERIES = 50;
+const ANN_QUERIES = 200;
+const FTS_QUERIES = 50;
+const FTS_TIMEOUT_MS = 3 * 60_000;
+const K = 10;
+/** What `Retriever.search` asks each list for at k=10: max(2k, 50). */
+const POOL = 50;
+
+/** The columns `Retriever` reads back for hits: everything but the vector and the FTS copy of the text. */
+const HIT_COLUMNS = chunkSchema(DIM)
+  .fields.map((f) => f.name)
+  .filter((n) => n !== 'vector' && n !== 'fts_text');
+
+// ---------------------------------------------------------------------------------------------------------
+// FTS child: `node --import tsx scripts/bench-scale.ts --fts-child INDEX` runs refreshIndexes() (the ANN
+// index and compaction are already done, so this is the FTS build) and prints its time and peak RSS.
+if (process.argv[2] === '--fts-child') {
+  const location = process.argv[3];
+  if (!location) throw new Error('--fts-child needs an index path');
+  const store = await IndexStore.open(location, { create: false });
+  const t = performance.now();
+  await store.refreshIndexes();
+  const ms = performance.now() - t;
+  store.close();
+  process.stdout.write(`${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Deterministic randomness.
+
+/** xoshiro128** seeded through splitmix32: fast, 2^128 period, reproducible across runs. */
+class Rng {
+  private s = new Uint32Array(4);
+  private spare: number | null = null;
+
+  constructor(seed: number) {
+    let x = seed >>> 0;
+    for (let i = 0; i < 4; i++) {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      this.s[i] = (z ^ (z >>> 16)) >>> 0;
+    }
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9) >>> 0;
+    const t = (s[1]! << 9) >>> 0;
+    s[2]! ^= s[0]!;
+    s[3]! ^= s[1]!;
+    s[1]! ^= s[2]!;
+    s[0]! ^= s[3]!;
+    s[2]! ^= t;
+    s[3] = rotl(s[3]!, 11);
+    return result / 4294967296;
+  }
+
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** Standard normal (Box–Muller, second value kept for the next call). */
+  gauss(): number {
+    if (this.spare !== null) {
+      const v = this.spare;
+      this.spare = null;
+      return v;
+    }
+    const u = 1 - this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    const a = 2 * Math.PI * this.next();
+    this.spare = r * Math.sin(a);
+    return r * Math.cos(a);
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+function normalise(v: Float32Array, offset = 0, dim = v.length - offset): void {
+  let n = 0;
+  for (let d = 0; d < dim; d++) n += v[offset + d]! * v[offset + d]!;
+  const inv = 1 / Math.sqrt(n);
+  for (let d = 0; d < dim; d++) v[offset + d]! *= inv;
+}
+
+function cosine(a: Float32Array, ao: number, b: Float32Array, bo: number): number {
+  let dot = 0;
+  for (let d = 0; d < DIM; d++) dot += a[ao + d]! * b[bo + d]!;
+  return dot; // both unit length
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The synthetic corpus: clusters of vectors, each with its own vocabulary; documents of 1–19 chunks.
+
+const rng = new Rng(20_261_125);
+
+const centroids = new Float32Array(CLUSTERS * DIM);
+for (let c = 0; c < CLUSTERS; c++) {
+  for (let d = 0; d < DIM; d++) centroids[c * DIM + d] = rng.gauss();
+  normalise(centroids, c * DIM, DIM);
+}
+
+const SYLLABLES = 'ba be bi bo bu da de di do du fa fe fi fo ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo za ze zi zo ran len mor tis vek dal'.split(' ');
+const COMMON = 'the of and to in a is that for it as with was on be by this are from at or an which but not have has model data time work more one also can their about these than other some into would new first two way what how there when most'.split(' ');
+const pool: string[] = [];
+{
+  const seen = new Set<string>();
+  while (pool.length < 30_000) {
+    const n = 2 + rng.int(3);
+    let w = '';
+    for (let i = 0; i < n; i++) w += SYLLABLES[rng.int(SYLLABLES.length)];
+    if (!seen.has(w)) {
+      seen.add(w);
+      pool.push(w);
+    }
+  }
+}
+/** 150 words per cluster, drawn from a shared pool, so vocabularies overlap as real topics do. */
+const vocab: string[][] = Array.from({ length: CLUSTERS }, () => Array.from({ length: 150 }, () => pool[rng.int(pool.length)]!));
+
+function clusterWord(c: number, r: Rng): string {
+  const words = vocab[c]!;
+  const u = r.next();
+  return words[Math.floor(u * u * words.length)]!; // skewed: a few words per topic dominate, as in real text
+}
+
+function chunkText(c: number, r: Rng): string {
+  const words: string[] = [];
+  for (let i = 0; i < WORDS_PER_CHUNK; i++) words.push(r.next() < 0.3 ? COMMON[r.int(COMMON.length)]! : clusterWord(c, r));
+  const first = words[0]!;
+  words[0] = first.charAt(0).toUpperCase() + first.slice(1);
+  return `${words.join(' ')}.`;
+}
+
+const enc = new TextEncoder();
+
+function utf8(values: readonly (string | null)[]): Data<Utf8> {
+  const offsets = new Int32Array(values.length + 1);
+  let bytes = new Uint8Array(values.length * 64 + 1024);
+  const validity = new Uint8Array(Math.ceil(values.length / 8));
+  let pos = 0;
+  let nulls = 0;
+  values.forEach((v, i) => {
+    if (v === null) {
+      nulls++;
+    } else {
+      validity[i >> 3]! |= 1 << (i & 7);
+      if (pos + v.length * 3 > bytes.length) {
+        const grown = new Uint8Array(Math.max(bytes.length * 2, pos + v.length * 3));
+        grown.set(bytes.subarray(0, pos));
+        bytes = grown;
+      }
+      pos += enc.encodeInto(v, bytes.subarray(pos)).written;
+    }
+    offsets[i + 1] = pos;
+  });
+  return makeData({ type: new Utf8(), length: values.length, nullCount: nulls, nullBitmap: nulls ? validity : null, valueOffsets: offsets, data: bytes.subarray(0, pos) });
+}
+
+function int32(values: Int32Array): Data<Int32> {
+  return makeData({ type: new Int32(), length: values.length, nullCount: 0, data: values });
+}
+
+/** Walks the corpus row by row; every batch continues where the last one stopped. */
+class CorpusWriter {
+  private doc = -1;
+  private chunkIndex = 0;
+  private chunksInDoc = 0;
+  private cluster = 0;
+  private offset = 0;
+  /** Mean cosine of neighbouring chunks of one document (same cluster), measured on the first batch. */
+  withinClusterCosine = NaN;
+
+  constructor(private readonly schema: Schema) {}
+
+  batch(n: number): Table {
+    const cols = {
+      id: [] as string[],
+      doc_id: [] as string[],
+      rel_path: [] as string[],
+      title: [] as (string | null)[],
+      date: [] as (string | null)[],
+      url: [] as (string | null)[],
+      type: [] as string[],
+      tags: [] as string[],
+      section: [] as (string | null)[],
+      text: [] as string[],
+    };
+    const chunkIndex = new Int32Array(n);
+    const start = new Int32Array(n);
+    const end = new Int32Array(n);
+    const lineStart = new Int32Array(n);
+    const lineEnd = new Int32Array(n);
+    const vectors = new Float32Array(n * DIM);
+    const sameDocCos: number[] = [];
+    for (let r = 0; r < n; r++) {
+      if (this.chunkIndex >= this.chunksInDoc) {
+        this.doc++;
+        this.chunkIndex = 0;
+        this.chunksInDoc = 1 + rng.int(19);
+        this.cluster = rng.int(CLUSTERS);
+        this.offset = 0;
+      }
+      const doc = this.doc;
+      const i = this.chunkIndex++;
+      const c = this.cluster;
+      const relPath = `synthetic/${doc}.md`;
+      const text = chunkText(c, rng);
+      cols.id.push(`${relPath}#${i}`);
+      cols.doc_id.push(relPath);
+      cols.rel_path.push(relPath);
+      cols.title.push(`Note ${doc}: ${clusterWord(c, rng)} and ${clusterWord(c, rng)}`);
+      cols.date.push(new Date(Date.UTC(2015, 0, 1) + (doc % 4_000) * 86_400_000).toISOString().slice(0, 10));
+      cols.url.push(doc % 5 === 0 ? null : `https://example.org/notes/${doc}`);
+      cols.type.push('post');
+      cols.tags.push(`|synthetic|topic-${c}|`);
+      cols.section.push(i === 0 ? null : `Part ${Math.ceil(i / 3)}`);
+      cols.text.push(text);
+      chunkIndex[r] = i;
+      start[r] = this.offset;
+      end[r] = this.offset + text.length;
+      this.offset = end[r]! + 2;
+      lineStart[r] = 1 + i * 4;
+      lineEnd[r] = 3 + i * 4;
+      const o = r * DIM;
+      for (let d = 0; d < DIM; d++) vectors[o + d] = centroids[c * DIM + d]! + SIGMA * rng.gauss();
+      normalise(vectors, o, DIM);
+      if (i > 0 && r > 0 && Number.isNaN(this.withinClusterCosine)) sameDocCos.push(cosine(vectors, o, vectors, o - DIM));
+    }
+    if (sameDocCos.length) this.withinClusterCosine = sameDocCos.reduce((a, b) => a + b, 0) / sameDocCos.length;
+    const vectorField = this.schema.fields.find((f) => f.name === 'vector');
+    if (!vectorField || !DataType.isFixedSizeList(vectorField.type)) throw new Error('chunk schema has no vector column');
+    const nulls = new Array<null>(n).fill(null);
+    const byName: Record<string, Data> = {
+      id: utf8(cols.id),
+      doc_id: utf8(cols.doc_id),
+      chunk_index: int32(chunkIndex),
+      rel_path: utf8(cols.rel_path),
+      title: utf8(cols.title),
+      date: utf8(cols.date),
+      url: utf8(cols.url),
+      type: utf8(cols.type),
+      tags: utf8(cols.tags),
+      section: utf8(cols.section),
+      speaker: utf8(nulls),
+      timestamp: utf8(nulls),
+      start: int32(start),
+      end: int32(end),
+      line_start: int32(lineStart),
+      line_end: int32(lineEnd),
+      text: utf8(cols.text),
+      fts_text: utf8(cols.text),
+      vector: makeData({
+        type: vectorField.type,
+        length: n,
+        nullCount: 0,
+        child: makeData({ type: new Float32(), length: n * DIM, nullCount: 0, data: vectors }),
+      }),
+    };
+    const children = this.schema.fields.map((f) => {
+      const d = byName[f.name];
+      if (!d) throw new Error(`no data for column ${f.name}`);
+      return d;
+    });
+    return new Table(this.schema, new RecordBatch(this.schema, makeData({ type: new Struct(this.schema.fields), length: n, nullCount: 0, children })));
+  }
+}
+
+/** Queries are perturbed centroids (like unseen chunks of a topic), never rows of the table. */
+function makeQueries(n: number, r: Rng): { text: string; vector: Float32Array; cluster: number }[] {
+  return Array.from({ length: n }, (_, i) => {
+    const cluster = r.int(CLUSTERS);
+    const vector = new Float32Array(DIM);
+    for (let d = 0; d < DIM; d++) vector[d] = centroids[cluster * DIM + d]! + SIGMA * r.gauss();
+    normalise(vector);
+    return { text: `q${i}`, vector, cluster };
+  });
+}
+
+/** An Embedder that answers each query string with its prepared vector, so searches go through `Retriever.vector`. */
+class LookupEmbedder implements Embedder {
+  readonly settings: Embedder['settings'] = {
+    id: 'synthetic-256',
+    backend: 'transformers',
+    pooling: 'mean',
+    queryPrefix: '',
+    passagePrefix: '',
+    dimension: DIM,
+    maxTokens: 512,
+    dtype: 'fp32',
+    denseWeight: 0.5,
+  };
+
+  constructor(private readonly vectors: ReadonlyMap<string, Float32Array>) {}
+
+  embedPassages(): Promise<Float32Array[]> {
+    return Promise.reject(new Error('the scale benchmark never embeds passages'));
+  }
+
+  embedQuery(text: string): Promise<Float32Array> {
+    const v = this.vectors.get(text);
+    return v ? Promise.resolve(v) : Promise.reject(new Error(`unknown query ${text}`));
+  }
+
+  countTokens(text: string): number {
+    return estimateTokens(text);
+  }
+
+  dispose(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Measurement helpers.
+
+const t0 = performance.now();
+function log(msg: string): void {
+  console.error(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - t };
+}
+
+interface Latency {
+  p50: number;
+  p95: number;
+  ids: string[][];
+}
+
+/** Sequential queries after `warm` untimed ones; returns p50/p95 in ms and each query's ids in rank order. */
+async function latency(n: number, warm: number, run: (i: number) => Promise<string[]>): Promise<Latency> {
+  for (let i = 0; i < warm; i++) await run(i);
+  const ms: number[] = [];
+  const ids: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    ids.push(await run(i));
+    ms.push(performance.now() - t);
+  }
+  return { p50: percentile(ms, 50), p95: percentile(ms, 95), ids };
+}
+
+function recallAt(k: number, approx: string[][], exact: string[][]): number {
+  let sum = 0;
+  exact.forEach((truth, i) => {
+    const want = new Set(truth.slice(0, k));
+    sum += (approx[i] ?? []).slice(0, k).filter((id) => want.has(id)).length / Math.max(1, want.size);
+  });
+  return sum / exact.length;
+}
+
+interface Tuning {
+  nprobes?: number;
+  refineFactor?: number;
+}
+
+/** The query `Retriever.vector` sends, plus optional IVF-PQ tuning that the retriever does not set. */
+async function tunedVector(table: lancedb.Table, vec: Float32Array, limit: number, tune: Tuning): Promise<string[]> {
+  let q = table.query().nearestTo(Array.from(vec)).distanceType('cosine').select([...HIT_COLUMNS, '_distance']).limit(limit);
+  if (tune.nprobes !== undefined) q = q.nprobes(tune.nprobes);
+  if (tune.refineFactor !== undefined) q = q.refineFactor(tune.refineFactor);
+  const rows = (await q.toArray()) as { id: string }[];
+  return rows.map((r) => r.id);
+}
+
+const mb = (kib: number) => Math.round(kib / 1024);
+const sec = (ms: number) => (ms / 1000).toFixed(1);
+const msf = (ms: number) => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
+const int = (n: number) => n.toLocaleString('en-US');
+
+function settingsFor(): IndexSettings {
+  const now = new Date().toISOString();
+  return { formatVersion: 1, embedding: { backend: 'transformers', model: 'synthetic-256', dimension: DIM }, chunking: DEFAULT_CHUNKING, createdAt: now, lastIngestAt: now };
+}
+
+function runFtsChild(location: string): Promise<{ ms: number; maxRssMb: number } | { timedOut: true } | { failed: string }> {
+  const script = fileURLToPath(import.meta.url);
+  return new Promise((resolve) => {
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, '--fts-child', location], { stdio: ['ignore', 'pipe', 'inherit'] });
+    activeChild = child;
+    let out = '';
+    let timedOut = false;
+    child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, FTS_TIMEOUT_MS);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      activeChild = null;
+      if (timedOut) return resolve({ timedOut: true });
+      try {
+        resolve(JSON.parse(out.trim()) as { ms: number; maxRssMb: number });
+      } catch {
+        resolve({ failed: `exit code ${code}` });
+      }
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The run.
+
+const work = mkdtempSync(path.join(tmpdir(), 'priors-bench-scale-'));
+let activeChild: ChildProcess | null = null;
+const stores: IndexStore[] = [];
+function cleanUp(): void {
+  activeChild?.kill('SIGKILL');
+  for (const s of stores.splice(0)) s.close();
+  rmSync(work, { recursive: true, force: true });
+}
+process.once('SIGINT', () => {
+  cleanUp();
+  process.exit(130);
+});
+process.once('SIGTERM', () => {
+  cleanUp();
+  process.exit(143);
+});
+
+try {
+  const loadBefore = loadavg();
+  const thresholdRows = Math.min(ANN_INDEX_MIN_ROWS, ROWS);
+  log(`${int(ROWS)} rows of ${DIM}-d vectors in ${CLUSTERS} clusters → ${work}`);
+  const big = await IndexStore.open(path.join(work, 'full'), { create: true });
+  stores.push(big);
+  await big.reset(settingsFor());
+  const small = await IndexStore.open(path.join(work, 'threshold'), { create: true });
+  stores.push(small);
+  await small.reset(settingsFor());
+
+  // 1. Generate and write; the first ANN_INDEX_MIN_ROWS rows also go to a second index of exactly that size.
+  const schema = chunkSchema(DIM);
+  const writer = new CorpusWriter(schema);
+  let genMs = 0;
+  let writeMs = 0;
+  let smallWriteMs = 0;
+  const tWrite = performance.now();
+  for (let done = 0; done < ROWS; ) {
+    const n = Math.min(BATCH, ROWS - done);
+    const g = performance.now();
+    const table = writer.batch(n);
+    genMs += performance.now() - g;
+    const w = performance.now();
+    await big.chunks.add(table);
+    writeMs += performance.now() - w;
+    if (done < thresholdRows) {
+      const s = performance.now();
+      await small.chunks.add(done + n <= thresholdRows ? table : table.slice(0, thresholdRows - done));
+      smallWriteMs += performance.now() - s;
+    }
+    done += n;
+    if (done % 200_000 === 0 || done === ROWS) log(`written ${int(done)} rows (rss ${mb(process.memoryUsage().rss / 1024)} MB)`);
+  }
+  const totalWriteMs = performance.now() - tWrite - smallWriteMs;
+  const rows = await big.countChunks();
+  const fragmentsBefore = Math.ceil(ROWS / BATCH);
+  log(`generation ${sec(genMs)} s, LanceDB writes ${sec(writeMs)} s; within-cluster cosine ${writer.withinClusterCosine.toFixed(3)}`);
+
+  // 2. Compaction, as refreshIndexes() does first (it would also run on the next ingest).
+  const compact = await timed(() => big.chunks.optimize({ cleanupOlderThan: new Date() }));
+  await small.chunks.optimize({ cleanupOlderThan: new Date() });
+  log(`compaction ${sec(compact.ms)} s`);
+
+  // 3. Flat search (no ANN index yet) through Retriever.vector: the ground truth for recall.
+  const qrng = new Rng(7);
+  const queries = makeQueries(ANN_QUERIES, qrng);
+  const embedder = new LookupEmbedder(new Map(queries.map((q) => [q.text, q.vector])));
+  const bigRetriever = new Retriever(big, embedder);
+  const smallRetriever = new Retriever(small, embedder);
+  const viaRetriever = (r: Retriever, limit: number) => async (i: number) => (await r.vector(queries[i]!.text, undefined, limit)).map((h) => h.row.id);
+  const flatBig = await latency(FLAT_QUERIES, 3, viaRetriever(bigRetriever, K));
+  log(`flat @ ${int(rows)}: p50 ${msf(flatBig.p50)} ms, p95 ${msf(flatBig.p95)} ms`);
+  const flatSmall = await latency(FLAT_QUERIES, 3, viaRetriever(smallRetriever, K));
+  log(`flat @ ${int(thresholdRows)}: p50 ${msf(flatSmall.p50)} ms, p95 ${msf(flatSmall.p95)} ms`);
+
+  // 4. ANN index: the exact call refreshIndexes() makes.
+  log('building the ANN index on the full table…');
+  const annBuild = await timed(() => createVectorIndex(big.chunks));
+  const stats = await big.chunks.indexStats('vector_idx');
+  log(`ANN build ${sec(annBuild.ms)} s (${stats?.indexType ?? '?'}, ${stats?.distanceType ?? '?'}, ${int(stats?.numIndexedRows ?? 0)} rows)`);
+  const annDefault = await latency(ANN_QUERIES, 5, viaRetriever(bigRetriever, K));
+  const annPool = await latency(ANN_QUERIES, 5, viaRetriever(bigRetriever, POOL));
+  const variants: { label: string; tune: Tuning }[] = [
+    { label: 'refineFactor 2', tune: { refineFactor: 2 } },
+    { label: 'refineFactor 10', tune: { refineFactor: 10 } },
+    { label: 'nprobes 50, refineFactor 10', tune: { nprobes: 50, refineFactor: 10 } },
+  ];
+  const tuned: { label: string; lat: Latency }[] = [];
+  for (const v of variants) tuned.push({ label: v.label, lat: await latency(ANN_QUERIES, 5, (i) => tunedVector(big.chunks, queries[i]!.vector, K, v.tune)) });
+  const annRecall = recallAt(K, annDefault.ids.slice(0, FLAT_QUERIES), flatBig.ids);
+  log(`ANN @ ${int(rows)}: p50 ${msf(annDefault.p50)} ms, p95 ${msf(annDefault.p95)} ms, recall@10 ${annRecall.toFixed(3)}`);
+  for (const t of tuned) log(`  ${t.label}: p50 ${msf(t.lat.p50)} ms, recall@10 ${recallAt(K, t.lat.ids.slice(0, FLAT_QUERIES), flatBig.ids).toFixed(3)}`);
+
+  // 5. The same at the threshold size.
+  const smallBuild = await timed(() => createVectorIndex(small.chunks));
+  const annSmall = await latency(ANN_QUERIES, 5, viaRetriever(smallRetriever, K));
+  const smallRecall = recallAt(K, annSmall.ids.slice(0, FLAT_QUERIES), flatSmall.ids);
+  log(`ANN @ ${int(thresholdRows)}: build ${sec(smallBuild.ms)} s, p50 ${msf(annSmall.p50)} ms, recall@10 ${smallRecall.toFixed(3)}`);
+  const mainPeakMb = mb(process.resourceUsage().maxRSS);
+
+  // 6. FTS: refreshIndexes() in a child process (vector index and compaction done, so it builds the FTS index).
+  log(`building the FTS index via refreshIndexes() in a child process (gives up after ${FTS_TIMEOUT_MS / 60_000} min)…`);
+  const fts = await runFtsChild(big.location);
+  let ftsRow: (string | number)[][] = [];
+  let ftsNote = '';
+  if ('ms' in fts) {
+    const bm25 = new Retriever(big, null);
+    const ftsRng = new Rng(11);
+    const ftsQueries = Array.from({ length: FTS_QUERIES }, () => {
+      const c = ftsRng.int(CLUSTERS);
+      return `${clusterWord(c, ftsRng)} ${clusterWord(c, ftsRng)}`;
+    });
+    const ftsLat = await latency(FTS_QUERIES, 3, async (i) => (await bm25.bm25(ftsQueries[i]!, undefined, K)).map((h) => h.row.id));
+    log(`FTS build ${sec(fts.ms)} s, BM25 p50 ${msf(ftsLat.p50)} ms`);
+    ftsRow = [
+      ['FTS index build (`refreshIndexes()` in a child process; its peak RSS ' + Math.round(fts.maxRssMb) + ' MB)', `${sec(fts.ms)} s`],
+      [`BM25 search, k=${K} (\`Retriever.bm25\`, ${FTS_QUERIES} two-word queries) p50 / p95`, `${msf(ftsLat.p50)} / ${msf(ftsLat.p95)} ms`],
+    ];
+  } else {
+    ftsNote = 'timedOut' in fts ? `FTS index build skipped: it had not finished after ${FTS_TIMEOUT_MS / 60_000} minutes.` : `FTS index build failed (${fts.failed}).`;
+    log(ftsNote);
+  }
+  const loadAfter = loadavg();
+
+  // 7. Report.
+  const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' / ');
+  const flatAtThresholdByProportion = (flatBig.p50 * thresholdRows) / rows;
+  const verdict =
+    flatSmall.p50 <= 50
+      ? `flat search at ${int(thresholdRows)} chunks (p50 ${msf(flatSmall.p50)} ms, measured; ${msf(flatAtThresholdByProportion)} ms by proportion from 1M) is already ${(flatSmall.p50 / annSmall.p50).toFixed(0)}× the ANN latency there (${msf(annSmall.p50)} ms) but still well inside an interactive budget, while at ${int(rows)} it is ${msf(flatBig.p50)} ms against ${msf(annDefault.p50)} ms with the index — so the threshold is about where the index starts paying for its ${sec(smallBuild.ms)} s build, and not too late`
+      : `flat search at ${int(thresholdRows)} chunks is already ${msf(flatSmall.p50)} ms (p50; ${msf(flatAtThresholdByProportion)} ms by proportion from 1M) against ${msf(annSmall.p50)} ms with the index — the threshold could be lower`;
+  const table = mdTable(
+    ['measure', 'value'],
+    [
+      ['rows / fragments written', `${int(rows)} / ${fragmentsBefore} (one \`add\` of ${int(BATCH)} rows each)`],
+      ['data generation (JS: vectors, text, Arrow batches)', `${sec(genMs)} s`],
+      ['LanceDB writes (`table.add`)', `${sec(writeMs)} s`],
+      ['generation + write, total', `${sec(totalWriteMs)} s (${int(Math.round(rows / (totalWriteMs / 1000)))} rows/s)`],
+      ['compaction (`optimize()`, the first step of `refreshIndexes()`)', `${sec(compact.ms)} s`],
+      [`flat vector search @ ${int(rows)}, k=${K} (\`Retriever.vector\`, no ANN index) p50 / p95`, `${msf(flatBig.p50)} / ${msf(flatBig.p95)} ms`],
+      [`ANN index build @ ${int(rows)} (\`createVectorIndex\`, as \`refreshIndexes()\` calls it)`, `${sec(annBuild.ms)} s`],
+      [`ANN search @ ${int(rows)}, k=${K}, default probes (\`Retriever.vector\`) p50 / p95 — recall@10 vs flat`, `${msf(annDefault.p50)} / ${msf(annDefault.p95)} ms — ${annRecall.toFixed(3)}`],
+      ...tuned.map((t) => [`ANN search @ ${int(rows)}, k=${K}, ${t.label} p50 / p95 — recall@10 vs flat`, `${msf(t.lat.p50)} / ${msf(t.lat.p95)} ms — ${recallAt(K, t.lat.ids.slice(0, FLAT_QUERIES), flatBig.ids).toFixed(3)}`]),
+      [`ANN search @ ${int(rows)}, limit ${POOL} (what \`Retriever.search\` asks for at k=10) p50 / p95`, `${msf(annPool.p50)} / ${msf(annPool.p95)} ms`],
+      [`flat vector search @ ${int(thresholdRows)} (first rows; measured) p50 / p95`, `${msf(flatSmall.p50)} / ${msf(flatSmall.p95)} ms`],
+      [`ANN index build @ ${int(thresholdRows)}`, `${sec(smallBuild.ms)} s`],
+      [`ANN search @ ${int(thresholdRows)}, k=${K}, default probes p50 / p95 — recall@10 vs flat`, `${msf(annSmall.p50)} / ${msf(annSmall.p95)} ms — ${smallRecall.toFixed(3)}`],
+      ...ftsRow,
+      ['peak RSS of this process (generation, writes, searches, ANN builds)', `${int(mainPeakMb)} MB`],
+    ],
+  );
+  const body = [
+    '## Scale (synthetic 1M-chunk index)',
+    '',
+    `Command: \`npm run bench:scale\` (scripts/bench-scale.ts) — ${today()} — ${machineLine()}. Total run ${sec(performance.now() - t0)} s; load average (1/5/15 min) before: ${la(loadBefore)}, after: ${la(loadAfter)} (other work shares the machine, so timings are noisy).`,
+    `Data: ${int(rows)} rows in the real chunk-table schema (\`chunkSchema(${DIM})\`), ids \`synthetic/<n>.md#<i>\` (documents of 1–19 chunks), ${WORDS_PER_CHUNK}-word texts drawn from per-topic vocabularies (fts_text = text); ${DIM}-d unit vectors = one of ${int(CLUSTERS)} random unit centroids + Gaussian noise (σ = ${SIGMA.toFixed(4)}; measured cosine between chunks of one topic ${writer.withinClusterCosine.toFixed(3)}), seeded PRNG. Queries: perturbed centroids, never table rows; ${FLAT_QUERIES} flat / ${ANN_QUERIES} ANN, sequential, warm (after a few untimed ones). Recall@10 is against the flat results for the first ${FLAT_QUERIES} queries. Distance: cosine throughout. ANN index: ${stats?.indexType ?? 'unknown'} with the options in \`createVectorIndex\` (src/index/store.ts).`,
+    '',
+    table,
+    '',
+    ...(ftsNote ? [ftsNote, ''] : []),
+    `\`refreshIndexes()\` creates the ANN index automatically once the chunk table has ≥ ANN_INDEX_MIN_ROWS = ${int(ANN_INDEX_MIN_ROWS)} chunks (below that, vector search is a flat scan); these measurements support that threshold: ${verdict}.`,
+  ].join('\n');
+  if (ROWS === FULL_ROWS) {
+    writeBenchSection('scale', body);
+    log('wrote the scale section of BENCHMARKS.md');
+  } else {
+    process.stdout.write(`${body}\n`);
+    log(`trial run with ${int(ROWS)} rows: BENCHMARKS.md left alone`);
+  }
+} finally {
+  cleanUp();
+}
