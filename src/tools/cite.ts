@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { UsageError } from '../core/errors.js';
 import { loadDocumentSource } from '../index/document-source.js';
 import { formatCitation, type CitationInput } from '../search/citation-format.js';
 import { defineTool } from './tool.js';
-import { lineCount, lineRangeOffsets } from './source-lines.js';
+import { lineCount, sliceLines } from './source-lines.js';
 
 /** A citation quotes at most this much; longer ranges are cut at a line boundary and say so. */
 const MAX_QUOTE_CHARS = 4000;
@@ -41,25 +40,13 @@ export const citeTool = defineTool({
     const store = await ctx.store();
     const doc = await store.getDocument(input.docId);
     const src = loadDocumentSource(doc);
-    let quote: string | null = null;
-    let truncated = false;
-    let lineStart = src.lineBase;
-    let lineEnd = src.lineBase + lineCount(src) - 1;
-    if (input.lineStart !== undefined) {
-      lineStart = input.lineStart;
-      lineEnd = input.lineEnd ?? input.lineStart;
-      const last = src.lineBase + lineCount(src) - 1;
-      if (lineStart < src.lineBase || lineStart > last) {
-        throw new UsageError(`${doc.rel_path} has lines ${src.lineBase}-${last}; line ${lineStart} is outside it`);
-      }
-      lineEnd = Math.min(lineEnd, last);
-      const { start, end } = lineRangeOffsets(src, lineStart, lineEnd);
-      quote = src.text.slice(start, end);
-      if (quote.length > MAX_QUOTE_CHARS) {
-        quote = quote.slice(0, quote.lastIndexOf('\n', MAX_QUOTE_CHARS) > 0 ? quote.lastIndexOf('\n', MAX_QUOTE_CHARS) : MAX_QUOTE_CHARS);
-        truncated = true;
-      }
-    }
+    // Without a line range the citation names the whole document and quotes nothing.
+    const slice =
+      input.lineStart === undefined
+        ? null
+        : sliceLines(src, doc.rel_path, input.lineStart, input.lineEnd ?? input.lineStart, MAX_QUOTE_CHARS);
+    const lineStart = slice?.lineStart ?? src.lineBase;
+    const lineEnd = slice?.lineEnd ?? src.lineBase + lineCount(src) - 1;
     const source: CitationInput = {
       docId: doc.doc_id,
       title: doc.title,
@@ -68,9 +55,15 @@ export const citeTool = defineTool({
       relPath: doc.rel_path,
       lineStart,
       lineEnd,
-      quote,
+      quote: slice?.text ?? null,
     };
-    return { citation: formatCitation(source, input.format), format: input.format, source, stale: src.stale, truncated };
+    return {
+      citation: formatCitation(source, input.format),
+      format: input.format,
+      source,
+      stale: src.stale,
+      truncated: slice?.truncated ?? false,
+    };
   },
   toText(out) {
     const notes = [

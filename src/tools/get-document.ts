@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { UsageError } from '../core/errors.js';
 import { loadDocumentSource } from '../index/document-source.js';
 import { decodeTags } from '../index/rows.js';
 import { defineTool } from './tool.js';
-import { lineCount, lineRangeOffsets } from './source-lines.js';
+import { lineCount, sliceLines } from './source-lines.js';
 
 /** An agent asking for "the document" gets at most this much text and a pointer to the rest. */
 export const MAX_DOCUMENT_CHARS = 20_000;
@@ -55,26 +54,7 @@ export const getDocumentTool = defineTool({
     const store = await ctx.store();
     const doc = await store.getDocument(input.docId);
     const src = loadDocumentSource(doc);
-    const total = lineCount(src);
-    const first = src.lineBase;
-    const last = first + total - 1;
-    const lineStart = input.lineStart ?? first;
-    let lineEnd = Math.min(input.lineEnd ?? last, last);
-    if (lineStart > last || lineStart < first) throw new UsageError(`${doc.rel_path} has lines ${first}-${last}; line ${lineStart} is outside it`);
-    if (lineEnd < lineStart) throw new UsageError('lineEnd must not be before lineStart');
-    let { start, end } = lineRangeOffsets(src, lineStart, lineEnd);
-    let truncated = false;
-    if (end - start > input.maxChars) {
-      // Cut at a line boundary so the next call can start exactly where this one ended.
-      const cut = src.text.lastIndexOf('\n', start + input.maxChars);
-      if (cut > start && src.linesMapToFile) {
-        end = cut;
-        lineEnd = lineStart + src.text.slice(start, end).split('\n').length - 1;
-      } else {
-        end = start + input.maxChars;
-      }
-      truncated = true;
-    }
+    const slice = sliceLines(src, doc.rel_path, input.lineStart ?? src.lineBase, input.lineEnd ?? Number.MAX_SAFE_INTEGER, input.maxChars);
     return {
       docId: doc.doc_id,
       title: doc.title,
@@ -85,13 +65,13 @@ export const getDocumentTool = defineTool({
       tags: decodeTags(doc.tags),
       authors: JSON.parse(doc.authors) as string[],
       path: doc.rel_path,
-      totalLines: total,
+      totalLines: lineCount(src),
       words: doc.words,
-      lineStart,
-      lineEnd,
-      text: src.text.slice(start, end),
-      truncated,
-      nextLine: truncated && src.linesMapToFile && lineEnd < last ? lineEnd + 1 : null,
+      lineStart: slice.lineStart,
+      lineEnd: slice.lineEnd,
+      text: slice.text,
+      truncated: slice.truncated,
+      nextLine: slice.truncated && src.linesMapToFile && slice.lineEnd < slice.lastLine ? slice.lineEnd + 1 : null,
       stale: src.stale,
       metadata: JSON.parse(doc.extra) as Record<string, unknown>,
     };

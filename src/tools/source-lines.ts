@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { lineAt, lineStarts } from '../ingest/lines.js';
 import type { DocumentSource } from '../index/document-source.js';
 
@@ -26,4 +27,43 @@ export function offsetsToLines(src: DocumentSource, start: number, end: number):
 
 export function lineCount(src: DocumentSource): number {
   return src.linesMapToFile ? lineStarts(src.text).length : 1;
+}
+
+export interface LineSlice {
+  lineStart: number;
+  lineEnd: number;
+  text: string;
+  /** Cut at maxChars (at a line boundary where possible); lineEnd is then the last line included. */
+  truncated: boolean;
+  /** Last line of the document. */
+  lastLine: number;
+}
+
+/**
+ * File lines lineStart..lineEnd of a document (clamped to its end), at most `maxChars` of them, cut at a line
+ * boundary so a caller can continue exactly where this slice ended. Out-of-range starts are a UsageError.
+ */
+export function sliceLines(src: DocumentSource, relPath: string, lineStart: number, lineEnd: number, maxChars: number): LineSlice {
+  const first = src.lineBase;
+  const lastLine = first + lineCount(src) - 1;
+  if (lineStart < first || lineStart > lastLine) {
+    throw new UsageError(`${relPath} has lines ${first}-${lastLine}; line ${lineStart} is outside it`);
+  }
+  if (lineEnd < lineStart) throw new UsageError('lineEnd must not be before lineStart');
+  let last = Math.min(lineEnd, lastLine);
+  const range = lineRangeOffsets(src, lineStart, last);
+  const start = range.start;
+  let end = range.end;
+  let truncated = false;
+  if (end - start > maxChars) {
+    truncated = true;
+    const cut = src.text.lastIndexOf('\n', start + maxChars);
+    if (cut > start && src.linesMapToFile) {
+      end = cut;
+      last = offsetsToLines(src, start, end).lineEnd;
+    } else {
+      end = start + maxChars;
+    }
+  }
+  return { lineStart, lineEnd: last, text: src.text.slice(start, end), truncated, lastLine };
 }
