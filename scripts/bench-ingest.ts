@@ -65,7 +65,7 @@ try {
       ]),
     ),
     '',
-    `Full ingest: ${(r.chunksWritten / (r.totalMs / 1000)).toFixed(0)} chunks/s over the ingest itself (${s(r.totalMs)} s in-process). Time by stage:`,
+    `Full ingest: ${(r.chunksWritten / (r.totalMs / 1000)).toFixed(0)} chunks/s over the ingest itself (${s(r.totalMs)} s in-process). Time by stage — embedding runs in worker threads while the next batch is read and chunked, so stages overlap and the shares add up to more than 100%:`,
     '',
     mdTable(
       ['stage', 's', 'share'],
