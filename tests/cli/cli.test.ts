@@ -88,6 +88,31 @@ describe('errors a user can hit', () => {
   });
 });
 
+describe('priors ingest', () => {
+  it('reports skipped files as one-line warnings, keeps going, and fails only with --strict', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'good.md'), '---\ntitle: Good\n---\n\nA paragraph about calibration.\n');
+    writeFileSync(path.join(dir, 'empty.md'), '');
+    const index = path.join(dir, '.index');
+    const plain = priors(['ingest', dir, '--index', index, '--no-embed']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).toMatch(/^warning: empty\.md: skipped, empty file$/m);
+    expect(plain.stdout).toMatch(/1 added, 0 updated, 0 removed, 0 unchanged, 1 skipped/);
+    const strict = priors(['ingest', dir, '--index', index, '--no-embed', '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/warnings with --strict/);
+  });
+
+  it('--json is quiet on stderr and machine-readable on stdout', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'a.md'), '# A\n\nSome text.\n');
+    const r = priors(['ingest', dir, '--index', path.join(dir, '.index'), '--no-embed', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ added: 1, documents: 1 });
+  });
+});
+
 describe('priors quote / cite / stats', () => {
   it('quote exit codes: 0 verified, 4 not found', () => {
     const ok = priors(['quote', 'open models are about a year behind the best closed ones', '--index', index]);
