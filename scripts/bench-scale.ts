@@ -22,7 +22,7 @@ import { chunkSchema } from '../src/index/schema.js';
 import { DEFAULT_CHUNKING, type IndexSettings } from '../src/index/settings.js';
 import { ANN_INDEX_MIN_ROWS, createVectorIndex, IndexStore } from '../src/index/store.js';
 import { percentile } from '../src/search/metrics.js';
-import { Retriever } from '../src/search/retriever.js';
+import { ANN_REFINE_FACTOR, Retriever } from '../src/search/retriever.js';
 import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
 
 const DIM = 256;
@@ -549,26 +549,27 @@ try {
   const annCold = await coldFirstQuery(big.location, embedder, queries);
   log(`ANN @ ${int(rows)}, first query on a fresh connection: p50 ${msf(annCold)} ms`);
   const annPool = await latency(ANN_QUERIES, 5, viaRetriever(bigRetriever, POOL));
-  const variants: { label: string; tune: Tuning }[] = [
-    { label: 'no refinement (compressed distances only)', tune: {} },
-    { label: 'nprobes 50, no refinement', tune: { nprobes: 50 } },
-    { label: 'refineFactor 10', tune: { refineFactor: 10 } },
-    { label: 'refineFactor 50', tune: { refineFactor: 50 } },
+  const measureTuned = async (label: string, tune: Tuning): Promise<{ label: string; lat: Latency; recall: number }> => {
+    const lat = await latency(ANN_QUERIES, 5, (i) => tunedVector(big.chunks, queries[i]!.vector, K, tune));
+    const recall = recallAt(K, lat.ids.slice(0, FLAT_QUERIES), flatBig.ids);
+    log(`  ${label}: p50 ${msf(lat.p50)} ms, recall@10 ${recall.toFixed(3)}`);
+    return { label, lat, recall };
+  };
+  const unrefined = await measureTuned('no refinement (compressed distances only)', {});
+  const tuned = [
+    unrefined,
+    await measureTuned('nprobes 50, no refinement', { nprobes: 50 }),
+    await measureTuned('refineFactor 10', { refineFactor: 10 }),
+    await measureTuned(`refineFactor ${ANN_REFINE_FACTOR}`, { refineFactor: ANN_REFINE_FACTOR }),
   ];
-  const tuned: { label: string; lat: Latency; recall: number }[] = [];
-  for (const v of variants) {
-    const lat = await latency(ANN_QUERIES, 5, (i) => tunedVector(big.chunks, queries[i]!.vector, K, v.tune));
-    tuned.push({ label: v.label, lat, recall: recallAt(K, lat.ids.slice(0, FLAT_QUERIES), flatBig.ids) });
-    log(`  ${v.label}: p50 ${msf(lat.p50)} ms, recall@10 ${tuned.at(-1)?.recall.toFixed(3)}`);
-  }
 
   // 5. The same at the threshold size.
   const smallBuild = await timed(() => createVectorIndex(small.chunks));
   const annSmall = await latency(ANN_QUERIES, 5, viaRetriever(smallRetriever, K));
   const smallRecall = recallAt(K, annSmall.ids.slice(0, FLAT_QUERIES), flatSmall.ids);
-  const smallRefined = await latency(FLAT_QUERIES, 5, (i) => tunedVector(small.chunks, queries[i]!.vector, K, {}));
-  const smallRefinedRecall = recallAt(K, smallRefined.ids, flatSmall.ids);
-  log(`ANN @ ${int(thresholdRows)}: build ${sec(smallBuild.ms)} s, p50 ${msf(annSmall.p50)} ms, recall@10 ${smallRecall.toFixed(3)} (${smallRefinedRecall.toFixed(3)} without refinement)`);
+  const smallUnrefined = await latency(FLAT_QUERIES, 5, (i) => tunedVector(small.chunks, queries[i]!.vector, K, {}));
+  const smallUnrefinedRecall = recallAt(K, smallUnrefined.ids, flatSmall.ids);
+  log(`ANN @ ${int(thresholdRows)}: build ${sec(smallBuild.ms)} s, p50 ${msf(annSmall.p50)} ms, recall@10 ${smallRecall.toFixed(3)} (${smallUnrefinedRecall.toFixed(3)} without refinement)`);
   const mainPeakMb = mb(process.resourceUsage().maxRSS);
 
   // 6. FTS: refreshIndexes() in a child process (vector index and compaction done, so it builds the FTS index).
@@ -625,14 +626,14 @@ try {
       ['compaction (`optimize()`, the first step of `refreshIndexes()`)', `${sec(compact.ms)} s`],
       [`flat vector search @ ${int(rows)}, k=${K} (\`Retriever.vector\`, no ANN index) p50 / p95`, `${msf(flatBig.p50)} / ${msf(flatBig.p95)} ms`],
       [`ANN index build @ ${int(rows)} (\`createVectorIndex\`, as \`refreshIndexes()\` calls it)`, `${sec(annBuild.ms)} s`],
-      [`ANN search @ ${int(rows)}, k=${K}, \`Retriever.vector\` (default nprobes, refineFactor 50) p50 / p95 — recall@10 vs flat`, `${msf(annDefault.p50)} / ${msf(annDefault.p95)} ms — ${annRecall.toFixed(3)}`],
+      [`ANN search @ ${int(rows)}, k=${K}, \`Retriever.vector\` (default nprobes, refineFactor ${ANN_REFINE_FACTOR}) p50 / p95 — recall@10 vs flat`, `${msf(annDefault.p50)} / ${msf(annDefault.p95)} ms — ${annRecall.toFixed(3)}`],
       [`ANN search @ ${int(rows)}, first query on a fresh connection (as a one-shot \`priors search\`), p50 of ${COLD_RUNS}`, `${msf(annCold)} ms`],
       [`ANN search @ ${int(rows)}, limit ${POOL} (what \`Retriever.search\` asks for at k=10) p50 / p95`, `${msf(annPool.p50)} / ${msf(annPool.p95)} ms`],
       ...tuned.map((t) => [`ANN search @ ${int(rows)}, k=${K}, ${t.label} p50 / p95 — recall@10 vs flat`, `${msf(t.lat.p50)} / ${msf(t.lat.p95)} ms — ${t.recall.toFixed(3)}`]),
       [`flat vector search @ ${int(thresholdRows)} (the first rows, measured) p50 / p95`, `${msf(flatSmall.p50)} / ${msf(flatSmall.p95)} ms`],
       [`flat vector search @ ${int(thresholdRows)}, estimated from the ${int(rows)}-row p50 by proportion`, `${msf(flatAtThresholdByProportion)} ms`],
       [`ANN index build @ ${int(thresholdRows)}`, `${sec(smallBuild.ms)} s`],
-      [`ANN search @ ${int(thresholdRows)}, k=${K} (\`Retriever.vector\`: default nprobes, refineFactor 50) p50 / p95 — recall@10 vs flat (without refinement)`, `${msf(annSmall.p50)} / ${msf(annSmall.p95)} ms — ${smallRecall.toFixed(3)} (${smallRefinedRecall.toFixed(3)})`],
+      [`ANN search @ ${int(thresholdRows)}, k=${K} (\`Retriever.vector\`: default nprobes, refineFactor ${ANN_REFINE_FACTOR}) p50 / p95 — recall@10 vs flat (without refinement)`, `${msf(annSmall.p50)} / ${msf(annSmall.p95)} ms — ${smallRecall.toFixed(3)} (${smallUnrefinedRecall.toFixed(3)})`],
       ...ftsRows,
       ['peak RSS of the benchmark process: through step 5 (writes, searches, both ANN builds) / whole run', `${int(mainPeakMb)} / ${int(endPeakMb)} MB`],
     ],
@@ -645,7 +646,7 @@ try {
       : !flatOk
         ? `the measurements suggest a lower threshold — a flat scan at ${int(thresholdRows)} chunks already takes ${msf(flatSmall.p50)} ms (p50), over ${INTERACTIVE_MS} ms`
         : `the measurements do not show the index paying off — flat at ${int(rows)} is ${msf(flatBig.p50)} ms against ${msf(annDefault.p50)} ms with the index`;
-  const recallCost = `; recall holds because \`Retriever.vector\` re-ranks 50× the candidates on full vectors (refineFactor 50): ${smallRecall.toFixed(2)} of the exact top ${K} at ${int(thresholdRows)} chunks and ${annRecall.toFixed(2)} at ${int(rows)}, against ${smallRefinedRecall.toFixed(2)} and ${(tuned.find((t) => t.label.startsWith('no refinement'))?.recall ?? NaN).toFixed(2)} from the compressed index alone on this data`;
+  const recallCost = `; recall holds because \`Retriever.vector\` re-ranks ${ANN_REFINE_FACTOR}× the candidates on full vectors (refineFactor ${ANN_REFINE_FACTOR}): ${smallRecall.toFixed(2)} of the exact top ${K} at ${int(thresholdRows)} chunks and ${annRecall.toFixed(2)} at ${int(rows)}, against ${smallUnrefinedRecall.toFixed(2)} and ${unrefined.recall.toFixed(2)} from the compressed index alone on this data`;
   const body = [
     '## Scale (synthetic 1M-chunk index)',
     '',

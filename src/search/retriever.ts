@@ -32,7 +32,8 @@ const HIT_COLUMNS = [
   'text',
 ];
 
-const ANN_REFINE_FACTOR = 50;
+/** How many times k candidates an IVF-PQ search re-ranks on full vectors (see Retriever.vector). */
+export const ANN_REFINE_FACTOR = 50;
 
 type HitRow = Omit<ChunkRow, 'fts_text' | 'vector'> & { _score?: number; _distance?: number };
 
@@ -103,7 +104,7 @@ export class Retriever {
     if (!this.embedder) return [];
     const vec = await this.embedder.embedQuery(query);
     // With an IVF-PQ index (≥ ANN_INDEX_MIN_ROWS chunks) the compressed distances alone find few true
-    // neighbours; re-ranking 50× the candidates on full vectors brings recall@10 to ~0.99 for ~3 ms
+    // neighbours; re-ranking 50× the candidates on full vectors brings recall@10 to ~0.99 for a few ms
     // (BENCHMARKS.md, scale). Without an index the search is exact and this changes nothing.
     let q = this.store.chunks
       .query()
