@@ -22,7 +22,8 @@ import { chunkSchema } from '../src/index/schema.js';
 import { DEFAULT_CHUNKING, type IndexSettings } from '../src/index/settings.js';
 import { ANN_INDEX_MIN_ROWS, createVectorIndex, IndexStore } from '../src/index/store.js';
 import { percentile } from '../src/search/metrics.js';
-import { ANN_REFINE_FACTOR, Retriever } from '../src/search/retriever.js';
+import { ANN_REFINE_FACTOR } from '../src/index/chunk-search.js';
+import { Retriever } from '../src/search/retriever.js';
 import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
 
 const DIM = 256;

@@ -1,6 +1,6 @@
 import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
 import { PriorsError, errorMessage } from '../core/errors.js';
-import type { Reranker } from '../search/rerank.js';
+import type { Reranker } from './reranker.js';
 import { locateModel, type ModelLookup } from './model-location.js';
 
 const BATCH = 16;

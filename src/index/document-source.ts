@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { NotFoundError } from '../core/errors.js';
-import { decodeSource, readSource } from '../ingest/read-source.js';
+import { decodeSource, readSource } from '../text/read-source.js';
 import type { DocumentRow } from './schema.js';
 
 /** The text a document's offsets and line numbers refer to, re-read from disk for quoting and citing. */

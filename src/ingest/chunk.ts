@@ -1,5 +1,5 @@
 import type { Block, BlockKind, Chunk, ChunkOptions, ParsedDocument, TokenCounter } from '../core/types.js';
-import { lineAt, lineStarts, paragraphRanges } from './lines.js';
+import { lineAt, lineStarts, paragraphRanges } from '../text/lines.js';
 import { isNoiseText } from './markdown.js';
 
 /**

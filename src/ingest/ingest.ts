@@ -10,7 +10,7 @@ import { acquireIngestLock } from '../index/lock.js';
 import { chunkDocument } from './chunk.js';
 import { discoverFiles, type SourceFile } from './discover.js';
 import { parseFile, parseJsonl, SUPPORTED_EXTENSIONS } from './parse.js';
-import { decodeSource, sha256 } from './read-source.js';
+import { decodeSource, sha256 } from '../text/read-source.js';
 
 export interface IngestOptions {
   roots: string[];

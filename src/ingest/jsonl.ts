@@ -1,5 +1,5 @@
 import type { ParsedDocument } from '../core/types.js';
-import { paragraphBlocks } from './lines.js';
+import { paragraphBlocks } from '../text/lines.js';
 import { buildMeta, jsonSafeRecord } from './metadata.js';
 
 export interface JsonlError {

@@ -3,7 +3,7 @@ import type { ParsedDocument } from '../core/types.js';
 import { captionBlocks } from './captions.js';
 import { readFrontMatter } from './frontmatter.js';
 import { parseJsonlRecords, type JsonlResult } from './jsonl.js';
-import { paragraphBlocks } from './lines.js';
+import { paragraphBlocks } from '../text/lines.js';
 import { markdownBlocks, type MarkdownBlocks } from './markdown.js';
 import { buildMeta } from './metadata.js';
 import { detectTranscript, scanLines, transcriptBlocks } from './transcript.js';

@@ -1,5 +1,5 @@
 import type { Block } from '../core/types.js';
-import { paragraphRanges } from './lines.js';
+import { paragraphRanges } from '../text/lines.js';
 import { headingText, isNoiseText, type HeadingFrame } from './markdown.js';
 
 /**

@@ -1,5 +1,5 @@
 import { convexFusion, rrf } from './fusion.js';
-import type { Ranked } from './retriever.js';
+import type { Ranked } from '../index/chunk-search.js';
 
 export type FusionMethod = 'convex' | 'rrf';
 

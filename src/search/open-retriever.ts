@@ -1,7 +1,7 @@
 import { loadEmbedderOrWarn, requestForIndex } from '../embed/load-embedder.js';
 import { IndexStore } from '../index/store.js';
 import { errorMessage } from '../core/errors.js';
-import type { Reranker } from './rerank.js';
+import type { Reranker } from '../embed/reranker.js';
 import { Retriever } from './retriever.js';
 
 export interface OpenRetrieverOptions {

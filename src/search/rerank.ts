@@ -1,12 +1,5 @@
+import type { Reranker } from '../embed/reranker.js';
 import type { SearchHit } from './types.js';
-
-/** A second-stage scorer (e.g. a cross-encoder) that reads query and passage together. */
-export interface Reranker {
-  readonly id: string;
-  /** One relevance score per passage, higher is better. */
-  score(query: string, passages: string[]): Promise<number[]>;
-  dispose(): Promise<void>;
-}
 
 /** Passages the reranker sees: it is slow per passage, and fusion already put the good ones near the top. */
 export const RERANK_DEPTH = 50;

@@ -1,51 +1,15 @@
-import { MatchQuery } from '@lancedb/lancedb';
 import { UsageError } from '../core/errors.js';
 import type { Embedder } from '../embed/embedder.js';
 import { decodeTags } from '../index/rows.js';
-import type { ChunkRow } from '../index/schema.js';
+import { fullTextSearch, vectorSearch, type HitRow, type Ranked } from '../index/chunk-search.js';
 import type { IndexStore } from '../index/store.js';
 import { collapseNearDuplicates } from './dedupe.js';
 import { filterToSql, pathMatcher } from './filters.js';
 import { queryTopic } from './query-intent.js';
-import { rerankHits, type Reranker } from './rerank.js';
+import type { Reranker } from '../embed/reranker.js';
+import { rerankHits } from './rerank.js';
 import { fuseRankings, type FusionMethod } from './hybrid-fusion.js';
 import type { SearchHit, SearchMode, SearchRequest } from './types.js';
-
-/** Columns read back for hits (never the vector or the FTS copy of the text). */
-const HIT_COLUMNS = [
-  'id',
-  'doc_id',
-  'chunk_index',
-  'rel_path',
-  'title',
-  'date',
-  'url',
-  'type',
-  'tags',
-  'section',
-  'speaker',
-  'timestamp',
-  'start',
-  'end',
-  'line_start',
-  'line_end',
-  'text',
-];
-
-/** How many times k candidates an IVF-PQ search re-ranks on full vectors (see Retriever.vector). */
-export const ANN_REFINE_FACTOR = 50;
-
-type HitRow = Omit<ChunkRow, 'fts_text' | 'vector'> & { _score?: number; _distance?: number };
-
-export interface Ranked {
-  row: HitRow;
-  score: number;
-}
-
-/** Turn a free-text query into words the full-text parser won't read as syntax. */
-export function ftsQueryText(query: string): string {
-  return query.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-}
 
 export function rowToHit(row: HitRow, score: number): SearchHit {
   return {
@@ -91,31 +55,13 @@ export class Retriever {
     return this.embedder && this.store.hasVectors ? wanted : 'bm25';
   }
 
-  async bm25(query: string, where: string | undefined, limit: number): Promise<Ranked[]> {
-    const text = ftsQueryText(query);
-    if (!text) return [];
-    let q = this.store.chunks.search(new MatchQuery(text, 'fts_text'), 'fts').select([...HIT_COLUMNS, '_score']).limit(limit);
-    if (where) q = q.where(where);
-    const rows = (await q.toArray()) as HitRow[];
-    return rows.map((row) => ({ row, score: row._score ?? 0 }));
+  bm25(query: string, where: string | undefined, limit: number): Promise<Ranked[]> {
+    return fullTextSearch(this.store, query, where, limit);
   }
 
   async vector(query: string, where: string | undefined, limit: number): Promise<Ranked[]> {
     if (!this.embedder) return [];
-    const vec = await this.embedder.embedQuery(query);
-    // With an IVF-PQ index (≥ ANN_INDEX_MIN_ROWS chunks) the compressed distances alone find few true
-    // neighbours; re-ranking 50× the candidates on full vectors brings recall@10 to ~0.99 for a few ms
-    // (BENCHMARKS.md, scale). Without an index the search is exact and this changes nothing.
-    let q = this.store.chunks
-      .query()
-      .nearestTo(Array.from(vec))
-      .distanceType('cosine')
-      .refineFactor(ANN_REFINE_FACTOR)
-      .select([...HIT_COLUMNS, '_distance'])
-      .limit(limit);
-    if (where) q = q.where(where);
-    const rows = (await q.toArray()) as HitRow[];
-    return rows.map((row) => ({ row, score: 1 - (row._distance ?? 1) }));
+    return vectorSearch(this.store, await this.embedder.embedQuery(query), where, limit);
   }
 
   /** Ranked, de-duplicated passages (flat: several may come from one document). */

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { UsageError } from '../core/errors.js';
-import { highlightSpans, queryTerms } from '../search/highlight.js';
+import { highlightSpans, queryTerms } from '../text/highlight.js';
 import type { AskOutput } from '../tools/ask.js';
 import { citeTool } from '../tools/cite.js';
 import { getDocumentTool } from '../tools/get-document.js';

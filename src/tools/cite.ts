@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadDocumentSource } from '../index/document-source.js';
-import { formatCitation, type CitationInput } from '../search/citation-format.js';
+import { formatCitation, type CitationInput } from '../text/citation-format.js';
 import { defineTool } from './tool.js';
 import { lineCount, sliceLines } from './source-lines.js';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { loadDocumentSource, type DocumentSource } from '../index/document-source.js';
 import type { DocumentRow } from '../index/schema.js';
 import { citationRef } from '../search/grouping.js';
-import { bestWindow, classifyQuote, findExact, passageSimilarity } from '../search/quote-match.js';
+import { bestWindow, classifyQuote, findExact, passageSimilarity } from '../text/quote-match.js';
 import type { SearchHit } from '../search/types.js';
 import { defineTool } from './tool.js';
 import { offsetsToLines } from './source-lines.js';

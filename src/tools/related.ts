@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
-import { sha256 } from '../ingest/read-source.js';
+import { sha256 } from '../text/read-source.js';
 import type { SearchHit } from '../search/types.js';
 import { defineTool } from './tool.js';
 import { hitToJson, type HitJson } from './hit-json.js';

@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.js';
-import { lineAt, lineStarts } from '../ingest/lines.js';
+import { lineAt, lineStarts } from '../text/lines.js';
 import type { DocumentSource } from '../index/document-source.js';
 
 /** Offsets [start, end) of file lines lineStart..lineEnd (1-based, inclusive) within a document source. */

@@ -6,7 +6,7 @@ import type { AssistantEvent } from '../../src/agent/events.js';
 import type { LlmSettings } from '../../src/agent/llm-config.js';
 import { MAX_TOOL_TEXT, ToolBridge, openAITools } from '../../src/agent/tool-bridge.js';
 import { PriorsError } from '../../src/core/errors.js';
-import { findExact } from '../../src/search/quote-match.js';
+import { findExact } from '../../src/text/quote-match.js';
 import { CORPUS } from '../helpers/paths.js';
 import { buildSampleIndex, sampleContext } from '../helpers/sample-index.js';
 import { lastToolMessage, pickSentence, startScriptedServer, type ChatRequest, type ScriptedServer } from '../helpers/scripted-openai.js';

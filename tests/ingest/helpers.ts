@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Chunk, ParsedDocument, TokenCounter } from '../../src/core/types.js';
-import { lineAt, lineStarts } from '../../src/ingest/lines.js';
+import { lineAt, lineStarts } from '../../src/text/lines.js';
 
 /** The shared real-data folder beside the repository (read-only). */
 export const DATA = fileURLToPath(new URL('../../../shared/data', import.meta.url));

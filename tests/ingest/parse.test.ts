@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PriorsError } from '../../src/core/errors.js';
-import { lineAt, lineStarts, paragraphRanges } from '../../src/ingest/lines.js';
+import { lineAt, lineStarts, paragraphRanges } from '../../src/text/lines.js';
 import { extensionOf, parseFile, SUPPORTED_EXTENSIONS } from '../../src/ingest/parse.js';
 import { HAS_DATA, bookFiles, interconnectsFiles } from './helpers.js';
 

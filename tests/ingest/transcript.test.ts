@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineAt, lineStarts } from '../../src/ingest/lines.js';
+import { lineAt, lineStarts } from '../../src/text/lines.js';
 import { parseFile } from '../../src/ingest/parse.js';
 import { detectTranscript, matchTurn, normaliseTimestamp, scanLines } from '../../src/ingest/transcript.js';
 import { HAS_DATA, interconnectsFiles } from './helpers.js';

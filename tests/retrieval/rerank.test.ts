@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadRerankerOrWarn } from '../../src/search/open-retriever.js';
-import { rerankHits, type Reranker } from '../../src/search/rerank.js';
+import type { Reranker } from '../../src/embed/reranker.js';
+import { rerankHits } from '../../src/search/rerank.js';
 import type { SearchHit } from '../../src/search/types.js';
 import { tempDir } from '../helpers/sample-index.js';
 

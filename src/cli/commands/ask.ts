@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { PriorsConfig } from '../../config/config.js';
 import { resolveLlmSettings, type LlmSettings } from '../../agent/llm-config.js';
 import { IndexMissingError } from '../../core/errors.js';
-import { highlightAnsi, queryTerms } from '../../search/highlight.js';
+import { highlightAnsi, queryTerms } from '../../text/highlight.js';
 import { askTool, type AskOutput } from '../../tools/ask.js';
 import type { ToolContext } from '../../tools/tool.js';
 import { intFlag, filterInput, type FilterFlags } from '../parse-flags.js';

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { createReadStream } from 'node:fs';
 import type { PriorsConfig } from '../../config/config.js';
 import { UsageError } from '../../core/errors.js';
-import { highlightAnsi, queryTerms } from '../../search/highlight.js';
+import { highlightAnsi, queryTerms } from '../../text/highlight.js';
 import { searchTool, type SearchOutput } from '../../tools/search.js';
 import { callTool } from '../../tools/tool.js';
 import { filterInput, intFlag, type FilterFlags } from '../parse-flags.js';

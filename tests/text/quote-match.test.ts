@@ -6,7 +6,7 @@ import {
   findExact,
   passageSimilarity,
   quoteKey,
-} from '../../src/search/quote-match.js';
+} from '../../src/text/quote-match.js';
 
 /** The exact source text of every hit. */
 function hits(quote: string, source: string): string[] {

@@ -7,7 +7,7 @@ import {
   formatCitation,
   formatDate,
   formatLocation,
-} from '../../src/search/citation-format.js';
+} from '../../src/text/citation-format.js';
 
 const FULL: CitationInput = {
   docId: 'posts/2024-03-05-open-models.md',

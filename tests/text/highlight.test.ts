@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, highlightAnsi, highlightHtml, highlightSpans, queryTerms } from '../../src/search/highlight.js';
+import { escapeHtml, highlightAnsi, highlightHtml, highlightSpans, queryTerms } from '../../src/text/highlight.js';
 
 describe('queryTerms', () => {
   it('lower-cases, drops stop words, stems and dedupes', () => {

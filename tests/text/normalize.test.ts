@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeForMatch, stem, toOriginalSpan, wordTokens } from '../../src/search/normalize.js';
+import { normalizeForMatch, stem, toOriginalSpan, wordTokens } from '../../src/text/normalize.js';
 
 function normOf(s: string): string {
   return normalizeForMatch(s).norm;

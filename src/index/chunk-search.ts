@@ -1,0 +1,72 @@
+import { MatchQuery } from '@lancedb/lancedb';
+import type { ChunkRow } from './schema.js';
+import type { IndexStore } from './store.js';
+
+/**
+ * The two first-stage searches over the chunk table, built here so that only the index layer speaks
+ * LanceDB's query language; search/ fuses, filters and ranks what they return.
+ */
+
+/** Columns read back for hits (never the vector or the FTS copy of the text). */
+const HIT_COLUMNS = [
+  'id',
+  'doc_id',
+  'chunk_index',
+  'rel_path',
+  'title',
+  'date',
+  'url',
+  'type',
+  'tags',
+  'section',
+  'speaker',
+  'timestamp',
+  'start',
+  'end',
+  'line_start',
+  'line_end',
+  'text',
+];
+
+/** How many times k candidates an IVF-PQ search re-ranks on full vectors (see vectorSearch). */
+export const ANN_REFINE_FACTOR = 50;
+
+export type HitRow = Omit<ChunkRow, 'fts_text' | 'vector'> & { _score?: number; _distance?: number };
+
+/** A chunk with its first-stage score (BM25, or cosine similarity), higher is better. */
+export interface Ranked {
+  row: HitRow;
+  score: number;
+}
+
+/** Turn a free-text query into words the full-text parser won't read as syntax. */
+export function ftsQueryText(query: string): string {
+  return query.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** BM25 over the full-text index; `where` is an SQL filter on chunk columns. */
+export async function fullTextSearch(store: IndexStore, query: string, where: string | undefined, limit: number): Promise<Ranked[]> {
+  const text = ftsQueryText(query);
+  if (!text) return [];
+  let q = store.chunks.search(new MatchQuery(text, 'fts_text'), 'fts').select([...HIT_COLUMNS, '_score']).limit(limit);
+  if (where) q = q.where(where);
+  const rows = (await q.toArray()) as HitRow[];
+  return rows.map((row) => ({ row, score: row._score ?? 0 }));
+}
+
+/** Nearest chunks by cosine similarity to `vector`. */
+export async function vectorSearch(store: IndexStore, vector: Float32Array, where: string | undefined, limit: number): Promise<Ranked[]> {
+  // With an IVF-PQ index (≥ ANN_INDEX_MIN_ROWS chunks) the compressed distances alone find few true
+  // neighbours; re-ranking 50× the candidates on full vectors brings recall@10 to ~0.99 for a few ms
+  // (BENCHMARKS.md, scale). Without an index the search is exact and this changes nothing.
+  let q = store.chunks
+    .query()
+    .nearestTo(Array.from(vector))
+    .distanceType('cosine')
+    .refineFactor(ANN_REFINE_FACTOR)
+    .select([...HIT_COLUMNS, '_distance'])
+    .limit(limit);
+  if (where) q = q.where(where);
+  const rows = (await q.toArray()) as HitRow[];
+  return rows.map((row) => ({ row, score: 1 - (row._distance ?? 1) }));
+}
