@@ -90,7 +90,21 @@ function startServer(index: string): Promise<{ child: ChildProcess; url: string 
   const child = spawn(
     process.execPath,
     // tsx resolved here: the server runs in an empty folder so no ./priors.config.json applies.
-    ['--import', import.meta.resolve('tsx'), path.join(repo, 'src', 'cli', 'main.ts'), 'serve', '--host', HOST, '--port', '0', '--index', index, '--model-dir', modelDir, '--no-llm'],
+    [
+      '--import',
+      import.meta.resolve('tsx'),
+      path.join(repo, 'src', 'cli', 'main.ts'),
+      'serve',
+      '--host',
+      HOST,
+      '--port',
+      '0',
+      '--index',
+      index,
+      '--model-dir',
+      modelDir,
+      '--no-llm',
+    ],
     { cwd: work, env: { ...process.env, XDG_CONFIG_HOME: work, PRIORS_TOKEN: '' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {
@@ -205,7 +219,10 @@ try {
       `Command: \`node --import tsx scripts/bench-http.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\` (scripts/bench-http.ts) — ${today()} — ${machineLine()}.`,
       `Data: ${data}. Server: \`priors serve --host 127.0.0.1 --port 0\` in its own process (from source via tsx, no LLM); load generator: node:http keep-alive clients in the script's process on the same machine, ${concurrency} keep-alive connections each sending \`GET /api/search?query=…&k=10\` (hybrid search; ${QUERIES.length} queries in rotation) as soon as its previous answer arrives, for ${durationS} s. Both share the machine's CPUs.`,
       '',
-      mdTable(['phase', 'requests', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors'], [row('1 client, 5 s', single), row(`${concurrency} clients, ${durationS} s`, loaded)]),
+      mdTable(
+        ['phase', 'requests', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors'],
+        [row('1 client, 5 s', single), row(`${concurrency} clients, ${durationS} s`, loaded)],
+      ),
       '',
       `First search after start (opens the index and loads the model): ${ms(firstMs)} ms. Server RSS: ${rssBefore.toFixed(0)} MiB before the ${concurrency}-client phase, peak ${rssPeak.toFixed(0)} MiB, ${rssAfter.toFixed(0)} MiB after (growth ${(rssAfter - rssBefore).toFixed(0)} MiB).`,
       `With ${concurrency} requests in flight, latency is mostly queueing: p50 ≈ concurrency ÷ throughput. 1-minute load average when the run started: ${loadAtStart.toFixed(1)} (other work on the machine slows every figure).`,

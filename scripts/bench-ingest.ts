@@ -31,7 +31,9 @@ function run(label: string, extra: string[] = []): { report: IngestReport; wallM
   );
   const wallMs = performance.now() - t;
   const report = JSON.parse(out) as IngestReport;
-  console.error(`${label}: ${(wallMs / 1000).toFixed(2)} s wall, ${report.added} added, ${report.updated} updated, ${report.chunks} chunks`);
+  console.error(
+    `${label}: ${(wallMs / 1000).toFixed(2)} s wall, ${report.added} added, ${report.updated} updated, ${report.chunks} chunks`,
+  );
   return { report, wallMs };
 }
 
@@ -45,7 +47,9 @@ try {
 
   const r = full.report;
   const s = (ms: number) => (ms / 1000).toFixed(2);
-  const words = Number(execFileSync(process.execPath, [cli, 'stats', '--index', index, '--json'], { encoding: 'utf8' }).match(/"words": (\d+)/)?.[1] ?? 0);
+  const words = Number(
+    execFileSync(process.execPath, [cli, 'stats', '--index', index, '--json'], { encoding: 'utf8' }).match(/"words": (\d+)/)?.[1] ?? 0,
+  );
   const body = [
     '## Ingest (Interconnects archive)',
     '',

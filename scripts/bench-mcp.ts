@@ -27,7 +27,14 @@ const modelDir = path.join(shared, 'models');
 const model = 'priors/static-en-256';
 const archive = path.join(shared, 'data', 'interconnects', 'public');
 const cli = path.join(repo, 'dist', 'cli', 'main.js');
-const QUERIES = ['open models a year behind', 'reward model over-optimization', 'calibration of language models', 'synthetic data for post-training', 'reasoning models and RL', 'what is RLHF for'];
+const QUERIES = [
+  'open models a year behind',
+  'reward model over-optimization',
+  'calibration of language models',
+  'synthetic data for post-training',
+  'reasoning models and RL',
+  'what is RLHF for',
+];
 
 if (!existsSync(cli)) throw new Error(`${cli} is missing — run \`npm run build\` first`);
 const work = mkdtempSync(path.join(tmpdir(), 'priors-bench-mcp-'));
@@ -44,7 +51,13 @@ interface Session {
 async function start(index: string): Promise<Session> {
   // An empty config home and working directory: only the flags below configure the server.
   const env = { ...getDefaultEnvironment(), XDG_CONFIG_HOME: work };
-  const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', '--index', index, '--model-dir', modelDir], env, cwd: work, stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [cli, 'mcp', '--index', index, '--model-dir', modelDir],
+    env,
+    cwd: work,
+    stderr: 'pipe',
+  });
   const t0 = performance.now();
   const ready = new Promise<number>((resolve) => {
     let err = '';
@@ -67,7 +80,10 @@ async function search(client: Client, query: string): Promise<number> {
 }
 
 /** Figures taken on a busy machine are slower; the load average says how busy. */
-const load = () => loadavg().map((x) => x.toFixed(1)).join(' / ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
 
 try {
   console.error('indexing the Interconnects archive…');

@@ -145,8 +145,14 @@ for (let c = 0; c < CLUSTERS; c++) {
   normalise(centroids, c * DIM, DIM);
 }
 
-const SYLLABLES = 'ba be bi bo bu da de di do du fa fe fi fo ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo za ze zi zo ran len mor tis vek dal'.split(' ');
-const COMMON = 'the of and to in a is that for it as with was on be by this are from at or an which but not have has model data time work more one also can their about these than other some into would new first two way what how there when most'.split(' ');
+const SYLLABLES =
+  'ba be bi bo bu da de di do du fa fe fi fo ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo za ze zi zo ran len mor tis vek dal'.split(
+    ' ',
+  );
+const COMMON =
+  'the of and to in a is that for it as with was on be by this are from at or an which but not have has model data time work more one also can their about these than other some into would new first two way what how there when most'.split(
+    ' ',
+  );
 const pool: string[] = [];
 {
   const seen = new Set<string>();
@@ -199,7 +205,14 @@ function utf8(values: readonly (string | null)[]): Data<Utf8> {
     }
     offsets[i + 1] = pos;
   });
-  return makeData({ type: new Utf8(), length: values.length, nullCount: nulls, nullBitmap: nulls ? validity : null, valueOffsets: offsets, data: bytes.subarray(0, pos) });
+  return makeData({
+    type: new Utf8(),
+    length: values.length,
+    nullCount: nulls,
+    nullBitmap: nulls ? validity : null,
+    valueOffsets: offsets,
+    data: bytes.subarray(0, pos),
+  });
 }
 
 function int32(values: Int32Array): Data<Int32> {
@@ -307,7 +320,10 @@ class CorpusWriter {
       if (!d) throw new Error(`no data for column ${f.name}`);
       return d;
     });
-    return new Table(this.schema, new RecordBatch(this.schema, makeData({ type: new Struct(this.schema.fields), length: n, nullCount: 0, children })));
+    return new Table(
+      this.schema,
+      new RecordBatch(this.schema, makeData({ type: new Struct(this.schema.fields), length: n, nullCount: 0, children })),
+    );
   }
 }
 
@@ -405,7 +421,12 @@ interface Tuning {
 
 /** A vector query like `Retriever.vector`'s, but with explicit IVF-PQ tuning (none: compressed distances only). */
 async function tunedVector(table: lancedb.Table, vec: Float32Array, limit: number, tune: Tuning): Promise<string[]> {
-  let q = table.query().nearestTo(Array.from(vec)).distanceType('cosine').select([...HIT_COLUMNS, '_distance']).limit(limit);
+  let q = table
+    .query()
+    .nearestTo(Array.from(vec))
+    .distanceType('cosine')
+    .select([...HIT_COLUMNS, '_distance'])
+    .limit(limit);
   if (tune.nprobes !== undefined) q = q.nprobes(tune.nprobes);
   if (tune.refineFactor !== undefined) q = q.refineFactor(tune.refineFactor);
   const rows = (await q.toArray()) as { id: string }[];
@@ -435,13 +456,21 @@ const int = (n: number) => n.toLocaleString('en-US');
 
 function settingsFor(): IndexSettings {
   const now = new Date().toISOString();
-  return { formatVersion: 1, embedding: { backend: 'transformers', model: 'synthetic-256', dimension: DIM }, chunking: DEFAULT_CHUNKING, createdAt: now, lastIngestAt: now };
+  return {
+    formatVersion: 1,
+    embedding: { backend: 'transformers', model: 'synthetic-256', dimension: DIM },
+    chunking: DEFAULT_CHUNKING,
+    createdAt: now,
+    lastIngestAt: now,
+  };
 }
 
 function runFtsChild(location: string): Promise<{ ms: number; maxRssMb: number } | { timedOut: true } | { failed: string }> {
   const script = fileURLToPath(import.meta.url);
   return new Promise((resolve) => {
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, '--fts-child', location], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, '--fts-child', location], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     activeChild = child;
     let out = '';
     let timedOut = false;
@@ -532,7 +561,8 @@ try {
   const embedder = new LookupEmbedder(new Map(queries.map((q) => [q.text, q.vector])));
   const bigRetriever = new Retriever(big, embedder);
   const smallRetriever = new Retriever(small, embedder);
-  const viaRetriever = (r: Retriever, limit: number) => async (i: number) => (await r.vector(queries[i]!.text, undefined, limit)).map((h) => h.row.id);
+  const viaRetriever = (r: Retriever, limit: number) => async (i: number) =>
+    (await r.vector(queries[i]!.text, undefined, limit)).map((h) => h.row.id);
   const flatBig = await latency(FLAT_QUERIES, 3, viaRetriever(bigRetriever, K));
   log(`flat @ ${int(rows)}: p50 ${msf(flatBig.p50)} ms, p95 ${msf(flatBig.p95)} ms`);
   const flatSmall = await latency(FLAT_QUERIES, 3, viaRetriever(smallRetriever, K));
@@ -570,7 +600,9 @@ try {
   const smallRecall = recallAt(K, annSmall.ids.slice(0, FLAT_QUERIES), flatSmall.ids);
   const smallUnrefined = await latency(FLAT_QUERIES, 5, (i) => tunedVector(small.chunks, queries[i]!.vector, K, {}));
   const smallUnrefinedRecall = recallAt(K, smallUnrefined.ids, flatSmall.ids);
-  log(`ANN @ ${int(thresholdRows)}: build ${sec(smallBuild.ms)} s, p50 ${msf(annSmall.p50)} ms, recall@10 ${smallRecall.toFixed(3)} (${smallUnrefinedRecall.toFixed(3)} without refinement)`);
+  log(
+    `ANN @ ${int(thresholdRows)}: build ${sec(smallBuild.ms)} s, p50 ${msf(annSmall.p50)} ms, recall@10 ${smallRecall.toFixed(3)} (${smallUnrefinedRecall.toFixed(3)} without refinement)`,
+  );
   const mainPeakMb = mb(process.resourceUsage().maxRSS);
 
   // 6. FTS: refreshIndexes() in a child process (vector index and compaction done, so it builds the FTS index).
@@ -589,17 +621,26 @@ try {
     log(`FTS build ${sec(fts.ms)} s, BM25 p50 ${msf(ftsLat.p50)} ms`);
     ftsRows = [
       [`FTS index build (\`refreshIndexes()\` in a child process, peak RSS ${int(Math.round(fts.maxRssMb))} MB)`, `${sec(fts.ms)} s`],
-      [`BM25 search @ ${int(rows)}, k=${K} (\`Retriever.bm25\`, ${FTS_QUERIES} two-word queries) p50 / p95`, `${msf(ftsLat.p50)} / ${msf(ftsLat.p95)} ms`],
+      [
+        `BM25 search @ ${int(rows)}, k=${K} (\`Retriever.bm25\`, ${FTS_QUERIES} two-word queries) p50 / p95`,
+        `${msf(ftsLat.p50)} / ${msf(ftsLat.p95)} ms`,
+      ],
     ];
   } else {
-    ftsNote = 'timedOut' in fts ? `FTS index build skipped: it had not finished after ${FTS_TIMEOUT_MS / 60_000} minutes.` : `FTS index build failed (${fts.failed}).`;
+    ftsNote =
+      'timedOut' in fts
+        ? `FTS index build skipped: it had not finished after ${FTS_TIMEOUT_MS / 60_000} minutes.`
+        : `FTS index build failed (${fts.failed}).`;
     log(ftsNote);
   }
 
   // 7. Other index options on the same table, for comparison only (refreshIndexes() does not build these).
   const alternatives: { label: string; config: lancedb.Index }[] = [
     { label: `IVF_PQ, numSubVectors ${DIM / 8} (dim/8)`, config: lancedb.Index.ivfPq({ distanceType: 'cosine', numSubVectors: DIM / 8 }) },
-    { label: `IVF_FLAT, numPartitions ${Math.round(rows / 2000)} (rows/2000)`, config: lancedb.Index.ivfFlat({ distanceType: 'cosine', numPartitions: Math.round(rows / 2000) }) },
+    {
+      label: `IVF_FLAT, numPartitions ${Math.round(rows / 2000)} (rows/2000)`,
+      config: lancedb.Index.ivfFlat({ distanceType: 'cosine', numPartitions: Math.round(rows / 2000) }),
+    },
   ];
   const altRows: string[][] = [];
   for (const alt of alternatives) {
@@ -608,7 +649,9 @@ try {
     const lat = await latency(ANN_QUERIES, 5, viaRetriever(bigRetriever, K));
     const recall = recallAt(K, lat.ids.slice(0, FLAT_QUERIES), flatBig.ids);
     const cold = await coldFirstQuery(big.location, embedder, queries);
-    log(`  build ${sec(build.ms)} s, p50 ${msf(lat.p50)} ms, first query on a fresh connection ${msf(cold)} ms, recall@10 ${recall.toFixed(3)}`);
+    log(
+      `  build ${sec(build.ms)} s, p50 ${msf(lat.p50)} ms, first query on a fresh connection ${msf(cold)} ms, recall@10 ${recall.toFixed(3)}`,
+    );
     altRows.push([alt.label, `${sec(build.ms)} s`, `${msf(lat.p50)} / ${msf(lat.p95)} ms`, `${msf(cold)} ms`, recall.toFixed(3)]);
   }
   const endPeakMb = mb(process.resourceUsage().maxRSS);
@@ -625,18 +668,45 @@ try {
       ['LanceDB writes (`table.add`)', `${sec(writeMs)} s`],
       ['generation + write, total', `${sec(totalWriteMs)} s (${int(Math.round(rows / (totalWriteMs / 1000)))} rows/s)`],
       ['compaction (`optimize()`, the first step of `refreshIndexes()`)', `${sec(compact.ms)} s`],
-      [`flat vector search @ ${int(rows)}, k=${K} (\`Retriever.vector\`, no ANN index) p50 / p95`, `${msf(flatBig.p50)} / ${msf(flatBig.p95)} ms`],
+      [
+        `flat vector search @ ${int(rows)}, k=${K} (\`Retriever.vector\`, no ANN index) p50 / p95`,
+        `${msf(flatBig.p50)} / ${msf(flatBig.p95)} ms`,
+      ],
       [`ANN index build @ ${int(rows)} (\`createVectorIndex\`, as \`refreshIndexes()\` calls it)`, `${sec(annBuild.ms)} s`],
-      [`ANN search @ ${int(rows)}, k=${K}, \`Retriever.vector\` (default nprobes, refineFactor ${ANN_REFINE_FACTOR}) p50 / p95 — recall@10 vs flat`, `${msf(annDefault.p50)} / ${msf(annDefault.p95)} ms — ${annRecall.toFixed(3)}`],
-      [`ANN search @ ${int(rows)}, first query on a fresh connection (as a one-shot \`priors search\`), p50 of ${COLD_RUNS}`, `${msf(annCold)} ms`],
-      [`ANN search @ ${int(rows)}, limit ${POOL} (what \`Retriever.search\` asks for at k=10) p50 / p95`, `${msf(annPool.p50)} / ${msf(annPool.p95)} ms`],
-      ...tuned.map((t) => [`ANN search @ ${int(rows)}, k=${K}, ${t.label} p50 / p95 — recall@10 vs flat`, `${msf(t.lat.p50)} / ${msf(t.lat.p95)} ms — ${t.recall.toFixed(3)}`]),
-      [`flat vector search @ ${int(thresholdRows)} (the first rows, measured) p50 / p95`, `${msf(flatSmall.p50)} / ${msf(flatSmall.p95)} ms`],
-      [`flat vector search @ ${int(thresholdRows)}, estimated from the ${int(rows)}-row p50 by proportion`, `${msf(flatAtThresholdByProportion)} ms`],
+      [
+        `ANN search @ ${int(rows)}, k=${K}, \`Retriever.vector\` (default nprobes, refineFactor ${ANN_REFINE_FACTOR}) p50 / p95 — recall@10 vs flat`,
+        `${msf(annDefault.p50)} / ${msf(annDefault.p95)} ms — ${annRecall.toFixed(3)}`,
+      ],
+      [
+        `ANN search @ ${int(rows)}, first query on a fresh connection (as a one-shot \`priors search\`), p50 of ${COLD_RUNS}`,
+        `${msf(annCold)} ms`,
+      ],
+      [
+        `ANN search @ ${int(rows)}, limit ${POOL} (what \`Retriever.search\` asks for at k=10) p50 / p95`,
+        `${msf(annPool.p50)} / ${msf(annPool.p95)} ms`,
+      ],
+      ...tuned.map((t) => [
+        `ANN search @ ${int(rows)}, k=${K}, ${t.label} p50 / p95 — recall@10 vs flat`,
+        `${msf(t.lat.p50)} / ${msf(t.lat.p95)} ms — ${t.recall.toFixed(3)}`,
+      ]),
+      [
+        `flat vector search @ ${int(thresholdRows)} (the first rows, measured) p50 / p95`,
+        `${msf(flatSmall.p50)} / ${msf(flatSmall.p95)} ms`,
+      ],
+      [
+        `flat vector search @ ${int(thresholdRows)}, estimated from the ${int(rows)}-row p50 by proportion`,
+        `${msf(flatAtThresholdByProportion)} ms`,
+      ],
       [`ANN index build @ ${int(thresholdRows)}`, `${sec(smallBuild.ms)} s`],
-      [`ANN search @ ${int(thresholdRows)}, k=${K} (\`Retriever.vector\`: default nprobes, refineFactor ${ANN_REFINE_FACTOR}) p50 / p95 — recall@10 vs flat (without refinement)`, `${msf(annSmall.p50)} / ${msf(annSmall.p95)} ms — ${smallRecall.toFixed(3)} (${smallUnrefinedRecall.toFixed(3)})`],
+      [
+        `ANN search @ ${int(thresholdRows)}, k=${K} (\`Retriever.vector\`: default nprobes, refineFactor ${ANN_REFINE_FACTOR}) p50 / p95 — recall@10 vs flat (without refinement)`,
+        `${msf(annSmall.p50)} / ${msf(annSmall.p95)} ms — ${smallRecall.toFixed(3)} (${smallUnrefinedRecall.toFixed(3)})`,
+      ],
       ...ftsRows,
-      ['peak RSS of the benchmark process: through step 5 (writes, searches, both ANN builds) / whole run', `${int(mainPeakMb)} / ${int(endPeakMb)} MB`],
+      [
+        'peak RSS of the benchmark process: through step 5 (writes, searches, both ANN builds) / whole run',
+        `${int(mainPeakMb)} / ${int(endPeakMb)} MB`,
+      ],
     ],
   );
   const flatOk = flatSmall.p50 <= INTERACTIVE_MS;

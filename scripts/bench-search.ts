@@ -38,7 +38,15 @@ async function buildIndex(roots: string[], index: string): Promise<void> {
 }
 
 function row(label: string, s: ModeScores): (string | number)[] {
-  return [label, s.ndcg10.toFixed(3), s.recall10.toFixed(3), s.recall100.toFixed(3), s.mrr10.toFixed(3), s.latencyP50Ms.toFixed(1), s.latencyP95Ms.toFixed(1)];
+  return [
+    label,
+    s.ndcg10.toFixed(3),
+    s.recall10.toFixed(3),
+    s.recall100.toFixed(3),
+    s.mrr10.toFixed(3),
+    s.latencyP50Ms.toFixed(1),
+    s.latencyP95Ms.toFixed(1),
+  ];
 }
 
 try {
@@ -70,7 +78,13 @@ try {
     | { files?: { title?: string }[] }
     | { title?: string }[];
   const entries = Array.isArray(manifest) ? manifest : (manifest.files ?? []);
-  const topical = ['open models a year behind', 'reward model over-optimization', 'calibration of language models', 'synthetic data for post-training', 'reasoning models and RL'];
+  const topical = [
+    'open models a year behind',
+    'reward model over-optimization',
+    'calibration of language models',
+    'synthetic data for post-training',
+    'reasoning models and RL',
+  ];
   const queries = [...topical, ...entries.map((e) => e.title ?? '').filter(Boolean)].slice(0, 100);
   const ctx = createToolContext({ index: icIndex, modelDir });
   const ic = await ctx.retriever();

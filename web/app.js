@@ -62,7 +62,9 @@ let toastTimer = null;
 
 function showCopied(text, copied) {
   const toast = $('#copied');
-  $('#copied-title').textContent = copied ? 'Citation copied to the clipboard' : 'Citation — select it and copy (the clipboard is not available here)';
+  $('#copied-title').textContent = copied
+    ? 'Citation copied to the clipboard'
+    : 'Citation — select it and copy (the clipboard is not available here)';
   $('#copied-text').textContent = text;
   toast.hidden = false;
   toast.classList.toggle('manual', !copied);
@@ -99,7 +101,11 @@ async function copyCitation(button, loc) {
 }
 
 function copyButton(loc) {
-  const b = h('button', { type: 'button', class: 'copy', title: 'Copy a ready-to-paste citation with the quoted lines (c)' }, 'Copy citation');
+  const b = h(
+    'button',
+    { type: 'button', class: 'copy', title: 'Copy a ready-to-paste citation with the quoted lines (c)' },
+    'Copy citation',
+  );
   b.addEventListener('click', () => copyCitation(b, loc));
   return b;
 }
@@ -153,7 +159,12 @@ function docHeader(d) {
 }
 
 function docCard(d, passages, opts) {
-  return h('article', { class: 'doc' }, docHeader(d), passages.map((p) => passageView(p, opts?.(p))));
+  return h(
+    'article',
+    { class: 'doc' },
+    docHeader(d),
+    passages.map((p) => passageView(p, opts?.(p))),
+  );
 }
 
 function showError(el, err) {
@@ -214,7 +225,10 @@ async function runSearch() {
       res.results.length === 0
         ? `Nothing found for “${res.query}”. Try other words or loosen the filters.`
         : `${res.results.length} passage${res.results.length === 1 ? '' : 's'} in ${groups.length} document${groups.length === 1 ? '' : 's'} · ${res.mode} search`;
-    clear(out, groups.map((g) => h('li', {}, docCard(g.doc, g.passages))));
+    clear(
+      out,
+      groups.map((g) => h('li', {}, docCard(g.doc, g.passages))),
+    );
   } catch (err) {
     summary.textContent = '';
     showError(out, err);
@@ -262,7 +276,12 @@ async function runQuote() {
       out,
       h('div', { class: `verdict ${tone}`, role: 'status' }, label),
       locations.map((l) =>
-        h('article', { class: 'doc' }, docHeader(l), passageView(l, res.verdict === 'paraphrase' ? { note: `similarity ${l.similarity.toFixed(2)}` } : {})),
+        h(
+          'article',
+          { class: 'doc' },
+          docHeader(l),
+          passageView(l, res.verdict === 'paraphrase' ? { note: `similarity ${l.similarity.toFixed(2)}` } : {}),
+        ),
       ),
     );
   } catch (err) {
@@ -342,7 +361,8 @@ async function runAsk() {
         switch (event) {
           case 'start':
             mode = data.mode;
-            status.textContent = data.mode === 'llm' ? 'Searching your archive…' : 'No LLM configured — showing your prior writing on this.';
+            status.textContent =
+              data.mode === 'llm' ? 'Searching your archive…' : 'No LLM configured — showing your prior writing on this.';
             break;
           case 'tool_call': {
             const li = h('li', { class: 'step' }, h('code', {}, data.name), ' ', describeArgs(data.arguments));
@@ -424,7 +444,10 @@ async function loadStatus() {
     for (const t of Object.keys(stats.byType).sort()) type.append(h('option', { value: t }, `${t} (${stats.byType[t]})`));
     type.value = type.dataset.initial ?? '';
     const tags = Object.entries(stats.byTag ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    clear($('#tags'), tags.map(([t]) => h('option', { value: t })));
+    clear(
+      $('#tags'),
+      tags.map(([t]) => h('option', { value: t })),
+    );
   } catch (err) {
     status.textContent = err.status === 401 ? 'token needed' : 'server unreachable';
   }

@@ -18,7 +18,9 @@ export function writeBenchSection(name: string, body: string): void {
   const start = `<!-- bench:${name}:start -->`;
   const end = `<!-- bench:${name}:end -->`;
   const block = `${start}\n${body.trim()}\n${end}`;
-  const current = existsSync(BENCHMARKS_MD) ? readFileSync(BENCHMARKS_MD, 'utf8') : '# Benchmarks\n\nEvery figure below is written by the script named in its section; none is typed in by hand.\n';
+  const current = existsSync(BENCHMARKS_MD)
+    ? readFileSync(BENCHMARKS_MD, 'utf8')
+    : '# Benchmarks\n\nEvery figure below is written by the script named in its section; none is typed in by hand.\n';
   const i = current.indexOf(start);
   const j = current.indexOf(end);
   const next = i >= 0 && j > i ? current.slice(0, i) + block + current.slice(j + end.length) : `${current.trimEnd()}\n\n${block}\n`;

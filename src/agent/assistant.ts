@@ -325,7 +325,8 @@ export function toPriorsError(err: unknown, llm: LlmSettings, signal?: AbortSign
     const status = typeof err.status === 'number' ? err.status : null;
     const detail = oneLine(err.message);
     if (status === 401 || status === 403) return new LlmApiError(`${at} refused the API key: ${detail} — check OPENAI_API_KEY`, status);
-    if (status === 404) return new LlmApiError(`${at} failed: ${detail} — check the model id (--model ${llm.model}) and the base URL`, status);
+    if (status === 404)
+      return new LlmApiError(`${at} failed: ${detail} — check the model id (--model ${llm.model}) and the base URL`, status);
     if (status === 429) return new LlmApiError(`${at} is rate limiting${after}: ${detail} — wait a minute and try again`, status);
     return new LlmApiError(`${at} failed: ${detail}`, status);
   }

@@ -121,7 +121,11 @@ export class ToolBridge {
       // Models send "" for a call without arguments.
       args = call.arguments.trim() === '' ? {} : (JSON.parse(call.arguments) as unknown);
     } catch (err) {
-      return { ok: false, args: call.arguments, error: `${call.name}: arguments are not valid JSON (${errorMessage(err)}); send a JSON object` };
+      return {
+        ok: false,
+        args: call.arguments,
+        error: `${call.name}: arguments are not valid JSON (${errorMessage(err)}); send a JSON object`,
+      };
     }
     try {
       return { ok: true, args, tool, result: await callTool(tool, this.ctx, args) };

@@ -60,7 +60,10 @@ export function citedNumbers(text: string): number[] {
 }
 
 function stripCites(text: string): string {
-  return text.replace(CITE_RE, ' ').replace(/[ \t]+/g, ' ').trim();
+  return text
+    .replace(CITE_RE, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
 }
 
 function wordCount(text: string): number {

@@ -10,7 +10,10 @@ export function intFlag(value: string | undefined, flag: string): number | undef
 
 export function listFlag(value: string[] | string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const items = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const items = (Array.isArray(value) ? value : [value])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   return items.length ? items : undefined;
 }
 

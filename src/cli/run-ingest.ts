@@ -65,7 +65,8 @@ export async function runIngest(roots: string[], flags: IngestFlags, config: Pri
       index: flags.index,
       embedder,
       rebuild: flags.rebuild === true,
-      chunking: maxTokens !== undefined || overlap !== undefined ? { maxTokens: maxTokens ?? 320, overlapTokens: overlap ?? 40 } : undefined,
+      chunking:
+        maxTokens !== undefined || overlap !== undefined ? { maxTokens: maxTokens ?? 320, overlapTokens: overlap ?? 40 } : undefined,
       maxFileBytes: maxFileMb !== undefined ? maxFileMb * 1024 * 1024 : undefined,
       onWarning: (m) => {
         if (!json) {
@@ -98,4 +99,3 @@ export function printIngestReport(report: IngestReport, json: boolean): void {
       (report.warnings.length ? ` (${report.warnings.length} warnings)` : ''),
   );
 }
-

@@ -17,10 +17,7 @@ const fileSchema = z
     modelDir: z.string(),
     reranker: z.string(),
     embedder: z.enum(['transformers', 'openai']),
-    llm: z
-      .object({ baseURL: z.string(), apiKey: z.string(), model: z.string() })
-      .partial()
-      .strict(),
+    llm: z.object({ baseURL: z.string(), apiKey: z.string(), model: z.string() }).partial().strict(),
   })
   .partial()
   .strict();
@@ -58,7 +55,9 @@ function readConfigFile(file: string): z.infer<typeof fileSchema> {
 }
 
 export function loadConfig(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): PriorsConfig {
-  const merged = configFiles(cwd).map(readConfigFile).reduce((a, b) => ({ ...a, ...b, llm: { ...a.llm, ...b.llm } }), {});
+  const merged = configFiles(cwd)
+    .map(readConfigFile)
+    .reduce((a, b) => ({ ...a, ...b, llm: { ...a.llm, ...b.llm } }), {});
   const embedder = env.PRIORS_EMBEDDER ?? merged.embedder ?? 'transformers';
   if (embedder !== 'transformers' && embedder !== 'openai') {
     throw new PriorsError(`PRIORS_EMBEDDER must be transformers or openai, not "${embedder}"`);

@@ -26,9 +26,7 @@ export class IndexMissingError extends PriorsError {
 
 export class ModelMismatchError extends PriorsError {
   constructor(indexPath: string, stored: string, requested: string) {
-    super(
-      `index at ${indexPath} was built with ${stored}, not ${requested} — rerun ingest with --rebuild to re-embed with the new model`,
-    );
+    super(`index at ${indexPath} was built with ${stored}, not ${requested} — rerun ingest with --rebuild to re-embed with the new model`);
     this.name = 'ModelMismatchError';
   }
 }

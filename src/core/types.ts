@@ -19,16 +19,7 @@ export interface DocMeta {
   extra: Record<string, unknown>;
 }
 
-export type BlockKind =
-  | 'heading'
-  | 'paragraph'
-  | 'list'
-  | 'code'
-  | 'table'
-  | 'blockquote'
-  | 'html'
-  | 'turn'
-  | 'other';
+export type BlockKind = 'heading' | 'paragraph' | 'list' | 'code' | 'table' | 'blockquote' | 'html' | 'turn' | 'other';
 
 /** A structural unit of a document: the chunker packs these into chunks. */
 export interface Block {

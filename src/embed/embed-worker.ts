@@ -16,7 +16,11 @@ const embedder = await loadTransformersEmbedder(workerData as ModelLocation);
 port.postMessage({ ready: true });
 port.on('message', (req: WorkerRequest) => {
   embedder.embedPassages(req.texts).then(
-    (vectors) => port.postMessage({ id: req.id, vectors } satisfies WorkerResponse, vectors.map((v) => v.buffer as ArrayBuffer)),
+    (vectors) =>
+      port.postMessage(
+        { id: req.id, vectors } satisfies WorkerResponse,
+        vectors.map((v) => v.buffer as ArrayBuffer),
+      ),
     (err: unknown) => port.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) } satisfies WorkerResponse),
   );
 });

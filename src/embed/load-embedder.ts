@@ -26,10 +26,7 @@ export async function loadEmbedder(req: EmbedderRequest): Promise<Embedder> {
 }
 
 /** Like `loadEmbedder`, but a model that can't be had means full-text-only search, said once as a warning. */
-export async function loadEmbedderOrWarn(
-  req: EmbedderRequest,
-  warn: (message: string) => void,
-): Promise<Embedder | null> {
+export async function loadEmbedderOrWarn(req: EmbedderRequest, warn: (message: string) => void): Promise<Embedder | null> {
   try {
     return await loadEmbedder(req);
   } catch (err) {

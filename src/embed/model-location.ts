@@ -3,9 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 
 /** Where transformers.js should look for a model: a local folder tree, or the hub (through a cache). */
-export type ModelLocation =
-  | { kind: 'local'; root: string; id: string }
-  | { kind: 'hub'; cacheDir: string; id: string };
+export type ModelLocation = { kind: 'local'; root: string; id: string } | { kind: 'hub'; cacheDir: string; id: string };
 
 export interface ModelLookup {
   /** Hub id (`Xenova/bge-small-en-v1.5`) or a path to a model folder. */

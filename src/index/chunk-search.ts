@@ -48,7 +48,10 @@ export function ftsQueryText(query: string): string {
 export async function fullTextSearch(store: IndexStore, query: string, where: string | undefined, limit: number): Promise<Ranked[]> {
   const text = ftsQueryText(query);
   if (!text) return [];
-  let q = store.chunks.search(new MatchQuery(text, 'fts_text'), 'fts').select([...HIT_COLUMNS, '_score']).limit(limit);
+  let q = store.chunks
+    .search(new MatchQuery(text, 'fts_text'), 'fts')
+    .select([...HIT_COLUMNS, '_score'])
+    .limit(limit);
   if (where) q = q.where(where);
   const rows = (await q.toArray()) as HitRow[];
   return rows.map((row) => ({ row, score: row._score ?? 0 }));

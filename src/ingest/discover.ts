@@ -59,11 +59,7 @@ function ignoreMatcher(root: string): (relPath: string) => boolean {
  * Every file with a supported extension under the roots (a root may also be a single file), in a stable order.
  * Hidden files and folders, node_modules, the index folder and `.priorsignore` matches are left out.
  */
-export function discoverFiles(
-  roots: readonly string[],
-  extensions: ReadonlySet<string>,
-  skipDirs: readonly string[] = [],
-): SourceFile[] {
+export function discoverFiles(roots: readonly string[], extensions: ReadonlySet<string>, skipDirs: readonly string[] = []): SourceFile[] {
   const skip = new Set(skipDirs.map((d) => path.resolve(d)));
   const prefixes = rootPrefixes(roots);
   const files: SourceFile[] = [];

@@ -139,7 +139,9 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       embedder = await deferred.load();
       deferred = null;
       if (!embedder) {
-        throw new PriorsError(`index at ${store.location} uses ${model}, which could not be loaded — fix the model setup or rerun ingest with --rebuild`);
+        throw new PriorsError(
+          `index at ${store.location} uses ${model}, which could not be loaded — fix the model setup or rerun ingest with --rebuild`,
+        );
       }
       if (!sameEmbedding(signatureOf(embedder), signature)) {
         throw new ModelMismatchError(store.location, describeSignature(signature), describeSignature(signatureOf(embedder)));
@@ -288,7 +290,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
         }
         seen.add(docId);
         // A JSONL record's hash covers its own text and fields, so editing one record re-embeds only that one.
-        const contentHash = docs.length === 1 && !file.relPath.endsWith('.jsonl') ? decoded.hash : sha256(JSON.stringify([doc.meta, doc.source]));
+        const contentHash =
+          docs.length === 1 && !file.relPath.endsWith('.jsonl') ? decoded.hash : sha256(JSON.stringify([doc.meta, doc.source]));
         const old = existing.get(docId);
         if (old && old.content_hash === contentHash && old.abs_path === file.absPath) {
           report.unchanged++;

@@ -81,12 +81,21 @@ function parseRecord(line: string, relPath: string, lineNo: number): { doc: Pars
   const nested = record['metadata'];
   const lookup = isObject(nested) ? { ...nested, ...fields } : fields;
   // No title field: null rather than the .jsonl file's name.
-  const meta = buildMeta({ docId: id, relPath, fields: lookup, firstHeading: null, hasTurns: false, defaultType: 'record', fallbackTitle: null });
+  const meta = buildMeta({
+    docId: id,
+    relPath,
+    fields: lookup,
+    firstHeading: null,
+    hasTurns: false,
+    defaultType: 'record',
+    fallbackTitle: null,
+  });
   meta.extra = jsonSafeRecord(fields);
-  return { doc: { meta, source: text, lineBase: lineNo, linesMapToFile: false, blocks: paragraphBlocks(text, 0, text.length), warnings: [] } };
+  return {
+    doc: { meta, source: text, lineBase: lineNo, linesMapToFile: false, blocks: paragraphBlocks(text, 0, text.length), warnings: [] },
+  };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-

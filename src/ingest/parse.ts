@@ -29,9 +29,7 @@ export function parseFile(input: FileInput): ParsedDocument {
   if (ext === '.txt') return parseText(input);
   if (ext === '.vtt' || ext === '.srt') return parseCaptions(input, ext === '.vtt' ? 'vtt' : 'srt');
   if (ext === '.jsonl') throw new PriorsError(`${input.relPath}: a .jsonl file holds many documents; read it with parseJsonl`);
-  throw new PriorsError(
-    `${input.relPath}: unsupported file type "${ext || '(none)'}"; supported: ${[...SUPPORTED_EXTENSIONS].join(' ')}`,
-  );
+  throw new PriorsError(`${input.relPath}: unsupported file type "${ext || '(none)'}"; supported: ${[...SUPPORTED_EXTENSIONS].join(' ')}`);
 }
 
 /** JSONL export: one document per line; bad lines are reported with their line number. */
@@ -110,4 +108,3 @@ function parseCaptions(input: FileInput, format: 'vtt' | 'srt'): ParsedDocument 
   const warnings = blocks.length === 0 ? [`${input.relPath}:1: no ${format.toUpperCase()} cues found; nothing to index`] : [];
   return { meta, source: input.content, lineBase: 1, linesMapToFile: true, blocks, warnings };
 }
-

@@ -96,7 +96,10 @@ export function isPlausibleSpeaker(name: string): boolean {
 }
 
 function cleanSpeaker(name: string): string {
-  return name.replace(/[\s\u00a0]+/g, ' ').replace(/:$/, '').trim();
+  return name
+    .replace(/[\s\u00a0]+/g, ' ')
+    .replace(/:$/, '')
+    .trim();
 }
 
 type LabelMatch = Omit<TurnMatch, 'start' | 'lineStart'> & { offset: number };
@@ -282,14 +285,29 @@ export function transcriptBlocks(source: string, t: Transcript, to: number, stac
       while (headings.length > 0 && (headings[headings.length - 1]?.depth ?? 0) >= h.depth) headings.pop();
       headings.push({ depth: h.depth, text: h.text });
       path = headings.map((x) => x.text);
-      blocks.push({ kind: 'heading', start: h.start, end: trimEnd(source, h.start, h.end), headingPath: path, speaker: null, timestamp: null });
+      blocks.push({
+        kind: 'heading',
+        start: h.start,
+        end: trimEnd(source, h.start, h.end),
+        headingPath: path,
+        speaker: null,
+        timestamp: null,
+      });
       for (const [s, e] of paragraphRanges(source, h.end, end)) {
-        if (!isNoiseText(source.slice(s, e))) blocks.push({ kind: 'paragraph', start: s, end: e, headingPath: path, speaker: null, timestamp: null });
+        if (!isNoiseText(source.slice(s, e)))
+          blocks.push({ kind: 'paragraph', start: s, end: e, headingPath: path, speaker: null, timestamp: null });
       }
     } else if (mark.turn) {
       const e = trimEnd(source, mark.turn.start, end);
       if (e > mark.turn.start) {
-        blocks.push({ kind: 'turn', start: mark.turn.start, end: e, headingPath: path, speaker: mark.turn.speaker, timestamp: mark.turn.timestamp });
+        blocks.push({
+          kind: 'turn',
+          start: mark.turn.start,
+          end: e,
+          headingPath: path,
+          speaker: mark.turn.speaker,
+          timestamp: mark.turn.timestamp,
+        });
       }
     }
   }

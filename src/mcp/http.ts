@@ -51,5 +51,7 @@ export function mountMcp<E extends Env, S extends Schema, B extends string>(
     }
   });
   // Stateless and JSON-only: there is no server-to-client stream to open and no session to delete.
-  app.on(['GET', 'DELETE'], route, (c) => c.json(rpcError('method not allowed: POST JSON-RPC messages to this endpoint'), 405, { Allow: 'POST' }));
+  app.on(['GET', 'DELETE'], route, (c) =>
+    c.json(rpcError('method not allowed: POST JSON-RPC messages to this endpoint'), 405, { Allow: 'POST' }),
+  );
 }

@@ -48,7 +48,8 @@ export function registerPrompts(server: McpServer): void {
     'find_prior_writing',
     {
       title: 'Find prior writing for this draft',
-      description: 'What have I already written that this draft repeats, extends or contradicts? Give the draft text or a path to the draft file.',
+      description:
+        'What have I already written that this draft repeats, extends or contradicts? Give the draft text or a path to the draft file.',
       argsSchema: { draft: z.string().trim().min(1).describe('the draft text, or an absolute path to the draft file') },
     },
     ({ draft }) => priorWritingPrompt(draft),

@@ -63,7 +63,10 @@ function errorResult(message: string): CallToolResult {
 /** One MCP server over one tool context. Cheap to create: nothing is opened until a tool or resource needs the index. */
 export function createMcpServer(ctx: ToolContext, options: McpServerOptions = {}): McpServer {
   const log = options.log ?? stderrLog;
-  const server = new McpServer({ name: 'priors', title: 'priors — your prior writing', version: VERSION }, { instructions: MCP_INSTRUCTIONS });
+  const server = new McpServer(
+    { name: 'priors', title: 'priors — your prior writing', version: VERSION },
+    { instructions: MCP_INSTRUCTIONS },
+  );
 
   const tools = new Map(MCP_TOOLS.map((t) => [t.name, t]));
   const listed = listedTools();

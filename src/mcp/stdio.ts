@@ -25,7 +25,12 @@ function keepStdoutForProtocol(): void {
  */
 export async function serveStdio(opts: StdioOptions): Promise<void> {
   keepStdoutForProtocol();
-  const ctx = createToolContext({ index: opts.index, modelDir: opts.modelDir, reranker: opts.reranker, onWarning: (m) => log(`warning: ${m}`) });
+  const ctx = createToolContext({
+    index: opts.index,
+    modelDir: opts.modelDir,
+    reranker: opts.reranker,
+    onWarning: (m) => log(`warning: ${m}`),
+  });
   const server = createMcpServer(ctx, { log });
 
   let finish!: () => void;

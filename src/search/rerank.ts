@@ -8,7 +8,10 @@ export const RERANK_DEPTH = 50;
 export async function rerankHits(reranker: Reranker, query: string, hits: SearchHit[], depth = RERANK_DEPTH): Promise<SearchHit[]> {
   const head = hits.slice(0, depth);
   if (head.length < 2) return hits;
-  const scores = await reranker.score(query, head.map((h) => h.text));
+  const scores = await reranker.score(
+    query,
+    head.map((h) => h.text),
+  );
   const reranked = head
     .map((hit, i) => ({ hit: { ...hit, score: scores[i] ?? Number.NEGATIVE_INFINITY }, i }))
     .sort((a, b) => b.hit.score - a.hit.score || a.i - b.i)

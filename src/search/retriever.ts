@@ -78,12 +78,7 @@ export class Retriever {
       mode === 'vector' ? Promise.resolve([]) : this.bm25(query, where, pool),
       mode === 'bm25' ? Promise.resolve([]) : this.vector(query, where, pool),
     ]);
-    const ranked =
-      mode === 'hybrid'
-        ? fuseRankings(lexical, dense, this.denseWeight, this.fusion)
-        : mode === 'bm25'
-          ? lexical
-          : dense;
+    const ranked = mode === 'hybrid' ? fuseRankings(lexical, dense, this.denseWeight, this.fusion) : mode === 'bm25' ? lexical : dense;
     const hits = ranked.filter((r) => !keepPath || keepPath(r.row.rel_path)).map((r) => rowToHit(r.row, r.score));
     const ordered = this.reranker ? await rerankHits(this.reranker, query, hits) : hits;
     return collapseNearDuplicates(ordered, { limit: req.k });

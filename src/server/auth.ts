@@ -6,7 +6,10 @@ import { HttpError } from './errors.js';
 
 /** True for addresses only this machine can reach: 127.0.0.0/8, ::1 and `localhost`. */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (isIP(h) === 4) return h.startsWith('127.');
   if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(h);
@@ -23,7 +26,9 @@ export const MIN_TOKEN_LENGTH = 16;
 export function resolveToken(host: string, token: string | undefined): string | null {
   const t = token?.trim() ? token.trim() : null;
   if (t && t.length < MIN_TOKEN_LENGTH) {
-    throw new UsageError(`the access token is too short (${t.length} characters); use at least ${MIN_TOKEN_LENGTH}, e.g. \`openssl rand -hex 24\``);
+    throw new UsageError(
+      `the access token is too short (${t.length} characters); use at least ${MIN_TOKEN_LENGTH}, e.g. \`openssl rand -hex 24\``,
+    );
   }
   if (!t && !isLoopbackHost(host)) {
     throw new UsageError(`refusing to serve on ${host} without an access token: pass --token or set PRIORS_TOKEN (or bind to 127.0.0.1)`);

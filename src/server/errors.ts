@@ -1,13 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import {
-  IndexLockedError,
-  IndexMissingError,
-  ModelMismatchError,
-  NotFoundError,
-  UsageError,
-  errorMessage,
-} from '../core/errors.js';
+import { IndexLockedError, IndexMissingError, ModelMismatchError, NotFoundError, UsageError, errorMessage } from '../core/errors.js';
 import { ToolInputError } from '../tools/tool.js';
 
 /** An HTTP-level refusal (bad body, wrong content type, bad token) with a one-line message. */

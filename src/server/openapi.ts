@@ -21,10 +21,19 @@ const errorSchema: Json = {
 };
 
 const errorResponses: Json = {
-  '400': { description: 'invalid input (the message names the field)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+  '400': {
+    description: 'invalid input (the message names the field)',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  },
   '401': { description: 'missing or wrong access token (when the server has one)' },
-  '404': { description: 'no such document in the index', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-  '503': { description: 'no index yet, or it is busy', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+  '404': {
+    description: 'no such document in the index',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  },
+  '503': {
+    description: 'no index yet, or it is busy',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  },
 };
 
 /** GET tools read the same fields from the query string; path fields come from the URL. */
@@ -74,14 +83,21 @@ export function buildOpenApi(routes: readonly ToolRoute[], opts: { auth: boolean
       description:
         'Events (each `data:` is a JSON object with a `type` equal to the event name): `start` {mode: llm|offline}; with an LLM `tool_call`, `tool_result`, `token` {text}, `sources` {sources, quotes, verified, unverified}; without one a single `result` (the offline overview, as the ask tool returns it, with highlight spans); finally `done` {answer} or `error` {message}.',
       requestBody: { required: true, content: { 'application/json': { schema: inputSchema({ tool: askTool }) } } },
-      responses: { '200': { description: 'event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errorResponses },
+      responses: {
+        '200': { description: 'event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+        ...errorResponses,
+      },
     },
   };
   paths['/api/health'] = {
     get: { operationId: 'health', summary: 'Server, index and LLM status (never 5xx while the process is up)', responses: ok('status') },
   };
   paths['/api/stats'] = {
-    get: { operationId: 'stats', summary: 'Documents, chunks, words, model, and counts by type and tag', responses: { ...ok('index statistics'), '503': errorResponses['503'] } },
+    get: {
+      operationId: 'stats',
+      summary: 'Documents, chunks, words, model, and counts by type and tag',
+      responses: { ...ok('index statistics'), '503': errorResponses['503'] },
+    },
   };
 
   return {
@@ -89,7 +105,8 @@ export function buildOpenApi(routes: readonly ToolRoute[], opts: { auth: boolean
     info: {
       title: 'priors',
       version: VERSION,
-      description: "Search and cite an author's own writing archive. Every tool endpoint validates with the same schemas as the CLI and MCP server.",
+      description:
+        "Search and cite an author's own writing archive. Every tool endpoint validates with the same schemas as the CLI and MCP server.",
     },
     paths,
     components: {

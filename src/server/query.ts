@@ -31,7 +31,8 @@ function unwrap(schema: z.ZodType): Unwrapped {
     s = next;
   }
   const d = defOf(s);
-  const kindOf = (t: string): FieldKind => (t === 'number' || t === 'int' ? 'number' : t === 'boolean' ? 'boolean' : t === 'array' ? 'array' : 'other');
+  const kindOf = (t: string): FieldKind =>
+    t === 'number' || t === 'int' ? 'number' : t === 'boolean' ? 'boolean' : t === 'array' ? 'array' : 'other';
   const kind = kindOf(d.type);
   const element = kind === 'array' && d.element ? unwrap(d.element).kind : 'other';
   return { kind, element, optional };

@@ -77,9 +77,27 @@ export const TOOL_ROUTES: readonly ToolRoute[] = [
       return { ...out, results: out.results.map((r: HitJson) => highlight(r, terms)) };
     },
   }),
-  toolRoute({ method: 'post', path: '/api/quote', openapiPath: '/api/quote', tool: quoteTool, summary: 'Verify that the author wrote a sentence, and where' }),
-  toolRoute({ method: 'get', path: '/api/cite', openapiPath: '/api/cite', tool: citeTool, summary: 'A ready-to-paste citation for a document or a line range' }),
-  toolRoute({ method: 'get', path: '/api/documents', openapiPath: '/api/documents', tool: listDocumentsTool, summary: 'Browse the documents in the index' }),
+  toolRoute({
+    method: 'post',
+    path: '/api/quote',
+    openapiPath: '/api/quote',
+    tool: quoteTool,
+    summary: 'Verify that the author wrote a sentence, and where',
+  }),
+  toolRoute({
+    method: 'get',
+    path: '/api/cite',
+    openapiPath: '/api/cite',
+    tool: citeTool,
+    summary: 'A ready-to-paste citation for a document or a line range',
+  }),
+  toolRoute({
+    method: 'get',
+    path: '/api/documents',
+    openapiPath: '/api/documents',
+    tool: listDocumentsTool,
+    summary: 'Browse the documents in the index',
+  }),
   toolRoute({
     method: 'get',
     path: '/api/documents/:docId{.+}',
@@ -88,7 +106,13 @@ export const TOOL_ROUTES: readonly ToolRoute[] = [
     tool: getDocumentTool,
     summary: 'A document and its text, or a line range of it (docId may be URL-encoded or keep its slashes)',
   }),
-  toolRoute({ method: 'post', path: '/api/related', openapiPath: '/api/related', tool: relatedTool, summary: 'Prior writing related to a draft (send `text`; `path` is refused over HTTP)' }),
+  toolRoute({
+    method: 'post',
+    path: '/api/related',
+    openapiPath: '/api/related',
+    tool: relatedTool,
+    summary: 'Prior writing related to a draft (send `text`; `path` is refused over HTTP)',
+  }),
   toolRoute({
     method: 'get',
     path: '/api/timeline',
@@ -136,8 +160,7 @@ export async function readJsonBody(c: Context): Promise<Record<string, unknown>>
 export function registerToolRoutes(app: Hono, ctx: ToolContext, limiter: Limiter): void {
   for (const route of TOOL_ROUTES) {
     app.on(route.method.toUpperCase(), route.path, async (c) => {
-      const raw =
-        route.method === 'get' ? queryToInput(route.tool.input, new URL(c.req.url).searchParams) : await readJsonBody(c);
+      const raw = route.method === 'get' ? queryToInput(route.tool.input, new URL(c.req.url).searchParams) : await readJsonBody(c);
       if (route.pathField) raw[route.pathField] = c.req.param(route.pathField);
       return c.json(await limiter.run(() => route.run(ctx, raw), c.req.raw.signal));
     });

@@ -48,38 +48,42 @@ export async function handleAsk(c: Context, ctx: ToolContext, assistant: Assista
   c.header('Cache-Control', 'no-cache');
   c.header('X-Accel-Buffering', 'no');
 
-  return streamSSE(c, async (stream) => {
-    stream.onAbort(onGone);
-    const ping = setInterval(() => void stream.write(': keepalive\n\n').catch(() => undefined), KEEPALIVE_MS);
-    let ended = false;
-    try {
-      await send(stream, { type: 'start', mode: assistant ? 'llm' : 'offline', question: input.question });
-      if (assistant) {
-        // onEvent is synchronous; writes are chained so events reach the client in order.
-        let chain = Promise.resolve();
-        const onEvent = (e: AssistantEvent) => {
-          if (e.type === 'done' || e.type === 'error') ended = true;
-          chain = chain.then(() => send(stream, e)).catch(() => undefined);
-        };
-        try {
-          await assistant({ question: input.question, ctx, signal: abort.signal, onEvent });
-        } catch (err) {
-          if (!abort.signal.aborted && !ended) onEvent({ type: 'error', message: errorResponse(err).body.error });
+  return streamSSE(
+    c,
+    async (stream) => {
+      stream.onAbort(onGone);
+      const ping = setInterval(() => void stream.write(': keepalive\n\n').catch(() => undefined), KEEPALIVE_MS);
+      let ended = false;
+      try {
+        await send(stream, { type: 'start', mode: assistant ? 'llm' : 'offline', question: input.question });
+        if (assistant) {
+          // onEvent is synchronous; writes are chained so events reach the client in order.
+          let chain = Promise.resolve();
+          const onEvent = (e: AssistantEvent) => {
+            if (e.type === 'done' || e.type === 'error') ended = true;
+            chain = chain.then(() => send(stream, e)).catch(() => undefined);
+          };
+          try {
+            await assistant({ question: input.question, ctx, signal: abort.signal, onEvent });
+          } catch (err) {
+            if (!abort.signal.aborted && !ended) onEvent({ type: 'error', message: errorResponse(err).body.error });
+          }
+          await chain;
+          if (!ended && !abort.signal.aborted) await send(stream, { type: 'done', answer: '' });
+        } else {
+          const out = await limiter.run(() => askTool.run(ctx, input), abort.signal);
+          await send(stream, { type: 'result', result: highlightAsk(out) });
+          await send(stream, { type: 'done', answer: askTool.toText(out) });
         }
-        await chain;
-        if (!ended && !abort.signal.aborted) await send(stream, { type: 'done', answer: '' });
-      } else {
-        const out = await limiter.run(() => askTool.run(ctx, input), abort.signal);
-        await send(stream, { type: 'result', result: highlightAsk(out) });
-        await send(stream, { type: 'done', answer: askTool.toText(out) });
+      } catch (err) {
+        if (!abort.signal.aborted) await send(stream, { type: 'error', message: errorResponse(err).body.error }).catch(() => undefined);
+      } finally {
+        clearInterval(ping);
+        clientGone.removeEventListener('abort', onGone);
       }
-    } catch (err) {
-      if (!abort.signal.aborted) await send(stream, { type: 'error', message: errorResponse(err).body.error }).catch(() => undefined);
-    } finally {
-      clearInterval(ping);
-      clientGone.removeEventListener('abort', onGone);
-    }
-  }, async (err, stream) => {
-    await send(stream, { type: 'error', message: errorMessage(err) }).catch(() => undefined);
-  });
+    },
+    async (err, stream) => {
+      await send(stream, { type: 'error', message: errorMessage(err) }).catch(() => undefined);
+    },
+  );
 }

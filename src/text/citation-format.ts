@@ -25,10 +25,7 @@ export interface CitationInput {
 
 export type CitationFormat = 'markdown' | 'footnote' | 'plain' | 'json';
 
-const MONTHS = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
-];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /**
  * `2024-03-05` → `March 5, 2024`; `2024-03` → `March 2024`; `2024` → `2024`. Parsed from the
@@ -144,9 +141,7 @@ function footnote(c: CitationInput): string {
 }
 
 function plain(c: CitationInput): string {
-  const parts = [formatSpeaker(c), clean(c.title), formatDate(c.date), clean(c.url)].filter(
-    (p): p is string => p !== null,
-  );
+  const parts = [formatSpeaker(c), clean(c.title), formatDate(c.date), clean(c.url)].filter((p): p is string => p !== null);
   const loc = formatLocation(c);
   const attribution = parts.length > 0 ? `${parts.join(', ')} (${loc})` : loc;
   // One line: whitespace (incl. line breaks) in the quote collapses to single spaces.

@@ -40,12 +40,7 @@ export function highlightSpans(text: string, terms: string[]): HighlightSpan[] {
   return spans;
 }
 
-function applySpans(
-  text: string,
-  spans: HighlightSpan[],
-  plainPart: (s: string) => string,
-  markPart: (s: string) => string,
-): string {
+function applySpans(text: string, spans: HighlightSpan[], plainPart: (s: string) => string, markPart: (s: string) => string): string {
   let out = '';
   let at = 0;
   for (const s of spans) {
@@ -61,7 +56,12 @@ const ANSI_OFF = '\u001b[39m\u001b[22m';
 
 /** `text` with matched words in bold yellow, for a TTY. */
 export function highlightAnsi(text: string, terms: string[]): string {
-  return applySpans(text, highlightSpans(text, terms), (s) => s, (s) => `${ANSI_ON}${s}${ANSI_OFF}`);
+  return applySpans(
+    text,
+    highlightSpans(text, terms),
+    (s) => s,
+    (s) => `${ANSI_ON}${s}${ANSI_OFF}`,
+  );
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -22,21 +22,55 @@ export function toOriginalSpan(n: NormalizedText, ns: number, ne: number): { sta
 }
 
 const QUOTE_MARKS = new Set([
-  '"', "'", '\u2018', '\u2019', '\u201A', '\u201B', '\u201C', '\u201D', '\u201E', '\u201F',
-  '\u2032', '\u2033', '\u00AB', '\u00BB', '\u2039', '\u203A', '\u02BC', '\uFF02', '\uFF07',
+  '"',
+  "'",
+  '\u2018',
+  '\u2019',
+  '\u201A',
+  '\u201B',
+  '\u201C',
+  '\u201D',
+  '\u201E',
+  '\u201F',
+  '\u2032',
+  '\u2033',
+  '\u00AB',
+  '\u00BB',
+  '\u2039',
+  '\u203A',
+  '\u02BC',
+  '\uFF02',
+  '\uFF07',
 ]);
-const DASHES = new Set([
-  '-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\uFE58', '\uFE63', '\uFF0D',
-]);
+const DASHES = new Set(['-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\uFE58', '\uFE63', '\uFF0D']);
 /** Invisible chars that only break matching. */
 const ZERO_WIDTH = new Set(['\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD']);
 const ASCII_PUNCT = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~');
 /** Entities that survive HTML→markdown exports often enough to matter. */
 const ENTITIES: Record<string, string> = {
-  '&nbsp;': ' ', '&amp;': '&', '&quot;': "'", '&apos;': "'", '&#39;': "'", '&lt;': '<', '&gt;': '>',
-  '&mdash;': '-', '&ndash;': '-', '&hellip;': '...', '&rsquo;': "'", '&lsquo;': "'", '&rdquo;': "'", '&ldquo;': "'",
-  '&#x27;': "'", '&#8217;': "'", '&#8216;': "'", '&#8220;': "'", '&#8221;': "'", '&#8212;': '-', '&#8211;': '-',
-  '&#160;': ' ', '&#xa0;': ' ',
+  '&nbsp;': ' ',
+  '&amp;': '&',
+  '&quot;': "'",
+  '&apos;': "'",
+  '&#39;': "'",
+  '&lt;': '<',
+  '&gt;': '>',
+  '&mdash;': '-',
+  '&ndash;': '-',
+  '&hellip;': '...',
+  '&rsquo;': "'",
+  '&lsquo;': "'",
+  '&rdquo;': "'",
+  '&ldquo;': "'",
+  '&#x27;': "'",
+  '&#8217;': "'",
+  '&#8216;': "'",
+  '&#8220;': "'",
+  '&#8221;': "'",
+  '&#8212;': '-',
+  '&#8211;': '-',
+  '&#160;': ' ',
+  '&#xa0;': ' ',
 };
 /** ASCII chars with no special meaning here (1) — everything else takes the slow path. */
 const PLAIN_ASCII = (() => {
@@ -52,8 +86,17 @@ const MAX_LINK_DEST = 2000;
 
 export function isSpaceCode(c: number): boolean {
   return (
-    c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0 || c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
   );
 }
 

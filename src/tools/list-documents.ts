@@ -79,7 +79,8 @@ export const listDocumentsTool = defineTool({
   toText(out) {
     if (out.documents.length === 0) return 'No documents match.';
     const rows = out.documents.map((d) => `${d.date ?? '          '}  ${d.type.padEnd(10)} ${d.title ?? d.docId}  (${d.docId})`);
-    const more = out.total > out.offset + out.documents.length ? `\n… ${out.total - out.offset - out.documents.length} more (use offset)` : '';
+    const more =
+      out.total > out.offset + out.documents.length ? `\n… ${out.total - out.offset - out.documents.length} more (use offset)` : '';
     return `${out.total} documents\n${rows.join('\n')}${more}`;
   },
 });

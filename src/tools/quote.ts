@@ -113,7 +113,10 @@ export const quoteTool = defineTool({
           : 'NOT FOUND — nothing in the archive says this.';
     const body = out.locations
       .filter(() => out.verdict !== 'not_found')
-      .map((l) => `${l.title ?? l.docId}${l.date ? ` (${l.date})` : ''} — ${l.citation}${out.verdict === 'paraphrase' ? ` · similarity ${l.similarity.toFixed(2)}` : ''}\n> ${l.text.replace(/\n/g, '\n> ')}`)
+      .map(
+        (l) =>
+          `${l.title ?? l.docId}${l.date ? ` (${l.date})` : ''} — ${l.citation}${out.verdict === 'paraphrase' ? ` · similarity ${l.similarity.toFixed(2)}` : ''}\n> ${l.text.replace(/\n/g, '\n> ')}`,
+      )
       .join('\n\n');
     return body ? `${head}\n\n${body}` : head;
   },

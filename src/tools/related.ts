@@ -120,7 +120,9 @@ export const relatedTool = defineTool({
     if (out.documents.length === 0) return 'No related prior writing found.';
     return out.documents
       .map((d, i) => {
-        const ps = d.passages.map((p) => `   > ${p.text.replace(/\n/g, '\n   > ')}\n   — ${p.citation} (re: "${p.draftExcerpt}")`).join('\n\n');
+        const ps = d.passages
+          .map((p) => `   > ${p.text.replace(/\n/g, '\n   > ')}\n   — ${p.citation} (re: "${p.draftExcerpt}")`)
+          .join('\n\n');
         return `${i + 1}. ${d.title ?? d.docId}${d.date ? ` (${d.date})` : ''}${d.url ? ` ${d.url}` : ''}\n${ps}`;
       })
       .join('\n\n');

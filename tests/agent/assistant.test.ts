@@ -57,7 +57,9 @@ describe('tool bridge', () => {
   it('bounds what goes back to the model and keeps the passages as evidence', async () => {
     const bridge = new ToolBridge(ctx);
     const docs = await bridge.execute(call('a', 'list_documents', {}));
-    const [doc] = await bridge.executeAll([call('b', 'get_document', { docId: 'posts/2022/2022-07-12-rlhf-is-a-patch.md', maxChars: 20000 })]);
+    const [doc] = await bridge.executeAll([
+      call('b', 'get_document', { docId: 'posts/2022/2022-07-12-rlhf-is-a-patch.md', maxChars: 20000 }),
+    ]);
     expect(docs.ok && doc!.ok).toBe(true);
     expect(doc!.content.length).toBeLessThanOrEqual(MAX_TOOL_TEXT);
     expect(doc!.content).toMatch(/Cite as: \[1\] posts\/2022\/2022-07-12-rlhf-is-a-patch\.md$/);
@@ -168,7 +170,11 @@ describe('runAssistant against a scripted OpenAI-compatible server', () => {
     server.script(
       {
         type: 'stream',
-        toolCalls: [call('bad_json', 'search', '{"query": "calibration", '), call('bad_schema', 'search', { query: 'calibration', k: 0 }), call('bad_name', 'grep', {})],
+        toolCalls: [
+          call('bad_json', 'search', '{"query": "calibration", '),
+          call('bad_schema', 'search', { query: 'calibration', k: 0 }),
+          call('bad_name', 'grep', {}),
+        ],
       },
       { type: 'stream', toolCalls: [call('good', 'search', { query: 'calibration', k: 2 })] },
       { type: 'stream', content: 'Found it [1].' },
@@ -203,7 +209,12 @@ describe('runAssistant against a scripted OpenAI-compatible server', () => {
   });
 
   it('surfaces a persistent 500 as one clear error after the retries', async () => {
-    const fail = { type: 'status' as const, status: 500, headers: { 'retry-after-ms': '5' }, body: { error: { message: 'model crashed' } } };
+    const fail = {
+      type: 'status' as const,
+      status: 500,
+      headers: { 'retry-after-ms': '5' },
+      body: { error: { message: 'model crashed' } },
+    };
     server.script(fail, fail, fail, fail);
     const events: AssistantEvent[] = [];
     const err = await runAssistant({ question: 'x', ctx, llm, onEvent: (e) => events.push(e) }).catch((e: unknown) => e);

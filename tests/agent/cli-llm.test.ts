@@ -62,9 +62,23 @@ describe.concurrent('priors ask --llm', () => {
       quoted = pickSentence(lastToolMessage(req));
       return { type: 'stream', content: `You wrote "${quoted}" [1] and "reward models will always beat human judgement" [1].` };
     });
-    const r = await priors(['ask', '--llm', '--json', '--model', 'scripted-model', '--index', index, '--model-dir', MODEL_DIR, 'what did I say about reward models?'], {
-      env: llmEnv(server),
-    });
+    const r = await priors(
+      [
+        'ask',
+        '--llm',
+        '--json',
+        '--model',
+        'scripted-model',
+        '--index',
+        index,
+        '--model-dir',
+        MODEL_DIR,
+        'what did I say about reward models?',
+      ],
+      {
+        env: llmEnv(server),
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(Object.keys(out)).toEqual(['question', 'answer', 'sources', 'quotes', 'verified', 'unverified']);
@@ -100,7 +114,9 @@ describe.concurrent('priors ask --llm', () => {
   it('without an API configured, warns and gives the offline answer', async ({ expect }) => {
     const r = await priors(['ask', '--llm', '--index', index, '--model-dir', MODEL_DIR, 'calibration']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^warning: --llm: no LLM API configured — set OPENAI_API_KEY .* OPENAI_BASE_URL=http:\/\/localhost:11434\/v1 for Ollama/);
+    expect(r.stderr).toMatch(
+      /^warning: --llm: no LLM API configured — set OPENAI_API_KEY .* OPENAI_BASE_URL=http:\/\/localhost:11434\/v1 for Ollama/,
+    );
     expect(r.stdout).toMatch(/calibration/i);
   });
 });
@@ -110,7 +126,9 @@ describe.concurrent('priors chat', () => {
     const r = await priors(['chat', '--index', index]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^error: priors chat: no LLM API configured — set OPENAI_API_KEY .*OPENAI_BASE_URL=http:\/\/localhost:11434\/v1 .*--model/);
+    expect(r.stderr).toMatch(
+      /^error: priors chat: no LLM API configured — set OPENAI_API_KEY .*OPENAI_BASE_URL=http:\/\/localhost:11434\/v1 .*--model/,
+    );
   });
 
   it('reads questions line by line, keeps the conversation, and stops at /exit', async ({ expect }) => {
@@ -123,7 +141,10 @@ describe.concurrent('priors chat', () => {
         return { type: 'stream', content: 'Yes, in one post [1].' };
       },
       // Second turn: the earlier tool results are still in the conversation.
-      (req) => ({ type: 'stream', content: `Quote: "${quoted}" [1]${req.messages.some((m) => m.role === 'tool') ? '' : ' (no history!)'}` }),
+      (req) => ({
+        type: 'stream',
+        content: `Quote: "${quoted}" [1]${req.messages.some((m) => m.role === 'tool') ? '' : ' (no history!)'}`,
+      }),
     );
     const r = await priors(['chat', '--model', 'm', '--index', index, '--model-dir', MODEL_DIR], {
       env: llmEnv(server),
@@ -143,7 +164,10 @@ describe.concurrent('priors ingest --embedder openai --embed-model', () => {
     const server = await scripted();
     const idx = path.join(tempDir(), 'index');
     const env = llmEnv(server);
-    const ing = await priors(['ingest', POSTS_2022, '--index', idx, '--embedder', 'openai', '--embed-model', 'nomic-embed-text', '--json'], { env });
+    const ing = await priors(
+      ['ingest', POSTS_2022, '--index', idx, '--embedder', 'openai', '--embed-model', 'nomic-embed-text', '--json'],
+      { env },
+    );
     expect(ing.code, ing.stderr).toBe(0);
     expect(JSON.parse(ing.stdout)).toMatchObject({ model: expect.stringMatching(/nomic-embed-text/) });
     // Searching such an index is covered in openai-embedder.test.ts; here: the alias reached the API.

@@ -48,7 +48,12 @@ describe('openai embedder backend (OpenAI-compatible /v1/embeddings)', () => {
     const bodies = server.requests.filter((r) => r.path === '/v1/embeddings').map((r) => r.body as EmbeddingsBody);
     expect(bodies.every((b) => b.model === 'nomic-embed-text')).toBe(true);
     // Passages carry the model's document prefix.
-    expect(bodies.slice(1).flatMap((b) => b.input).every((t) => t.startsWith('search_document: '))).toBe(true);
+    expect(
+      bodies
+        .slice(1)
+        .flatMap((b) => b.input)
+        .every((t) => t.startsWith('search_document: ')),
+    ).toBe(true);
 
     const ctx = createToolContext({ index, onWarning: (m) => expect.fail(m) });
     try {

@@ -27,7 +27,10 @@ const PATCH = chunk(
   1,
   'A typical reward model in published work is trained on tens of thousands of comparisons.\nThat is a tiny dataset for describing something as rich as "a good answer."\nWhen you point a strong optimiser at a weak proxy, the optimiser wins.',
 );
-const CAL = chunk(2, 'Calibration measures whether your stated confidence matches how often you are right, and **nothing more** than that.');
+const CAL = chunk(
+  2,
+  'Calibration measures whether your stated confidence matches how often you are right, and **nothing more** than that.',
+);
 
 describe('extractQuotes', () => {
   it('finds straight and curly inline quotations with their citations', () => {
@@ -43,15 +46,21 @@ describe('extractQuotes', () => {
   });
 
   it('ignores short quotations (terms, titles, scare quotes) and code', () => {
-    const answer = 'The "vibes" post and "reward hacking" matter. Run `priors quote "one two three four five six"` or\n```\n"a b c d e f g h"\n```';
+    const answer =
+      'The "vibes" post and "reward hacking" matter. Run `priors quote "one two three four five six"` or\n```\n"a b c d e f g h"\n```';
     expect(extractQuotes(answer)).toEqual([]);
   });
 
   it('reads a markdown block quote as one quotation, without its attribution line', () => {
-    const answer = 'As you put it:\n\n> When you point a strong optimiser at a weak proxy,\n> the optimiser wins.\n> — RLHF is a patch [1]\n\nSo…';
+    const answer =
+      'As you put it:\n\n> When you point a strong optimiser at a weak proxy,\n> the optimiser wins.\n> — RLHF is a patch [1]\n\nSo…';
     const qs = extractQuotes(answer);
     expect(qs).toHaveLength(1);
-    expect(qs[0]).toMatchObject({ kind: 'block', text: 'When you point a strong optimiser at a weak proxy,\nthe optimiser wins.', cites: [1] });
+    expect(qs[0]).toMatchObject({
+      kind: 'block',
+      text: 'When you point a strong optimiser at a weak proxy,\nthe optimiser wins.',
+      cites: [1],
+    });
   });
 
   it('takes a citation on the line after a block quote and does not re-read quotes inside it', () => {
@@ -101,7 +110,8 @@ describe('checkQuotes', () => {
   });
 
   it('flags a quote that is not verbatim, even when it is close', () => {
-    const answer = 'You wrote "when you aim a strong optimiser at a weak proxy, the optimiser wins" [1] and "reward models are the bedrock of alignment" [1].';
+    const answer =
+      'You wrote "when you aim a strong optimiser at a weak proxy, the optimiser wins" [1] and "reward models are the bedrock of alignment" [1].';
     const r = verifyQuotes(answer, [PATCH, CAL]);
     expect(r).toEqual([
       { quote: 'when you aim a strong optimiser at a weak proxy, the optimiser wins', verified: false, citation: null },
@@ -122,7 +132,10 @@ describe('checkQuotes', () => {
   });
 
   it('prefers the cited document but still verifies a quote found in another retrieved one', () => {
-    const dup = chunk(3, 'Earlier draft: When you point a strong optimiser at a weak proxy, the optimiser wins.', { lineStart: 4, lineEnd: 4 });
+    const dup = chunk(3, 'Earlier draft: When you point a strong optimiser at a weak proxy, the optimiser wins.', {
+      lineStart: 4,
+      lineEnd: 4,
+    });
     const q = '"When you point a strong optimiser at a weak proxy, the optimiser wins."';
     expect(checkQuotes(`${q} [3]`, [PATCH, dup])[0]).toMatchObject({ n: 3, citation: 'posts/doc-3.md:4' });
     expect(checkQuotes(`${q} [2]`, [PATCH, dup])[0]).toMatchObject({ n: 1, verified: true });

@@ -26,7 +26,20 @@ describe('priors search --json', () => {
     expect(out.query).toBe('open models a year behind');
     expect(out.results).toHaveLength(3);
     for (const res of out.results) {
-      for (const k of ['docId', 'title', 'date', 'url', 'type', 'section', 'speaker', 'timestamp', 'lineStart', 'lineEnd', 'score', 'text']) {
+      for (const k of [
+        'docId',
+        'title',
+        'date',
+        'url',
+        'type',
+        'section',
+        'speaker',
+        'timestamp',
+        'lineStart',
+        'lineEnd',
+        'score',
+        'text',
+      ]) {
         expect(res, k).toHaveProperty(k);
         expect(res[k], k).not.toBeUndefined();
       }
@@ -38,7 +51,10 @@ describe('priors search --json', () => {
     writeFileSync(file, '{"id":"a","query":"calibration"}\n{"id":"b","query":"reward model over-optimisation"}\n');
     const r = priors(['search', '--batch', file, '-k', '4', '--index', index]);
     expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; results: unknown[] });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; results: unknown[] });
     expect(lines.map((l) => l.id)).toEqual(['a', 'b']);
     expect(lines[1]!.results).toHaveLength(4);
   });
@@ -132,7 +148,14 @@ describe('priors quote / cite / stats', () => {
   it('stats --json', () => {
     const r = priors(['stats', '--json', '--index', index]);
     expect(r.code, r.stderr).toBe(0);
-    const s = JSON.parse(r.stdout) as { documents: number; chunks: number; words: number; model: string; dimension: number; sizeBytes: number };
+    const s = JSON.parse(r.stdout) as {
+      documents: number;
+      chunks: number;
+      words: number;
+      model: string;
+      dimension: number;
+      sizeBytes: number;
+    };
     expect(s.documents).toBe(14);
     expect(s.dimension).toBe(256);
     expect(s.model).toContain('priors/static-en-256');

@@ -71,7 +71,11 @@ export interface ScriptedServer {
 
 export const EMBEDDING_DIM = 256;
 /** Frequent words would swamp a bag of words this small; only content words count. */
-const STOP = new Set('that this with from have what when they them their there were been about which would could into your more than then just also only like some very much what'.split(' '));
+const STOP = new Set(
+  'that this with from have what when they them their there were been about which would could into your more than then just also only like some very much what'.split(
+    ' ',
+  ),
+);
 
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
@@ -195,7 +199,9 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
                 message: {
                   role: 'assistant',
                   content: reply.content ?? null,
-                  ...(calls.length ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) } : {}),
+                  ...(calls.length
+                    ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
+                    : {}),
                 },
                 finish_reason: calls.length ? 'tool_calls' : 'stop',
               },

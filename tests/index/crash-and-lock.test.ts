@@ -6,7 +6,17 @@ import { IndexStore } from '../../src/index/store.js';
 import { CLI, MODEL_DIR, SHARED_DATA } from '../helpers/paths.js';
 import { TINY_MODEL, tempDir } from '../helpers/sample-index.js';
 
-const baseArgs = (archive: string, index: string) => ['ingest', archive, '--index', index, '--model', TINY_MODEL, '--model-dir', MODEL_DIR, '--json'];
+const baseArgs = (archive: string, index: string) => [
+  'ingest',
+  archive,
+  '--index',
+  index,
+  '--model',
+  TINY_MODEL,
+  '--model-dir',
+  MODEL_DIR,
+  '--json',
+];
 
 function ingestSync(archive: string, index: string) {
   return spawnSync(process.execPath, [CLI, ...baseArgs(archive, index)], { encoding: 'utf8' });

@@ -59,7 +59,10 @@ describe('incremental ingest', () => {
     rmSync(path.join(archive, victim!));
     appendFileSync(path.join(archive, edited!), '\n\n## A new section\n\nA freshly written paragraph about calibration curves.\n');
     mkdirSync(path.join(archive, 'notes'), { recursive: true });
-    writeFileSync(path.join(archive, 'notes', 'new.md'), '---\ntitle: New note\ndate: 2025-10-01\n---\n\nA short new note about evaluation.\n');
+    writeFileSync(
+      path.join(archive, 'notes', 'new.md'),
+      '---\ntitle: New note\ndate: 2025-10-01\n---\n\nA short new note about evaluation.\n',
+    );
     const r = await ingest({ roots: [archive], index, embedder: tiny });
     expect(r).toMatchObject({ added: 1, updated: 1, removed: 1, unchanged: before.size - 2 });
     const after = await docs();

@@ -59,7 +59,10 @@ Tune the tool.
     const doc = md(`## Long\n\n${text}\n`);
     const chunks = chunkDocument(doc, { maxTokens: 30, overlapTokens: 10 }, words);
     expectValidChunks(doc, chunks);
-    expectWithinBudget(chunks.map((c) => c.text), 30);
+    expectWithinBudget(
+      chunks.map((c) => c.text),
+      30,
+    );
     expect(chunks.length).toBeGreaterThan(5);
     for (let i = 1; i < chunks.length; i++) {
       const prev = chunks[i - 1];
@@ -82,7 +85,11 @@ Tune the tool.
     const doc = md(`${long}\n\n${huge}\n`);
     const chunks = chunkDocument(doc, { maxTokens: 12, overlapTokens: 0 }, (t) => Math.ceil(t.length / 4));
     expectValidChunks(doc, chunks);
-    expectWithinBudget(chunks.map((c) => c.text), 12, (t) => Math.ceil(t.length / 4));
+    expectWithinBudget(
+      chunks.map((c) => c.text),
+      12,
+      (t) => Math.ceil(t.length / 4),
+    );
     expect(chunks.at(-1)?.text).toBe(huge);
   });
 
@@ -95,7 +102,10 @@ Tune the tool.
     expect(fits.some((c) => c.text.includes(list))).toBe(true);
     const small = chunkDocument(doc, { maxTokens: 12, overlapTokens: 5 }, words);
     expectValidChunks(doc, small);
-    expectWithinBudget(small.map((c) => c.text), 12);
+    expectWithinBudget(
+      small.map((c) => c.text),
+      12,
+    );
     // Split at line boundaries: no chunk starts or ends inside a line.
     for (const c of small) {
       expect(c.start === 0 || doc.source[c.start - 1] === '\n', c.text).toBe(true);
@@ -109,7 +119,11 @@ Tune the tool.
     const doc = md(text);
     const chunks = chunkDocument(doc, { maxTokens: 50, overlapTokens: 8 }, withSpecials);
     expectValidChunks(doc, chunks);
-    expectWithinBudget(chunks.map((c) => c.text), 50, withSpecials);
+    expectWithinBudget(
+      chunks.map((c) => c.text),
+      50,
+      withSpecials,
+    );
     // Not needlessly small: the overhead is counted once per chunk, not once per sentence.
     expect(Math.max(...chunks.map((c) => withSpecials(c.text)))).toBeGreaterThan(40);
   });
@@ -135,7 +149,8 @@ Tune the tool.
 });
 
 describe('chunkDocument on turns', () => {
-  const turn = (speaker: string, n: number, ts: string) => `**${speaker}** \\[${ts}\\]: ${Array.from({ length: n }, (_, i) => `w${i}.`).join(' ')}`;
+  const turn = (speaker: string, n: number, ts: string) =>
+    `**${speaker}** \\[${ts}\\]: ${Array.from({ length: n }, (_, i) => `w${i}.`).join(' ')}`;
   const convo = [
     '## Transcript',
     turn('Ann', 3, '00:00:01'), // "Yeah."-sized: merges into the next turn
@@ -151,7 +166,10 @@ describe('chunkDocument on turns', () => {
     expect(doc.meta.type).toBe('transcript');
     const chunks = chunkDocument(doc, { maxTokens: 100, overlapTokens: 10 }, words);
     expectValidChunks(doc, chunks);
-    expectWithinBudget(chunks.map((c) => c.text), 100);
+    expectWithinBudget(
+      chunks.map((c) => c.text),
+      100,
+    );
     const speakersIn = (text: string) => [...text.matchAll(/\*\*(\w+)\*\*/g)].map((m) => m[1]);
     const [first, second, ...rest] = chunks;
     expect(first).toMatchObject({ speaker: 'Ann', timestamp: '00:00:01', headingPath: ['Transcript'] });
@@ -186,7 +204,18 @@ describe('chunkDocument with synthetic blocks', () => {
     const source = 'One. Two. Three. Four.';
     const block: Block = { kind: 'paragraph', start: 0, end: source.length, headingPath: [], speaker: null, timestamp: null };
     const doc: ParsedDocument = {
-      meta: { docId: 'r', relPath: 'x.jsonl', title: null, subtitle: null, date: null, url: null, type: 'record', tags: [], authors: [], extra: {} },
+      meta: {
+        docId: 'r',
+        relPath: 'x.jsonl',
+        title: null,
+        subtitle: null,
+        date: null,
+        url: null,
+        type: 'record',
+        tags: [],
+        authors: [],
+        extra: {},
+      },
       source,
       lineBase: 42,
       linesMapToFile: false,
@@ -242,7 +271,12 @@ describe.skipIf(!HAS_DATA)('chunkDocument on the real archive', () => {
     const run = () => {
       const t = performance.now();
       let n = 0;
-      for (const f of files) n += chunkDocument(parseFile({ relPath: f.rel, docId: f.rel, content: f.content }), { maxTokens: 256, overlapTokens: 32 }, words).length;
+      for (const f of files)
+        n += chunkDocument(
+          parseFile({ relPath: f.rel, docId: f.rel, content: f.content }),
+          { maxTokens: 256, overlapTokens: 32 },
+          words,
+        ).length;
       return { ms: performance.now() - t, n };
     };
     run(); // warm-up (JIT)

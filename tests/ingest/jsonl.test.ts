@@ -28,7 +28,14 @@ describe('parseJsonl', () => {
     expect(errors[4]?.message).toMatch(/duplicate id "a1" \(first used on line 1\)/);
 
     const [a1, seven, beir] = docs;
-    expect(a1?.meta).toMatchObject({ relPath: 'export.jsonl', title: 'First', date: '2024-01-02', url: 'https://x/a1', type: 'record', tags: ['t'] });
+    expect(a1?.meta).toMatchObject({
+      relPath: 'export.jsonl',
+      title: 'First',
+      date: '2024-01-02',
+      url: 'https://x/a1',
+      type: 'record',
+      tags: ['t'],
+    });
     expect(a1?.meta.extra).not.toHaveProperty('text');
     expect(a1).toMatchObject({ source: 'Para one.\n\nPara two.', lineBase: 1, linesMapToFile: false });
     expect(a1?.blocks.map((b) => a1?.source.slice(b.start, b.end))).toEqual(['Para one.', 'Para two.']);

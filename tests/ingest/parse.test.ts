@@ -31,21 +31,38 @@ describe('parseFile', () => {
   it('markdown: front matter fields, body blocks after it, file lines', () => {
     const content = '---\ntitle: Hi\ndate: 2024-05-06\ntags: [a]\n---\nBody text.\n';
     const doc = parseFile({ relPath: 'p/hi.md', docId: 'root/p/hi.md', content });
-    expect(doc.meta).toMatchObject({ docId: 'root/p/hi.md', relPath: 'p/hi.md', title: 'Hi', date: '2024-05-06', tags: ['a'], type: 'post' });
+    expect(doc.meta).toMatchObject({
+      docId: 'root/p/hi.md',
+      relPath: 'p/hi.md',
+      title: 'Hi',
+      date: '2024-05-06',
+      tags: ['a'],
+      type: 'post',
+    });
     expect(doc).toMatchObject({ source: content, lineBase: 1, linesMapToFile: true, warnings: [] });
     expect(doc.blocks.map((b) => content.slice(b.start, b.end))).toEqual(['Body text.']);
   });
 
   it('cleans pandoc attributes from heading text', () => {
     const doc = parseFile({ relPath: 'b.md', docId: 'b', content: '# Bibliography {-}\n\ntext\n\n## Part {#p .x}\n\nmore' });
-    expect(doc.blocks.map((b) => b.headingPath.join('>'))).toEqual(['Bibliography', 'Bibliography', 'Bibliography>Part', 'Bibliography>Part']);
+    expect(doc.blocks.map((b) => b.headingPath.join('>'))).toEqual([
+      'Bibliography',
+      'Bibliography',
+      'Bibliography>Part',
+      'Bibliography>Part',
+    ]);
   });
 
   it('empty body, empty file, heading-less post, title from the first heading or file name', () => {
-    expect(parseFile({ relPath: 'e.md', docId: 'e', content: '---\ntitle: Empty\n---\n' })).toMatchObject({ blocks: [], meta: { title: 'Empty' } });
+    expect(parseFile({ relPath: 'e.md', docId: 'e', content: '---\ntitle: Empty\n---\n' })).toMatchObject({
+      blocks: [],
+      meta: { title: 'Empty' },
+    });
     expect(parseFile({ relPath: 'z.md', docId: 'z', content: '' })).toMatchObject({ blocks: [], meta: { title: 'z', type: 'post' } });
     expect(parseFile({ relPath: 'n.mdx', docId: 'n', content: 'Just text.\n' }).meta.title).toBe('n');
-    expect(parseFile({ relPath: 'h.markdown', docId: 'h', content: 'Intro\n\n## First *heading*\n\ntext' }).meta.title).toBe('First heading');
+    expect(parseFile({ relPath: 'h.markdown', docId: 'h', content: 'Intro\n\n## First *heading*\n\ntext' }).meta.title).toBe(
+      'First heading',
+    );
   });
 
   it('.txt without turns: paragraphs split on blank lines, type text', () => {
@@ -90,8 +107,10 @@ describe.skipIf(!HAS_DATA)('parseFile on the real archive', () => {
         prevEnd = b.end;
       }
       if (!doc.meta.title) problems.push(`${f.rel}: no title`);
-      if (f.rel.startsWith('interconnects/') && !/^\d{4}-\d{2}-\d{2}$/.test(doc.meta.date ?? '')) problems.push(`${f.rel}: date ${doc.meta.date}`);
-      if (JSON.stringify(JSON.parse(JSON.stringify(doc.meta.extra))) !== JSON.stringify(doc.meta.extra)) problems.push(`${f.rel}: extra not JSON-safe`);
+      if (f.rel.startsWith('interconnects/') && !/^\d{4}-\d{2}-\d{2}$/.test(doc.meta.date ?? ''))
+        problems.push(`${f.rel}: date ${doc.meta.date}`);
+      if (JSON.stringify(JSON.parse(JSON.stringify(doc.meta.extra))) !== JSON.stringify(doc.meta.extra))
+        problems.push(`${f.rel}: extra not JSON-safe`);
     }
     expect(problems).toEqual([]);
   });
@@ -101,8 +120,12 @@ describe.skipIf(!HAS_DATA)('parseFile on the real archive', () => {
       const doc = parseFile({ relPath: f.rel, docId: f.rel, content: f.content });
       expect(doc.meta.title, f.rel).toBe(doc.meta.extra['page-title']);
       // The references stub has only `page-title`.
-      if (!f.rel.includes('appendix-00')) expect(Object.keys(doc.meta.extra), f.rel).toEqual(expect.arrayContaining(['page-title', 'search-title']));
-      expect(doc.blocks.some((b) => f.content.slice(b.start, b.end).includes('Copyright (c)')), f.rel).toBe(false);
+      if (!f.rel.includes('appendix-00'))
+        expect(Object.keys(doc.meta.extra), f.rel).toEqual(expect.arrayContaining(['page-title', 'search-title']));
+      expect(
+        doc.blocks.some((b) => f.content.slice(b.start, b.end).includes('Copyright (c)')),
+        f.rel,
+      ).toBe(false);
     }
     const intro = bookFiles().find((f) => f.rel.endsWith('01-introduction.md'));
     const doc = parseFile({ relPath: intro?.rel ?? '', docId: 'intro', content: intro?.content ?? '' });

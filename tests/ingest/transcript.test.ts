@@ -69,7 +69,9 @@ describe('detectTranscript', () => {
   });
 
   it('needs two speakers with several turns each', () => {
-    const one = ['**Nathan** [00:00:01]: a', '**Nathan** [00:00:02]: b', '**Nathan** [00:00:03]: c', '**Nathan** [00:00:04]: d'].join('\n\n');
+    const one = ['**Nathan** [00:00:01]: a', '**Nathan** [00:00:02]: b', '**Nathan** [00:00:03]: c', '**Nathan** [00:00:04]: d'].join(
+      '\n\n',
+    );
     expect(detect(one)).toBeNull();
     const two = ['**Ann** [00:00:01]: a', '**Bob** [00:00:02]: b', '**Ann** [00:00:03]: c', '**Bob** [00:00:04]: d'].join('\n\n');
     expect(detect(two)?.turns.map((t) => t.speaker)).toEqual(['Ann', 'Bob', 'Ann', 'Bob']);
@@ -139,7 +141,8 @@ describe('parseFile transcripts', () => {
   });
 
   it('detects a plain-text transcript in a .txt file, with prose before it', () => {
-    const text = 'Recorded in 2024.\n\nHOST: no\nAnn Lee: Hi there.\nBob Ray: Hello.\nAnn Lee: How are you?\nBob Ray: Fine.\nAnn Lee: Good.\nBob Ray: Bye.\n';
+    const text =
+      'Recorded in 2024.\n\nHOST: no\nAnn Lee: Hi there.\nBob Ray: Hello.\nAnn Lee: How are you?\nBob Ray: Fine.\nAnn Lee: Good.\nBob Ray: Bye.\n';
     const doc = parseFile({ relPath: 'talk.txt', docId: 't', content: text });
     expect(doc.meta.type).toBe('transcript');
     const turns = doc.blocks.filter((b) => b.kind === 'turn');
@@ -151,7 +154,11 @@ describe('parseFile transcripts', () => {
 
 describe.skipIf(!HAS_DATA)('transcripts in the real archive', () => {
   const parsed = () =>
-    interconnectsFiles().map((f) => ({ rel: f.rel, content: f.content, doc: parseFile({ relPath: f.rel, docId: f.rel, content: f.content }) }));
+    interconnectsFiles().map((f) => ({
+      rel: f.rel,
+      content: f.content,
+      doc: parseFile({ relPath: f.rel, docId: f.rel, content: f.content }),
+    }));
 
   it('the 13 interviews are transcripts with many turns; no other post is', () => {
     const all = parsed();
@@ -163,7 +170,8 @@ describe.skipIf(!HAS_DATA)('transcripts in the real archive', () => {
       expect(turns.length, p.rel).toBeGreaterThanOrEqual(30);
       expect(new Set(turns.map((t) => t.speaker)).size, p.rel).toBeGreaterThanOrEqual(2);
       // Ross Taylor 2025 is the one interview written without timestamps.
-      if (!p.rel.includes('2025-07-29')) expect(turns.filter((t) => t.timestamp !== null).length, p.rel).toBeGreaterThan(0.25 * turns.length);
+      if (!p.rel.includes('2025-07-29'))
+        expect(turns.filter((t) => t.timestamp !== null).length, p.rel).toBeGreaterThan(0.25 * turns.length);
       // Turn text starts with its speaker label (possibly behind a timestamp or bold markers).
       for (const t of turns) expect(p.content.slice(t.start, t.end).slice(0, 80), p.rel).toContain(t.speaker?.split(' ')[0] ?? '?');
     }
@@ -171,7 +179,10 @@ describe.skipIf(!HAS_DATA)('transcripts in the real archive', () => {
     expect(others).toHaveLength(183);
     for (const p of others) {
       expect(p.doc.meta.type, p.rel).toBe('post');
-      expect(p.doc.blocks.some((b) => b.kind === 'turn'), p.rel).toBe(false);
+      expect(
+        p.doc.blocks.some((b) => b.kind === 'turn'),
+        p.rel,
+      ).toBe(false);
     }
   });
 

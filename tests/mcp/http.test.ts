@@ -49,7 +49,12 @@ async function connect(): Promise<Client> {
 const post = (body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) =>
   fetch(base, {
     method: 'POST',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...headers,
+    },
     body: JSON.stringify(body),
     ...(signal ? { signal } : {}),
   });
@@ -88,7 +93,12 @@ describe('MCP over Streamable HTTP (mountMcp)', () => {
   });
 
   it('rejects browser requests from non-loopback origins', async () => {
-    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } };
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+    };
     expect((await post(init, { origin: 'https://evil.example' })).status).toBe(403);
     expect((await post(init, { origin: 'http://localhost:5173' })).status).toBe(200);
     expect(originAllowed(undefined)).toBe(true);

@@ -18,7 +18,11 @@ let index: string;
 let s: SpawnedClient;
 
 const fileText = (docId: string) => readFileSync(path.join(CORPUS, docId), 'utf8');
-const fileLines = (docId: string, a: number, b: number) => fileText(docId).split('\n').slice(a - 1, b).join('\n');
+const fileLines = (docId: string, a: number, b: number) =>
+  fileText(docId)
+    .split('\n')
+    .slice(a - 1, b)
+    .join('\n');
 const postCount = () =>
   readdirSync(path.join(CORPUS, 'posts'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).length;
 
@@ -153,7 +157,11 @@ describe('priors mcp over stdio: resources and prompts', () => {
     const { resources } = await s.client.listResources();
     expect(resources).toHaveLength(postCount());
     const cal = resources.find((r) => r.name === CALIBRATION);
-    expect(cal).toMatchObject({ uri: `priors://doc/${CALIBRATION}`, title: 'What calibration actually measures', mimeType: 'text/markdown' });
+    expect(cal).toMatchObject({
+      uri: `priors://doc/${CALIBRATION}`,
+      title: 'What calibration actually measures',
+      mimeType: 'text/markdown',
+    });
     const { resourceTemplates } = await s.client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(['priors://doc/{+docId}']);
   });
@@ -243,7 +251,9 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 describe('priors mcp and its stdio stream', () => {
   it('writes nothing but JSON-RPC messages to stdout, even while loading the model and searching', async () => {
     const p = spawnRaw(index);
-    p.child.stdin.write(INIT + INITIALIZED + rpc(2, 'tools/call', { name: 'search', arguments: { query: 'calibration of language models' } }));
+    p.child.stdin.write(
+      INIT + INITIALIZED + rpc(2, 'tools/call', { name: 'search', arguments: { query: 'calibration of language models' } }),
+    );
     await withTimeout(
       (async () => {
         while (!p.stdout().includes('"id":2')) await new Promise((r) => setTimeout(r, 20));
@@ -261,7 +271,10 @@ describe('priors mcp and its stdio stream', () => {
 
   it('exits cleanly (code 0, no stack trace) when the client closes stdin in the middle of a call', async () => {
     const p = spawnRaw(index);
-    const draft = Array.from({ length: 12 }, (_, i) => `Paragraph ${i} of a long draft about reward models, preference data and calibration of chat models.`).join('\n\n');
+    const draft = Array.from(
+      { length: 12 },
+      (_, i) => `Paragraph ${i} of a long draft about reward models, preference data and calibration of chat models.`,
+    ).join('\n\n');
     p.child.stdin.write(INIT + INITIALIZED + rpc(2, 'tools/call', { name: 'related', arguments: { text: draft } }));
     // Gone before the answer: the call is still waiting on the index and model.
     p.child.stdin.end();

@@ -28,14 +28,18 @@ const hit = (docId: string, text: string, score: number): SearchHit => ({
 /** Scores a passage by how many query words it contains: enough to see the stage reorder. */
 const overlapScorer: Reranker = {
   id: 'word-overlap',
-  score: async (query, passages) =>
-    passages.map((p) => query.split(' ').filter((w) => p.toLowerCase().includes(w)).length),
+  score: async (query, passages) => passages.map((p) => query.split(' ').filter((w) => p.toLowerCase().includes(w)).length),
   dispose: async () => undefined,
 };
 
 describe('rerank stage', () => {
   it('re-orders the head of the list by the reranker and keeps the tail below it', async () => {
-    const hits = [hit('a', 'nothing relevant', 3), hit('b', 'reward model overoptimization', 2), hit('c', 'reward only', 1), hit('d', 'tail', 0)];
+    const hits = [
+      hit('a', 'nothing relevant', 3),
+      hit('b', 'reward model overoptimization', 2),
+      hit('c', 'reward only', 1),
+      hit('d', 'tail', 0),
+    ];
     const out = await rerankHits(overlapScorer, 'reward model', hits, 3);
     expect(out.map((h) => h.docId)).toEqual(['b', 'c', 'a', 'd']);
     expect(out[0]!.score).toBe(2);
@@ -45,7 +49,9 @@ describe('rerank stage', () => {
     const warnings: string[] = [];
     expect(await loadRerankerOrWarn({ index: 'x' }, (m) => warnings.push(m))).toBeNull();
     expect(warnings).toEqual([]);
-    const missing = await loadRerankerOrWarn({ index: 'x', reranker: 'priors/no-such-reranker', modelDir: tempDir() }, (m) => warnings.push(m));
+    const missing = await loadRerankerOrWarn({ index: 'x', reranker: 'priors/no-such-reranker', modelDir: tempDir() }, (m) =>
+      warnings.push(m),
+    );
     expect(missing).toBeNull();
     expect(warnings.join('\n')).toMatch(/could not load reranker priors\/no-such-reranker.*without the rerank stage/);
   });

@@ -14,7 +14,13 @@ const B = [
 
 describe('rrf', () => {
   it('sums 1/(k + rank) over lists', () => {
-    const out = rrf([A, [{ id: 'b', score: 1 }, { id: 'd', score: 0 }]]);
+    const out = rrf([
+      A,
+      [
+        { id: 'b', score: 1 },
+        { id: 'd', score: 0 },
+      ],
+    ]);
     expect(out.map((x) => x.id)).toEqual(['b', 'a', 'd', 'c']);
     expect(out[0]?.score).toBeCloseTo(1 / 62 + 1 / 61, 12);
     expect(out[1]?.score).toBeCloseTo(1 / 61, 12);
@@ -22,7 +28,16 @@ describe('rrf', () => {
   });
 
   it('applies k and per-list weights', () => {
-    const out = rrf([A, [{ id: 'b', score: 1 }, { id: 'd', score: 0 }]], { k: 1, weights: [2, 1] });
+    const out = rrf(
+      [
+        A,
+        [
+          { id: 'b', score: 1 },
+          { id: 'd', score: 0 },
+        ],
+      ],
+      { k: 1, weights: [2, 1] },
+    );
     // a: 2/2 = 1; b: 2/3 + 1/2; c: 2/4; d: 1/3
     expect(out.map((x) => [x.id, Number(x.score.toFixed(4))])).toEqual([
       ['b', 1.1667],
@@ -33,7 +48,13 @@ describe('rrf', () => {
   });
 
   it('counts a repeated id once, at its best rank, and handles empty input', () => {
-    const out = rrf([[{ id: 'x', score: 3 }, { id: 'x', score: 2 }, { id: 'y', score: 1 }]]);
+    const out = rrf([
+      [
+        { id: 'x', score: 3 },
+        { id: 'x', score: 2 },
+        { id: 'y', score: 1 },
+      ],
+    ]);
     expect(out.map((x) => x.id)).toEqual(['x', 'y']);
     expect(out[1]?.score).toBeCloseTo(1 / 63, 12);
     expect(rrf([])).toEqual([]);
@@ -42,8 +63,14 @@ describe('rrf', () => {
 
   it('breaks ties by best rank, then id', () => {
     const out = rrf([
-      [{ id: 'p', score: 1 }, { id: 'q', score: 0 }],
-      [{ id: 'q', score: 1 }, { id: 'p', score: 0 }],
+      [
+        { id: 'p', score: 1 },
+        { id: 'q', score: 0 },
+      ],
+      [
+        { id: 'q', score: 1 },
+        { id: 'p', score: 0 },
+      ],
       [{ id: 'z', score: 1 }],
       [{ id: 'y', score: 1 }],
     ]);

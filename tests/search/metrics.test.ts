@@ -30,7 +30,16 @@ describe('ndcgAtK', () => {
 
   it('counts a repeated id once and ignores negative judgements', () => {
     expect(ndcgAtK(['d1', 'd1', 'd3'], rels, 3)).toBeCloseTo(ndcgAtK(['d1', 'd3'], rels, 3), 12);
-    expect(ndcgAtK(['bad', 'd1'], new Map([['bad', -1], ['d1', 1]]), 2)).toBeCloseTo(1 / Math.log2(3), 12);
+    expect(
+      ndcgAtK(
+        ['bad', 'd1'],
+        new Map([
+          ['bad', -1],
+          ['d1', 1],
+        ]),
+        2,
+      ),
+    ).toBeCloseTo(1 / Math.log2(3), 12);
   });
 });
 

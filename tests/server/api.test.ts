@@ -72,11 +72,34 @@ describe('health, stats, openapi', () => {
     const { status, body } = await get('/api/openapi.json');
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
-    const paths = body.paths as Record<string, Record<string, { parameters?: { name: string; in: string; schema: unknown; style?: string }[]; requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+    const paths = body.paths as Record<
+      string,
+      Record<
+        string,
+        {
+          parameters?: { name: string; in: string; schema: unknown; style?: string }[];
+          requestBody?: { content: Record<string, { schema: unknown }> };
+        }
+      >
+    >;
     expect(Object.keys(paths).sort()).toEqual(
-      ['/api/ask', '/api/cite', '/api/documents', '/api/documents/{docId}', '/api/health', '/api/quote', '/api/related', '/api/search', '/api/stats', '/api/timeline'].sort(),
+      [
+        '/api/ask',
+        '/api/cite',
+        '/api/documents',
+        '/api/documents/{docId}',
+        '/api/health',
+        '/api/quote',
+        '/api/related',
+        '/api/search',
+        '/api/stats',
+        '/api/timeline',
+      ].sort(),
     );
-    const { $schema: _s, ...searchSchema } = toolJsonSchema(searchTool) as { properties: Record<string, unknown> } & Record<string, unknown>;
+    const { $schema: _s, ...searchSchema } = toolJsonSchema(searchTool) as { properties: Record<string, unknown> } & Record<
+      string,
+      unknown
+    >;
     const params = paths['/api/search']!.get!.parameters!;
     expect(params.map((p) => p.name)).toEqual(Object.keys(searchSchema.properties));
     expect(params.find((p) => p.name === 'type')).toMatchObject({ in: 'query', style: 'form', schema: { type: 'array' } });
@@ -127,7 +150,11 @@ describe('GET /api/search', () => {
 
   it('answers 100 concurrent searches without an error (excess requests wait for a slot)', async () => {
     const statuses = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => fetch(`${base}/api/search?query=${['calibration', 'reward model', 'open models', 'benchmarks'][i % 4]}&k=5`).then(async (r) => (await r.text(), r.status))),
+      Array.from({ length: 100 }, (_, i) =>
+        fetch(`${base}/api/search?query=${['calibration', 'reward model', 'open models', 'benchmarks'][i % 4]}&k=5`).then(
+          async (r) => (await r.text(), r.status),
+        ),
+      ),
     );
     expect(statuses.every((s) => s === 200)).toBe(true);
   });
@@ -145,7 +172,10 @@ describe('GET /api/search', () => {
       const { status, body } = await get(`/api/search?${qs}`);
       expect(status, qs).toBe(400);
       expect(body.error, qs).toMatch(/^search: /);
-      expect((body.issues as { path: string }[]).some((i) => i.path === field), qs).toBe(true);
+      expect(
+        (body.issues as { path: string }[]).some((i) => i.path === field),
+        qs,
+      ).toBe(true);
       expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|\.ts:\d+/);
     }
     const unknown = await get('/api/search?query=x&bogus=1');
@@ -159,7 +189,10 @@ describe('POST /api/quote', () => {
     const { status, body } = await post('/api/quote', { text: VERBATIM });
     expect(status).toBe(200);
     expect(body.verdict).toBe('verified');
-    expect((body.locations as { docId: string; citation: string }[])[0]).toMatchObject({ docId: CALIBRATION, citation: `${CALIBRATION}:11` });
+    expect((body.locations as { docId: string; citation: string }[])[0]).toMatchObject({
+      docId: CALIBRATION,
+      citation: `${CALIBRATION}:11`,
+    });
   });
 
   it('rejects bad bodies with a clear 4xx', async () => {
@@ -203,10 +236,14 @@ describe('GET /api/cite', () => {
     const md = await get(`/api/cite?docId=${encodeURIComponent(CALIBRATION)}&lineStart=11&lineEnd=11`);
     expect(md.status).toBe(200);
     expect(md.body.citation).toMatch(/^> Calibration is one of those words/);
-    expect(md.body.citation).toContain(`— [What calibration actually measures](https://fieldnotes.example.com/p/what-calibration-measures), November 8, 2022 (${CALIBRATION}:11)`);
+    expect(md.body.citation).toContain(
+      `— [What calibration actually measures](https://fieldnotes.example.com/p/what-calibration-measures), November 8, 2022 (${CALIBRATION}:11)`,
+    );
 
     const fn = await get(`/api/cite?docId=${CALIBRATION}&lineStart=11&format=footnote`);
-    expect(fn.body.citation).toMatch(/\[\^2022-11-08-what-calibration-measures-11\]: What calibration actually measures, November 8, 2022\./);
+    expect(fn.body.citation).toMatch(
+      /\[\^2022-11-08-what-calibration-measures-11\]: What calibration actually measures, November 8, 2022\./,
+    );
   });
 
   it('404s a docId not in the index and 400s bad ranges and traversal', async () => {
@@ -258,7 +295,11 @@ describe('GET /api/documents', () => {
     }
     // Literal dot segments: refused or resolved away by URL parsing — never a file outside the index.
     // (URL parsing also treats %2e%2e as a dot segment.)
-    for (const p of ['/api/documents/../../../etc/passwd', '/api/documents/posts/../../package.json', '/api/documents/%2e%2e/%2e%2e/%2e%2e/etc/passwd']) {
+    for (const p of [
+      '/api/documents/../../../etc/passwd',
+      '/api/documents/posts/../../package.json',
+      '/api/documents/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+    ]) {
       const res = await rawRequest(base, p);
       expect([400, 404], p).toContain(res.status);
       expect(res.body, p).not.toMatch(/root:|"name": "priors"/);
@@ -329,7 +370,16 @@ describe('static page', () => {
   });
 
   it('never serves files outside web/', async () => {
-    for (const p of ['/../package.json', '/..%2Fpackage.json', '/%2e%2e/package.json', '/%2e%2e%2fsrc%2fserver%2fapp.ts', '/..\\package.json', '/.gitignore', '/web/../package.json', '/%00index.html']) {
+    for (const p of [
+      '/../package.json',
+      '/..%2Fpackage.json',
+      '/%2e%2e/package.json',
+      '/%2e%2e%2fsrc%2fserver%2fapp.ts',
+      '/..\\package.json',
+      '/.gitignore',
+      '/web/../package.json',
+      '/%00index.html',
+    ]) {
       const res = await rawRequest(base, p);
       // 400 is the HTTP layer rejecting a malformed URL (e.g. a backslash) before routing.
       expect([400, 404], p).toContain(res.status);
@@ -356,8 +406,14 @@ describe('error mapping', () => {
     try {
       const search = await fetch(`${s.url}/api/search?query=x`);
       expect(search.status).toBe(503);
-      expect(((await search.json()) as { error: string }).error).toMatch(/no index at \/nonexistent\/priors-index — run `priors ingest` first/);
-      const ask = await fetch(`${s.url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"question":"x"}' });
+      expect(((await search.json()) as { error: string }).error).toMatch(
+        /no index at \/nonexistent\/priors-index — run `priors ingest` first/,
+      );
+      const ask = await fetch(`${s.url}/api/ask`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"question":"x"}',
+      });
       expect(ask.status).toBe(503);
       const health = await fetch(`${s.url}/api/health`);
       expect(health.status).toBe(200);

@@ -60,9 +60,16 @@ describe('POST /api/ask with an LLM (real runAssistant against a scripted OpenAI
     expect(events.find((e) => e.event === 'tool_call')!.data).toMatchObject({ name: 'search', arguments: { query: 'calibration', k: 3 } });
     expect(events.find((e) => e.event === 'tool_result')!.data).toMatchObject({ ok: true });
 
-    const tokens = events.filter((e) => e.event === 'token').map((e) => e.data.text as string).join('');
+    const tokens = events
+      .filter((e) => e.event === 'token')
+      .map((e) => e.data.text as string)
+      .join('');
     expect(tokens).toBe(`You wrote: "${quoted}" [1]`);
-    const sources = events.at(-2)!.data as { sources: { n: number; citation: string }[]; quotes: { verified: boolean }[]; verified: number };
+    const sources = events.at(-2)!.data as {
+      sources: { n: number; citation: string }[];
+      quotes: { verified: boolean }[];
+      verified: number;
+    };
     expect(sources.sources[0]).toMatchObject({ n: 1 });
     expect(sources.sources[0]!.citation).toMatch(/^posts\/.+:\d+/);
     expect(sources.quotes).toEqual([{ quote: quoted, verified: true, citation: expect.any(String) }]);

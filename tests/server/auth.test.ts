@@ -42,7 +42,11 @@ describe('token rule', () => {
       ['GET', '/api/nope'],
       ['POST', '/mcp'],
     ] as const) {
-      const res = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : null });
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: method === 'POST' ? '{}' : null,
+      });
       expect(res.status, path).toBe(401);
       expect(res.headers.get('www-authenticate'), path).toMatch(/^Bearer/);
       expect(((await res.json()) as { error: string }).error, path).toMatch(/access token/);
@@ -81,7 +85,11 @@ describe('token rule', () => {
   it('CORS only for the configured origin, and preflight passes without a token', async () => {
     const pre = await fetch(`${server.url}/api/search`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: 'http://localhost:3000',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
@@ -107,7 +115,8 @@ describe('no CORS by default', () => {
 
 describe('resolveToken / isLoopbackHost', () => {
   it('knows loopback addresses', () => {
-    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', 'LOCALHOST', 'app.localhost']) expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', 'LOCALHOST', 'app.localhost'])
+      expect(isLoopbackHost(h), h).toBe(true);
     for (const h of ['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com', '128.0.0.1', '']) expect(isLoopbackHost(h), h).toBe(false);
   });
 
@@ -116,7 +125,9 @@ describe('resolveToken / isLoopbackHost', () => {
     expect(resolveToken('127.0.0.1', '   ')).toBeNull();
     expect(resolveToken('0.0.0.0', TOKEN)).toBe(TOKEN);
     expect(() => resolveToken('0.0.0.0', undefined)).toThrow(UsageError);
-    expect(() => resolveToken('0.0.0.0', undefined)).toThrow(/refusing to serve on 0.0.0.0 without an access token: pass --token or set PRIORS_TOKEN/);
+    expect(() => resolveToken('0.0.0.0', undefined)).toThrow(
+      /refusing to serve on 0.0.0.0 without an access token: pass --token or set PRIORS_TOKEN/,
+    );
     expect(() => resolveToken('192.168.1.5', '')).toThrow(UsageError);
     expect(() => resolveToken('127.0.0.1', 'short')).toThrow(/too short/);
   });

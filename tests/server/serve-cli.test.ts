@@ -11,7 +11,11 @@ const TOKEN = 'cli-test-token-0123456789';
 function priors(args: string[], env: Record<string, string> = {}): ChildProcess {
   const clean = { ...process.env };
   for (const k of ['PRIORS_TOKEN', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'PRIORS_LLM_MODEL']) delete clean[k];
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO, env: { ...clean, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: REPO,
+    env: { ...clean, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function collect(child: ChildProcess): { out: () => string; err: () => string; exit: Promise<number | null> } {
@@ -48,7 +52,9 @@ describe('priors serve', () => {
   it('refuses to bind a non-loopback address without a token', async () => {
     const run = collect(priors(['serve', '--host', '0.0.0.0', '--port', '0', '--index', index]));
     expect(await run.exit).toBe(2);
-    expect(run.err()).toBe('error: refusing to serve on 0.0.0.0 without an access token: pass --token or set PRIORS_TOKEN (or bind to 127.0.0.1)\n');
+    expect(run.err()).toBe(
+      'error: refusing to serve on 0.0.0.0 without an access token: pass --token or set PRIORS_TOKEN (or bind to 127.0.0.1)\n',
+    );
   });
 
   it('serves on loopback, answers the API, mounts /mcp and stops on SIGTERM', async () => {
@@ -70,7 +76,9 @@ describe('priors serve', () => {
   });
 
   it('binds any address with PRIORS_TOKEN, and then wants it on every call', async () => {
-    const child = priors(['serve', '--host', '0.0.0.0', '--port', '0', '--index', index, '--model-dir', MODEL_DIR], { PRIORS_TOKEN: TOKEN });
+    const child = priors(['serve', '--host', '0.0.0.0', '--port', '0', '--index', index, '--model-dir', MODEL_DIR], {
+      PRIORS_TOKEN: TOKEN,
+    });
     children.push(child);
     const run = collect(child);
     const port = await waitFor(() => /:(\d+)\//.exec(run.out())?.[1] ?? null, 30_000, 'the server port');

@@ -39,7 +39,9 @@ describe('queryToInput (GET params → tool input, from the zod shape)', () => {
   });
 
   it('handles booleans and numeric arrays generically', () => {
-    const schema = z.object({ flag: z.boolean().optional(), ns: z.array(z.number()).optional(), n: z.number().nullable().optional() }).strict();
+    const schema = z
+      .object({ flag: z.boolean().optional(), ns: z.array(z.number()).optional(), n: z.number().nullable().optional() })
+      .strict();
     expect(queryToInput(schema, qs('flag=true&ns=1,2&ns=3&n=0'))).toEqual({ flag: true, ns: [1, 2, 3], n: 0 });
     expect(queryToInput(schema, qs('flag=0'))).toEqual({ flag: false });
     expect(queryToInput(schema, qs('flag=maybe&ns=x'))).toEqual({ flag: 'maybe', ns: ['x'] });
@@ -48,8 +50,18 @@ describe('queryToInput (GET params → tool input, from the zod shape)', () => {
 
 describe('assertIndexId', () => {
   it('accepts index ids and refuses path escapes', () => {
-    for (const id of ['posts/2024/x.md', 'archive.jsonl#42', 'a..b.md', 'notes/..hidden.md']) expect(() => assertIndexId(id), id).not.toThrow();
-    for (const id of ['../x', 'posts/../../x', '/etc/passwd', '\\\\server\\share', 'C:\\Windows\\win.ini', 'c:/x', 'a\0b', 'posts\\..\\..\\x']) {
+    for (const id of ['posts/2024/x.md', 'archive.jsonl#42', 'a..b.md', 'notes/..hidden.md'])
+      expect(() => assertIndexId(id), id).not.toThrow();
+    for (const id of [
+      '../x',
+      'posts/../../x',
+      '/etc/passwd',
+      '\\\\server\\share',
+      'C:\\Windows\\win.ini',
+      'c:/x',
+      'a\0b',
+      'posts\\..\\..\\x',
+    ]) {
       expect(() => assertIndexId(id), id).toThrow(/not a document id/);
     }
   });
@@ -63,7 +75,18 @@ describe('resolveWebPath', () => {
   });
 
   it('refuses anything that could leave web/ or expose dot-files', () => {
-    for (const p of ['/../package.json', '/..%2Fpackage.json', '/%2e%2e/package.json', '/a/../../x.js', '/.env.json', '/%00.js', '/..\\x.js', '/%E0%A4%A.js', '/x.ts', '/dir/']) {
+    for (const p of [
+      '/../package.json',
+      '/..%2Fpackage.json',
+      '/%2e%2e/package.json',
+      '/a/../../x.js',
+      '/.env.json',
+      '/%00.js',
+      '/..\\x.js',
+      '/%E0%A4%A.js',
+      '/x.ts',
+      '/dir/',
+    ]) {
       expect(resolveWebPath(root, p), p).toBeNull();
     }
   });

@@ -17,13 +17,9 @@ describe('normalizeForMatch', () => {
   });
 
   it('drops markdown escapes, emphasis, code ticks and link/image syntax', () => {
-    expect(normOf("I\\'m \\\"sure\\\" \\[1\\] \\*not emphasis\\*")).toBe("i'm 'sure' [1] *not emphasis*");
-    expect(normOf('**bold** and *it* and __b__ and _it_ and ~~gone~~ `code`')).toBe(
-      'bold and it and b and it and gone code',
-    );
-    expect(normOf('see [the post](https://x.com/a_(b)) and [ref][1] ![alt](img.png)done')).toBe(
-      'see the post and ref done',
-    );
+    expect(normOf('I\\\'m \\"sure\\" \\[1\\] \\*not emphasis\\*')).toBe("i'm 'sure' [1] *not emphasis*");
+    expect(normOf('**bold** and *it* and __b__ and _it_ and ~~gone~~ `code`')).toBe('bold and it and b and it and gone code');
+    expect(normOf('see [the post](https://x.com/a_(b)) and [ref][1] ![alt](img.png)done')).toBe('see the post and ref done');
     expect(normOf('a claim[^2] and [^note]')).toBe('a claim and');
     expect(normOf('AT&amp;T &nbsp;x &mdash; y')).toBe('at&t x-y');
   });

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  PARAPHRASE_THRESHOLD,
-  bestWindow,
-  classifyQuote,
-  findExact,
-  passageSimilarity,
-  quoteKey,
-} from '../../src/text/quote-match.js';
+import { PARAPHRASE_THRESHOLD, bestWindow, classifyQuote, findExact, passageSimilarity, quoteKey } from '../../src/text/quote-match.js';
 
 /** The exact source text of every hit. */
 function hits(quote: string, source: string): string[] {

@@ -28,7 +28,15 @@ describe.skipIf(!existsSync(CHROMIUM))('web page in headless Chromium', () => {
     server = await startTestServer(ctx);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     context = await browser.newContext({ viewport: { width: 1120, height: 900 }, colorScheme: 'light' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
@@ -71,7 +79,9 @@ describe.skipIf(!existsSync(CHROMIUM))('web page in headless Chromium', () => {
     await page.waitForSelector('#copied:not([hidden])');
     const shown = (await page.textContent('#copied-text'))!;
     expect(shown).toMatch(/^> /);
-    expect(shown).toContain(`— [What calibration actually measures](https://fieldnotes.example.com/p/what-calibration-measures), November 8, 2022 (${ref})`);
+    expect(shown).toContain(
+      `— [What calibration actually measures](https://fieldnotes.example.com/p/what-calibration-measures), November 8, 2022 (${ref})`,
+    );
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
     expect(await page.textContent('#copied-title')).toMatch(/copied to the clipboard/);
 
@@ -87,13 +97,17 @@ describe.skipIf(!existsSync(CHROMIUM))('web page in headless Chromium', () => {
     await page.keyboard.press('Escape');
     await page.click('label:has(input[value="footnote"])');
     await page.locator('#results .doc button.copy').first().click();
-    await expect.poll(() => page.textContent('#copied-text'), poll).toMatch(/\[\^2022-11-08-what-calibration-measures-\d+\]: What calibration actually measures, November 8, 2022\./);
+    await expect
+      .poll(() => page.textContent('#copied-text'), poll)
+      .toMatch(/\[\^2022-11-08-what-calibration-measures-\d+\]: What calibration actually measures, November 8, 2022\./);
     await page.click('label:has(input[value="markdown"])');
   });
 
   it('filters by type from the index', async () => {
     await page.selectOption('#type', 'transcript');
-    await expect.poll(async () => (await page.locator('#results .doc .meta .type').allTextContents()).join(','), poll).toMatch(/^(transcript,?)+$/);
+    await expect
+      .poll(async () => (await page.locator('#results .doc .meta .type').allTextContents()).join(','), poll)
+      .toMatch(/^(transcript,?)+$/);
     expect(page.url()).toMatch(/type=transcript/);
     await page.click('#clear-filters');
     await expect.poll(async () => (await page.locator('#results .doc .meta .type').allTextContents()).includes('post'), poll).toBe(true);
@@ -115,7 +129,10 @@ describe.skipIf(!existsSync(CHROMIUM))('web page in headless Chromium', () => {
 
   it('verifies a quote', async () => {
     await page.click('#tab-quote');
-    await page.fill('#quote-text', 'A forecaster is well calibrated if, across all the times they say "70%," the thing happens about 70% of the time.');
+    await page.fill(
+      '#quote-text',
+      'A forecaster is well calibrated if, across all the times they say "70%," the thing happens about 70% of the time.',
+    );
     await page.keyboard.press('Control+Enter');
     await page.waitForSelector('#quote-result .verdict');
     expect(await page.textContent('#quote-result .verdict')).toMatch(/Verified/);

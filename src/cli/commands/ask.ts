@@ -74,11 +74,16 @@ export function registerAsk(program: Command, config: () => PriorsConfig): void 
       if (llm.ok) return askWithLlm(words.join(' '), llm.settings, flags, cfg, ensureIndex);
       warnLine(`--llm: ${llm.message}; showing the offline answer instead`);
     } else if (flags.model !== undefined) {
-      warnLine('--model chooses the LLM and only applies with --llm (the embedding model is the index\'s own)');
+      warnLine("--model chooses the LLM and only applies with --llm (the embedding model is the index's own)");
     }
     await runToolCommand(
       askTool,
-      { question: words.join(' '), documents: intFlag(flags.docs, '--docs'), passages: intFlag(flags.passages, '--passages'), ...filterInput(flags) },
+      {
+        question: words.join(' '),
+        documents: intFlag(flags.docs, '--docs'),
+        passages: intFlag(flags.passages, '--passages'),
+        ...filterInput(flags),
+      },
       flags,
       cfg,
       {

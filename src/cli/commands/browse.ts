@@ -38,7 +38,12 @@ export function registerBrowse(program: Command, config: () => PriorsConfig): vo
         .option('--limit <n>', 'documents on the timeline (default 12)'),
     ),
   ).action(async (words: string[], flags: CommonFlags & FilterFlags & { limit?: string }) => {
-    await runToolCommand(timelineTool, { topic: words.join(' '), limit: intFlag(flags.limit, '--limit'), ...filterInput(flags) }, flags, config());
+    await runToolCommand(
+      timelineTool,
+      { topic: words.join(' '), limit: intFlag(flags.limit, '--limit'), ...filterInput(flags) },
+      flags,
+      config(),
+    );
   });
 
   withCommonOptions(
@@ -52,22 +57,26 @@ export function registerBrowse(program: Command, config: () => PriorsConfig): vo
       .option('--sort <order>', 'date-desc (default), date-asc or title')
       .option('--limit <n>', 'at most this many (default 50)')
       .option('--offset <n>', 'skip this many'),
-  ).action(async (flags: CommonFlags & { since?: string; until?: string; type?: string; tag?: string; sort?: string; limit?: string; offset?: string }) => {
-    await runToolCommand(
-      listDocumentsTool,
-      {
-        since: flags.since,
-        until: flags.until,
-        type: listFlag(flags.type),
-        tag: listFlag(flags.tag),
-        sort: flags.sort,
-        limit: intFlag(flags.limit, '--limit'),
-        offset: intFlag(flags.offset, '--offset'),
-      },
-      flags,
-      config(),
-    );
-  });
+  ).action(
+    async (
+      flags: CommonFlags & { since?: string; until?: string; type?: string; tag?: string; sort?: string; limit?: string; offset?: string },
+    ) => {
+      await runToolCommand(
+        listDocumentsTool,
+        {
+          since: flags.since,
+          until: flags.until,
+          type: listFlag(flags.type),
+          tag: listFlag(flags.tag),
+          sort: flags.sort,
+          limit: intFlag(flags.limit, '--limit'),
+          offset: intFlag(flags.offset, '--offset'),
+        },
+        flags,
+        config(),
+      );
+    },
+  );
 
   withCommonOptions(
     program

@@ -15,7 +15,10 @@ const MODES: readonly SearchMode[] = ['hybrid', 'bm25', 'vector'];
 
 /** Each dataset + model gets its own cached index, so repeated evals skip ingest. */
 function defaultEvalIndex(dir: string, model: string): string {
-  const key = createHash('sha256').update(`${path.resolve(dir)}\n${model}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(`${path.resolve(dir)}\n${model}`)
+    .digest('hex')
+    .slice(0, 16);
   return path.join(process.env.PRIORS_CACHE_DIR ?? path.join(homedir(), '.cache', 'priors'), 'eval', key);
 }
 
@@ -30,37 +33,46 @@ export function registerEval(program: Command, config: () => PriorsConfig): void
     .option('--model <id>', 'embedding model for the dataset index')
     .option('--model-dir <dir>', 'folder of local models')
     .option('--json', 'machine-readable output')
-    .action(async (dir: string, flags: { mode?: string; split: string; index?: string; model?: string; modelDir?: string; json?: boolean }) => {
-      const cfg = config();
-      const modes = (listFlag(flags.mode) ?? [...MODES]) as SearchMode[];
-      for (const m of modes) if (!MODES.includes(m)) throw new UsageError(`--mode must be hybrid, bm25 or vector, not "${m}"`);
-      const data = loadBeir(dir, flags.split);
-      const model = flags.model ?? cfg.model;
-      const index = flags.index ?? defaultEvalIndex(dir, model);
-      const { runIngest } = await import('../run-ingest.js');
-      const ingestReport = await runIngest([data.corpusFile], { index, json: flags.json === true, model, modelDir: flags.modelDir }, cfg);
-      const retriever = await openRetriever({ index, modelDir: flags.modelDir ?? cfg.modelDir, onWarning: warnLine });
-      try {
-        const results: ModeScores[] = [];
-        for (const mode of modes) {
-          if (mode !== 'bm25' && !retriever.embedder) {
-            warnLine(`skipping ${mode}: the index has no embedding model`);
-            continue;
+    .action(
+      async (dir: string, flags: { mode?: string; split: string; index?: string; model?: string; modelDir?: string; json?: boolean }) => {
+        const cfg = config();
+        const modes = (listFlag(flags.mode) ?? [...MODES]) as SearchMode[];
+        for (const m of modes) if (!MODES.includes(m)) throw new UsageError(`--mode must be hybrid, bm25 or vector, not "${m}"`);
+        const data = loadBeir(dir, flags.split);
+        const model = flags.model ?? cfg.model;
+        const index = flags.index ?? defaultEvalIndex(dir, model);
+        const { runIngest } = await import('../run-ingest.js');
+        const ingestReport = await runIngest([data.corpusFile], { index, json: flags.json === true, model, modelDir: flags.modelDir }, cfg);
+        const retriever = await openRetriever({ index, modelDir: flags.modelDir ?? cfg.modelDir, onWarning: warnLine });
+        try {
+          const results: ModeScores[] = [];
+          for (const mode of modes) {
+            if (mode !== 'bm25' && !retriever.embedder) {
+              warnLine(`skipping ${mode}: the index has no embedding model`);
+              continue;
+            }
+            results.push(await evaluateMode(retriever, data, mode));
           }
-          results.push(await evaluateMode(retriever, data, mode));
+          const out = {
+            dataset: path.resolve(dir),
+            split: flags.split,
+            index,
+            model: ingestReport.model,
+            documents: ingestReport.documents,
+            results,
+          };
+          if (flags.json) return printJson(out);
+          printLine(`${out.dataset} (${flags.split}, ${results[0]?.queries ?? 0} queries), model ${out.model}`);
+          printLine('mode      nDCG@10  R@10    R@100   MRR@10  p50 ms  p95 ms');
+          for (const r of results) {
+            printLine(
+              `${r.mode.padEnd(9)} ${r.ndcg10.toFixed(4)}   ${r.recall10.toFixed(4)}  ${r.recall100.toFixed(4)}  ${r.mrr10.toFixed(4)}  ${r.latencyP50Ms.toFixed(1).padStart(6)}  ${r.latencyP95Ms.toFixed(1).padStart(6)}`,
+            );
+          }
+        } finally {
+          await retriever.embedder?.dispose();
+          retriever.store.close();
         }
-        const out = { dataset: path.resolve(dir), split: flags.split, index, model: ingestReport.model, documents: ingestReport.documents, results };
-        if (flags.json) return printJson(out);
-        printLine(`${out.dataset} (${flags.split}, ${results[0]?.queries ?? 0} queries), model ${out.model}`);
-        printLine('mode      nDCG@10  R@10    R@100   MRR@10  p50 ms  p95 ms');
-        for (const r of results) {
-          printLine(
-            `${r.mode.padEnd(9)} ${r.ndcg10.toFixed(4)}   ${r.recall10.toFixed(4)}  ${r.recall100.toFixed(4)}  ${r.mrr10.toFixed(4)}  ${r.latencyP50Ms.toFixed(1).padStart(6)}  ${r.latencyP95Ms.toFixed(1).padStart(6)}`,
-          );
-        }
-      } finally {
-        await retriever.embedder?.dispose();
-        retriever.store.close();
-      }
-    });
+      },
+    );
 }

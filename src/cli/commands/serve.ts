@@ -30,7 +30,11 @@ export function registerServe(program: Command, config: () => PriorsConfig): voi
     .option('--port <n>', `port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)`)
     .option('--host <address>', `address to bind (default ${DEFAULT_HOST}); any non-loopback address needs --token`)
     .option('--token <token>', 'access token every API call must send as "Authorization: Bearer <token>" (or set PRIORS_TOKEN)')
-    .option('--cors <origin>', 'allow API calls from this origin (repeatable or comma-separated); off by default', (v: string, p: string[] = []) => [...p, v])
+    .option(
+      '--cors <origin>',
+      'allow API calls from this origin (repeatable or comma-separated); off by default',
+      (v: string, p: string[] = []) => [...p, v],
+    )
     .option('--index <path>', 'index location')
     .option('--model-dir <dir>', 'folder of local models, for embedding queries')
     .option('--model <id>', 'LLM model for the ask view (else PRIORS_LLM_MODEL or the config file)')
@@ -62,8 +66,15 @@ export function registerServe(program: Command, config: () => PriorsConfig): voi
 
       printLine(`priors: serving ${index} at ${server.url}/ (MCP at ${server.url}/mcp)`);
       if (token) printLine('priors: API calls need "Authorization: Bearer <token>"; the page asks for the token once');
-      if (!isLoopbackHost(host)) warnLine(`listening on ${host}: reachable from other machines; traffic is plain HTTP — put TLS in front for anything but a trusted network`);
-      printLine(llm?.ok ? `priors: ask view answers with ${llm.settings.model}` : 'priors: no LLM configured — the ask view shows the offline extractive answer');
+      if (!isLoopbackHost(host))
+        warnLine(
+          `listening on ${host}: reachable from other machines; traffic is plain HTTP — put TLS in front for anything but a trusted network`,
+        );
+      printLine(
+        llm?.ok
+          ? `priors: ask view answers with ${llm.settings.model}`
+          : 'priors: no LLM configured — the ask view shows the offline extractive answer',
+      );
 
       const stopped = new Promise<void>((resolve) => {
         const stop = () => {

@@ -17,7 +17,11 @@ export function registerStats(program: Command, config: () => PriorsConfig): voi
         const s = await indexStats(store);
         if (opts.json) return printJson(s);
         printLine(`index       ${s.index}`);
-        printLine(`documents   ${s.documents} (${Object.entries(s.byType).map(([t, n]) => `${n} ${t}`).join(', ')})`);
+        printLine(
+          `documents   ${s.documents} (${Object.entries(s.byType)
+            .map(([t, n]) => `${n} ${t}`)
+            .join(', ')})`,
+        );
         printLine(`chunks      ${s.chunks}`);
         printLine(`words       ${s.words.toLocaleString('en-US')}`);
         printLine(`model       ${s.model}`);
