@@ -24,6 +24,7 @@ export function cliToolContext(flags: Pick<CommonFlags, 'index' | 'modelDir'>, c
   return createToolContext({
     index: flags.index ?? config.index,
     modelDir: flags.modelDir ?? config.modelDir,
+    cacheDir: config.cacheDir,
     reranker: config.reranker,
     onWarning: warnLine,
   });

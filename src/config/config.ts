@@ -3,7 +3,6 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { PriorsError } from '../core/errors.js';
-import { DEFAULT_MODEL_ID } from '../embed/registry.js';
 
 /**
  * Settings, lowest to highest precedence: built-in defaults, `~/.config/priors/config.json`,
@@ -25,8 +24,11 @@ const fileSchema = z
 export interface PriorsConfig {
   index: string;
   corpus: string;
-  model: string;
+  /** Unset: the default model, or word vectors when it can't be loaded; an existing index keeps its own. */
+  model: string | undefined;
   modelDir: string | undefined;
+  /** `PRIORS_CACHE_DIR`, else `~/.cache/priors`: converted word vectors, eval indexes. */
+  cacheDir: string;
   /** Cross-encoder for an optional rerank stage; none by default. */
   reranker: string | undefined;
   embedder: 'transformers' | 'openai';
@@ -65,8 +67,9 @@ export function loadConfig(cwd = process.cwd(), env: NodeJS.ProcessEnv = process
   return {
     index: env.PRIORS_INDEX ?? merged.index ?? 'index',
     corpus: env.PRIORS_CORPUS ?? merged.corpus ?? 'corpus',
-    model: env.PRIORS_MODEL ?? merged.model ?? DEFAULT_MODEL_ID,
+    model: env.PRIORS_MODEL ?? merged.model,
     modelDir: env.PRIORS_MODEL_DIR ?? merged.modelDir,
+    cacheDir: env.PRIORS_CACHE_DIR ?? path.join(homedir(), '.cache', 'priors'),
     reranker: env.PRIORS_RERANKER ?? merged.reranker,
     embedder,
     llm: {

@@ -10,6 +10,20 @@ export interface Embedder {
   /** Token count with the model's tokenizer (an estimate where the backend has none). */
   countTokens(text: string): number;
   dispose(): Promise<void>;
+  /** Present when the vectors depend on statistics of the indexed corpus (the word vectors' SIF weights). */
+  readonly corpusStatistics?: CorpusStatistics;
+}
+
+/**
+ * Corpus statistics an embedder's vectors depend on: fitted on the passages of an index's first build,
+ * stored with the index and restored for every later ingest and query — so editing one document re-embeds
+ * that document only, and queries are weighted exactly like the passages they are compared with.
+ * `ingest --rebuild` fits them afresh.
+ */
+export interface CorpusStatistics {
+  fit(passages: readonly string[]): void;
+  save(): string;
+  restore(saved: string): void;
 }
 
 /** What an index records about how its vectors were made; compared on every open. */

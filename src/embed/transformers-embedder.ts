@@ -17,6 +17,22 @@ function settingsFor(location: ModelLocation): ModelSettings {
 
 type TransformersModule = typeof import('@huggingface/transformers');
 
+/**
+ * How long the hub may take to start answering. Where a firewall drops packets instead of refusing them, a
+ * plain fetch waits minutes; an offline machine should fall back (to word vectors) within seconds. Only
+ * the wait for the response headers is bounded, never a download in progress.
+ */
+const HUB_RESPONSE_TIMEOUT_MS = 10_000;
+
+function fetchWithTimeout(input: string | URL, init?: RequestInit): Promise<Response> {
+  const abort = new AbortController();
+  const timer = setTimeout(
+    () => abort.abort(new Error(`no answer from ${new URL(input).host} within ${HUB_RESPONSE_TIMEOUT_MS / 1000} s`)),
+    HUB_RESPONSE_TIMEOUT_MS,
+  );
+  return fetch(input, { ...init, signal: abort.signal }).finally(() => clearTimeout(timer));
+}
+
 function configureEnv(env: TransformersModule['env'], location: ModelLocation): void {
   if (location.kind === 'local') {
     env.allowLocalModels = true;
@@ -26,6 +42,7 @@ function configureEnv(env: TransformersModule['env'], location: ModelLocation): 
     env.allowLocalModels = false;
     env.allowRemoteModels = true;
     env.cacheDir = location.cacheDir;
+    env.fetch = fetchWithTimeout;
   }
 }
 

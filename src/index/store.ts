@@ -8,6 +8,7 @@ import { chunkSchema, documentSchema, metaSchema, sqlIn, type ChunkRow, type Doc
 const CHUNKS = 'chunks';
 const DOCUMENTS = 'documents';
 const META = 'meta';
+const CORPUS_STATISTICS = 'corpus-statistics';
 /** Below this many chunks a flat vector scan is fast enough (≈ milliseconds); above it an IVF-PQ index is built. */
 export const ANN_INDEX_MIN_ROWS = 100_000;
 
@@ -31,6 +32,7 @@ export class IndexStore {
     readonly location: string,
     private readonly db: lancedb.Connection,
     private settingsValue: IndexSettings | null,
+    private corpusStatisticsValue: string | null,
     private chunkTable: lancedb.Table | null,
     private docTable: lancedb.Table | null,
   ) {}
@@ -45,7 +47,7 @@ export class IndexStore {
     const names = new Set(await db.tableNames());
     if (!names.has(META)) {
       if (!opts.create) throw new IndexMissingError(resolved);
-      return new IndexStore(resolved, db, null, null, null);
+      return new IndexStore(resolved, db, null, null, null, null);
     }
     const meta = await db.openTable(META);
     const rows = (await meta.query().toArray()) as { key: string; value: string }[];
@@ -54,11 +56,17 @@ export class IndexStore {
     const settings = JSON.parse(settingsRow.value) as IndexSettings;
     const chunks = names.has(CHUNKS) ? await db.openTable(CHUNKS) : null;
     const docs = names.has(DOCUMENTS) ? await db.openTable(DOCUMENTS) : null;
-    return new IndexStore(resolved, db, settings, chunks, docs);
+    const statistics = rows.find((r) => r.key === CORPUS_STATISTICS)?.value ?? null;
+    return new IndexStore(resolved, db, settings, statistics, chunks, docs);
   }
 
   get settings(): IndexSettings | null {
     return this.settingsValue;
+  }
+
+  /** The embedder's corpus statistics (SIF weights), frozen at the first build; see `CorpusStatistics`. */
+  get corpusStatistics(): string | null {
+    return this.corpusStatisticsValue;
   }
 
   get chunks(): lancedb.Table {
@@ -75,16 +83,27 @@ export class IndexStore {
     for (const name of await this.db.tableNames()) await this.db.dropTable(name);
     this.chunkTable = await this.db.createEmptyTable(CHUNKS, chunkSchema(settings.embedding?.dimension ?? null));
     this.docTable = await this.db.createEmptyTable(DOCUMENTS, documentSchema());
+    this.corpusStatisticsValue = null;
     await this.writeSettings(settings);
   }
 
   async writeSettings(settings: IndexSettings): Promise<void> {
-    // Overwrite is a single commit: readers see the old or the new row, never none.
-    await this.db.createTable(META, [{ key: 'settings', value: JSON.stringify(settings) }], {
-      mode: 'overwrite',
-      schema: metaSchema,
-    });
+    await this.writeMeta(settings, this.corpusStatisticsValue);
+  }
+
+  /** Stored before the first vectors are written, so a crash can't leave vectors without their statistics. */
+  async writeCorpusStatistics(statistics: string): Promise<void> {
+    if (!this.settingsValue) throw new PriorsError(`index at ${this.location} has no settings yet`);
+    await this.writeMeta(this.settingsValue, statistics);
+  }
+
+  private async writeMeta(settings: IndexSettings, statistics: string | null): Promise<void> {
+    const rows = [{ key: 'settings', value: JSON.stringify(settings) }];
+    if (statistics !== null) rows.push({ key: CORPUS_STATISTICS, value: statistics });
+    // Overwrite is a single commit: readers see the old or the new rows, never none.
+    await this.db.createTable(META, rows, { mode: 'overwrite', schema: metaSchema });
     this.settingsValue = settings;
+    this.corpusStatisticsValue = statistics;
   }
 
   async listDocuments(): Promise<DocumentRow[]> {

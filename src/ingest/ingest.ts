@@ -31,9 +31,13 @@ export interface IngestOptions {
  */
 export interface LazyEmbedder {
   backend: EmbeddingSignature['backend'];
-  model: string;
-  /** Null when the model can't be had (full-text only). */
-  load(): Promise<Embedder | null>;
+  /** Null when no model was named: an existing index keeps its own, a new one gets the default. */
+  model: string | null;
+  /**
+   * `index` is the model an existing index was built with (load exactly that), null for a new index or
+   * another model. Resolves to null when the model can't be had (full-text only).
+   */
+  load(index: EmbeddingSignature | null): Promise<Embedder | null>;
 }
 
 function isLazy(e: Embedder | LazyEmbedder): e is LazyEmbedder {
@@ -76,6 +80,11 @@ export interface IngestReport {
 export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** Flush to the index every this many chunks: bounds memory and the work a crash can lose. */
 const FLUSH_CHUNKS = 1024;
+/**
+ * Corpus statistics (SIF weights) are fitted on the first build's passages before anything is embedded:
+ * the whole corpus when it has fewer chunks than this, else its first this many (bounded memory).
+ */
+const FIT_SAMPLE_CHUNKS = 50_000;
 
 interface PendingDoc {
   doc: ParsedDocument;
@@ -125,27 +134,39 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
     const stored = store.settings?.embedding ?? null;
     let embedder: Embedder | null = null;
     let deferred: LazyEmbedder | null = null;
+    /** Set when the embedder needs corpus statistics the index doesn't have yet (new index, --rebuild). */
+    let fitPending = false;
+    // An index's frozen statistics go back into the embedder that made its vectors; without any, they are
+    // fitted on the first batch (even if this embedder object was fitted before, on another index).
+    const adoptStatistics = (e: Embedder) => {
+      const saved = store.corpusStatistics;
+      if (e.corpusStatistics && saved !== null) e.corpusStatistics.restore(saved);
+      else fitPending = e.corpusStatistics !== undefined;
+    };
     if (spec && isLazy(spec)) {
-      const sameModel = !opts.rebuild && stored !== null && stored.backend === spec.backend && stored.model === spec.model;
-      if (sameModel) deferred = spec;
-      else embedder = await spec.load();
+      const exists = !opts.rebuild && store.settings !== null;
+      // No model named: an existing index keeps the one it was built with (none, for a full-text index).
+      const keep = exists && spec.model === null;
+      const sameModel = exists && stored !== null && stored.backend === spec.backend && stored.model === spec.model;
+      if (keep || sameModel) deferred = stored ? spec : null;
+      else embedder = await spec.load(null);
     } else {
       embedder = spec;
     }
     const signature = embedder ? signatureOf(embedder) : deferred ? stored : null;
     const getEmbedder = async (): Promise<Embedder | null> => {
       if (!deferred) return embedder;
-      const { model } = deferred;
-      embedder = await deferred.load();
+      embedder = await deferred.load(stored);
       deferred = null;
       if (!embedder) {
         throw new PriorsError(
-          `index at ${store.location} uses ${model}, which could not be loaded — fix the model setup or rerun ingest with --rebuild`,
+          `index at ${store.location} uses ${describeSignature(stored)}, which could not be loaded — fix the model setup or rerun ingest with --rebuild`,
         );
       }
       if (!sameEmbedding(signatureOf(embedder), signature)) {
         throw new ModelMismatchError(store.location, describeSignature(signature), describeSignature(signatureOf(embedder)));
       }
+      adoptStatistics(embedder);
       return embedder;
     };
     const wanted: IndexSettings = {
@@ -157,6 +178,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
     };
     if (opts.rebuild || !store.settings) await store.reset(wanted);
     else checkSettings(store, wanted);
+    if (embedder) adoptStatistics(embedder);
 
     const existing = new Map((await store.listDocuments()).map((d) => [d.doc_id, d]));
     const byFile = new Map<string, DocumentRow[]>();
@@ -172,17 +194,20 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
     const progress = (phase: IngestProgress['phase']) =>
       opts.onProgress?.({ phase, filesDone, filesTotal: files.length, chunksDone: report.chunksWritten });
 
-    const embedBatch = async (batch: typeof pending): Promise<Float32Array[] | null> => {
-      // Loaded already: chunking the batch needed its tokenizer.
-      if (!embedder) return null;
-      const t = performance.now();
-      const texts = batch.flatMap(({ doc, chunks }) =>
+    /** What is embedded: each chunk's text with its title/heading prefix. */
+    const passageTexts = (batch: typeof pending): string[] =>
+      batch.flatMap(({ doc, chunks }) =>
         chunks.map((c) => {
           const prefix = contextPrefix(doc.doc.meta, c);
           return prefix ? `${prefix}\n\n${c.text}` : c.text;
         }),
       );
-      const vectors = await embedder.embedPassages(texts);
+
+    const embedBatch = async (batch: typeof pending): Promise<Float32Array[] | null> => {
+      // Loaded already: chunking the batch needed its tokenizer.
+      if (!embedder) return null;
+      const t = performance.now();
+      const vectors = await embedder.embedPassages(passageTexts(batch));
       timings.embedMs += performance.now() - t;
       return vectors;
     };
@@ -228,6 +253,15 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       const batch = pending;
       pending = [];
       pendingChunks = 0;
+      const statistics = embedder?.corpusStatistics;
+      if (statistics && fitPending) {
+        fitPending = false;
+        // The first batch of a new index: freeze the corpus statistics before any vector is made.
+        const t = performance.now();
+        statistics.fit(passageTexts(batch));
+        await store.writeCorpusStatistics(statistics.save());
+        timings.embedMs += performance.now() - t;
+      }
       await inFlight;
       inFlight = embedBatch(batch).then((vectors) => writeBatch(batch, vectors));
       // Handled when awaited (next flush or the end); this only stops an early rejection counting as unhandled.
@@ -242,7 +276,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       timings.chunkMs += performance.now() - t;
       pending.push({ doc: item, chunks });
       pendingChunks += chunks.length;
-      if (pendingChunks >= FLUSH_CHUNKS) await flush();
+      if (pendingChunks >= (fitPending ? FIT_SAMPLE_CHUNKS : FLUSH_CHUNKS)) await flush();
     };
 
     for (const file of files) {

@@ -6,6 +6,7 @@ import { createMcpServer } from './server.js';
 export interface StdioOptions {
   index: string;
   modelDir?: string | undefined;
+  cacheDir?: string | undefined;
   reranker?: string | undefined;
 }
 
@@ -28,6 +29,7 @@ export async function serveStdio(opts: StdioOptions): Promise<void> {
   const ctx = createToolContext({
     index: opts.index,
     modelDir: opts.modelDir,
+    cacheDir: opts.cacheDir,
     reranker: opts.reranker,
     onWarning: (m) => log(`warning: ${m}`),
   });

@@ -1,3 +1,4 @@
+import type { Embedder } from '../embed/embedder.js';
 import { loadEmbedderOrWarn, requestForIndex } from '../embed/load-embedder.js';
 import { IndexStore } from '../index/store.js';
 import { errorMessage } from '../core/errors.js';
@@ -7,6 +8,8 @@ import { Retriever } from './retriever.js';
 export interface OpenRetrieverOptions {
   index: string;
   modelDir?: string | undefined;
+  /** Cache root (config `cacheDir`), where the word-vector table is. */
+  cacheDir?: string | undefined;
   onWarning?: ((message: string) => void) | undefined;
   /** Cross-encoder model for a rerank stage (config `reranker` / PRIORS_RERANKER); none by default. */
   reranker?: string | undefined;
@@ -15,12 +18,30 @@ export interface OpenRetrieverOptions {
 /** Open an index for searching with the model it was built with; no model → full-text only, with a warning. */
 export async function openRetriever(opts: OpenRetrieverOptions): Promise<Retriever> {
   const store = await IndexStore.open(opts.index, { create: false });
-  const sig = store.settings?.embedding ?? null;
   const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
-  const embedder = sig ? await loadEmbedderOrWarn(requestForIndex(sig, opts.modelDir), warn) : null;
+  const embedder = await loadIndexEmbedder(store, opts, warn);
   const retriever = new Retriever(store, embedder);
   retriever.reranker = await loadRerankerOrWarn(opts, warn);
   return retriever;
+}
+
+/** The embedder an index was built with, its corpus statistics restored; null when it can't be had. */
+export async function loadIndexEmbedder(
+  store: IndexStore,
+  opts: OpenRetrieverOptions,
+  warn: (m: string) => void,
+): Promise<Embedder | null> {
+  const sig = store.settings?.embedding ?? null;
+  if (!sig) return null;
+  let told = false;
+  const onConvert = () => {
+    if (!told) warn('converting the word vectors into the cache (once per machine, a few seconds)');
+    told = true;
+  };
+  const embedder = await loadEmbedderOrWarn({ ...requestForIndex(sig, opts.modelDir, opts.cacheDir), onConvert }, warn);
+  const saved = store.corpusStatistics;
+  if (embedder?.corpusStatistics && saved !== null) embedder.corpusStatistics.restore(saved);
+  return embedder;
 }
 
 /** The configured reranker, or none (with a warning when one was configured but can't be loaded). */

@@ -1,7 +1,6 @@
-import { loadEmbedderOrWarn, requestForIndex } from '../embed/load-embedder.js';
 import { IndexStore } from '../index/store.js';
 import { Retriever } from '../search/retriever.js';
-import { loadRerankerOrWarn, type OpenRetrieverOptions } from '../search/open-retriever.js';
+import { loadIndexEmbedder, loadRerankerOrWarn, type OpenRetrieverOptions } from '../search/open-retriever.js';
 import type { ToolContext } from './tool.js';
 
 /** Cache a promise, but forget a rejection so the next call retries (e.g. after `priors ingest` created the index). */
@@ -26,9 +25,7 @@ export function createToolContext(opts: OpenRetrieverOptions): ToolContext & { c
   let opened: Retriever | null = null;
   const retriever = once(async () => {
     const s = await store();
-    const sig = s.settings?.embedding ?? null;
-    const embedder = sig ? await loadEmbedderOrWarn(requestForIndex(sig, opts.modelDir), warn) : null;
-    opened = new Retriever(s, embedder);
+    opened = new Retriever(s, await loadIndexEmbedder(s, opts, warn));
     opened.reranker = await loadRerankerOrWarn(opts, warn);
     return opened;
   });

@@ -16,7 +16,12 @@ export function registerMcp(program: Command, config: () => PriorsConfig): void 
       const cfg = config();
       // Loaded on demand so that the other commands don't pay for the MCP SDK.
       const { serveStdio } = await import('../../mcp/stdio.js');
-      await serveStdio({ index: flags.index ?? cfg.index, modelDir: flags.modelDir ?? cfg.modelDir, reranker: cfg.reranker });
+      await serveStdio({
+        index: flags.index ?? cfg.index,
+        modelDir: flags.modelDir ?? cfg.modelDir,
+        cacheDir: cfg.cacheDir,
+        reranker: cfg.reranker,
+      });
       // Native libraries (the index, the model runtime) may hold the event loop open after the client has gone.
       setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
     });

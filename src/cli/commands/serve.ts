@@ -53,7 +53,13 @@ export function registerServe(program: Command, config: () => PriorsConfig): voi
       const llm = flags.llm === false ? null : resolveLlmSettings(cfg, { model: flags.model });
       if (llm && !llm.ok && flags.model) throw new UsageError(llm.message);
       const index = flags.index ?? cfg.index;
-      const ctx = createToolContext({ index, modelDir: flags.modelDir ?? cfg.modelDir, reranker: cfg.reranker, onWarning: warnLine });
+      const ctx = createToolContext({
+        index,
+        modelDir: flags.modelDir ?? cfg.modelDir,
+        cacheDir: cfg.cacheDir,
+        reranker: cfg.reranker,
+        onWarning: warnLine,
+      });
 
       // Loaded here so other commands don't pay for the HTTP stack.
       const { createApp } = await import('../../server/app.js');

@@ -1,0 +1,198 @@
+/**
+ * Static word vectors as an embedder: SIF (smooth inverse frequency, Arora et al. 2017). A text's vector is
+ * the mean of its words' vectors weighted by a/(a + p(w)), minus its projection on the corpus's first
+ * principal ("common") component. p(w) and the component come from the indexed corpus itself: fitted on
+ * the first build's passages, stored with the index, reused by every later ingest and query.
+ */
+import { PriorsError } from '../../core/errors.js';
+import { estimateTokens, type CorpusStatistics, type Embedder } from '../embedder.js';
+import { modelSettings, WORDVEC_MODEL_ID } from '../registry.js';
+import { openWordTable, TABLE_ID, type OpenTableOptions, type WordTable } from './table.js';
+import { tableRows } from './tokenize.js';
+
+/**
+ * SIF's smoothing constant: words with p(w) well above it are damped, rarer words keep weight ≈ 1. Chosen on
+ * SciFact and the archive's tune half among 1e-4…1e-2 (BENCHMARKS.md, word vectors); 1e-3 and 3e-3 were
+ * within noise of each other.
+ */
+const SIF_A = 3e-3;
+/** Passages the common component is estimated from (more changes it by little). */
+const COMPONENT_SAMPLE = 20_000;
+const LOOKUP_CACHE_MAX = 200_000;
+
+interface SavedStatistics {
+  version: 1;
+  a: number;
+  /** The table the row numbers refer to. */
+  table: string;
+  /** Words of the fitted passages that the table has. */
+  total: number;
+  /** Base64 of Uint32Arrays: table rows and their counts (row numbers load far faster than words). */
+  rows: string;
+  counts: string;
+  component: number[];
+}
+
+export class WordVecEmbedder implements Embedder, CorpusStatistics {
+  readonly settings;
+  readonly corpusStatistics: CorpusStatistics = this;
+  private readonly cache = new Map<string, number>();
+  private counts = new Map<number, number>();
+  private total = 0;
+  private a = SIF_A;
+  private component: Float64Array | null = null;
+
+  constructor(private readonly table: WordTable) {
+    this.settings = { ...modelSettings(WORDVEC_MODEL_ID, 'wordvec'), dimension: table.dim };
+  }
+
+  private lookup = (word: string): number => {
+    let row = this.cache.get(word);
+    if (row === undefined) {
+      if (this.cache.size >= LOOKUP_CACHE_MAX) this.cache.clear();
+      row = this.table.find(word);
+      this.cache.set(word, row);
+    }
+    return row;
+  };
+
+  /** SIF weight; before fitting (no corpus counts) every word weighs the same. */
+  private weight(row: number): number {
+    if (this.total === 0) return 1;
+    return this.a / (this.a + (this.counts.get(row) ?? 0) / this.total);
+  }
+
+  /** Weighted mean of the text's word vectors (not yet projected, not normalised); null when no word is known. */
+  private mean(text: string): Float64Array | null {
+    const rows = tableRows(text, this.lookup);
+    if (rows.length === 0) return null;
+    const v = new Float64Array(this.table.dim);
+    for (const row of rows) this.table.addTo(v, row, this.weight(row));
+    for (let k = 0; k < v.length; k++) v[k]! /= rows.length;
+    return v;
+  }
+
+  private embed(text: string): Float32Array {
+    const v = this.mean(text);
+    const out = new Float32Array(this.table.dim);
+    if (v) {
+      const u = this.component;
+      if (u) {
+        let dot = 0;
+        for (let k = 0; k < v.length; k++) dot += v[k]! * u[k]!;
+        for (let k = 0; k < v.length; k++) v[k]! -= dot * u[k]!;
+      }
+      const norm = Math.hypot(...v);
+      if (norm > 1e-12) {
+        for (let k = 0; k < v.length; k++) out[k] = v[k]! / norm;
+        return out;
+      }
+    }
+    // No known word: a fixed tiny vector, so cosine distances stay finite (a zero vector gives NaN).
+    out.fill(1e-6);
+    return out;
+  }
+
+  fit(passages: readonly string[]): void {
+    const counts = new Map<number, number>();
+    let total = 0;
+    const rows: number[] = [];
+    for (const text of passages) {
+      rows.length = 0;
+      for (const row of tableRows(text, this.lookup, rows)) counts.set(row, (counts.get(row) ?? 0) + 1);
+      total += rows.length;
+    }
+    this.counts = counts;
+    this.total = total;
+    this.a = SIF_A;
+    this.component = this.commonComponent(passages);
+  }
+
+  /** First right singular vector of the passages' weighted means (uncentred, as in SIF), by power iteration. */
+  private commonComponent(passages: readonly string[]): Float64Array {
+    const d = this.table.dim;
+    const cov = new Float64Array(d * d);
+    const step = Math.max(1, Math.floor(passages.length / COMPONENT_SAMPLE));
+    for (let i = 0; i < passages.length; i += step) {
+      const v = this.mean(passages[i]!);
+      if (!v) continue;
+      for (let r = 0; r < d; r++) {
+        const vr = v[r]!;
+        if (vr === 0) continue;
+        for (let c = 0; c < d; c++) cov[r * d + c]! += vr * v[c]!;
+      }
+    }
+    let u = new Float64Array(d).fill(1 / Math.sqrt(d));
+    for (let iter = 0; iter < 100; iter++) {
+      const next = new Float64Array(d);
+      for (let r = 0; r < d; r++) {
+        let s = 0;
+        for (let c = 0; c < d; c++) s += cov[r * d + c]! * u[c]!;
+        next[r] = s;
+      }
+      const norm = Math.hypot(...next);
+      // An empty corpus has no common component: keep a zero vector (projection removes nothing).
+      if (norm === 0) return new Float64Array(d);
+      for (let k = 0; k < d; k++) next[k]! /= norm;
+      u = next;
+    }
+    return u;
+  }
+
+  save(): string {
+    const rows = Uint32Array.from(this.counts.keys());
+    const counts = Uint32Array.from(this.counts.values());
+    const saved: SavedStatistics = {
+      version: 1,
+      table: TABLE_ID,
+      a: this.a,
+      total: this.total,
+      rows: Buffer.from(rows.buffer).toString('base64'),
+      counts: Buffer.from(counts.buffer).toString('base64'),
+      component: Array.from(this.component ?? []),
+    };
+    return JSON.stringify(saved);
+  }
+
+  restore(text: string): void {
+    let saved: SavedStatistics;
+    try {
+      saved = JSON.parse(text) as SavedStatistics;
+    } catch (err) {
+      throw new PriorsError(`the index's word-vector statistics are damaged (${(err as Error).message}) — rerun ingest with --rebuild`);
+    }
+    if (saved.version !== 1 || saved.table !== TABLE_ID || saved.component.length !== this.table.dim) {
+      throw new PriorsError('the index holds word-vector statistics of another table or format — rerun ingest with --rebuild');
+    }
+    const rows = uint32s(saved.rows);
+    const counts = uint32s(saved.counts);
+    this.counts = new Map(Array.from(rows, (row, i) => [row, counts[i]!]));
+    this.total = saved.total;
+    this.a = saved.a;
+    this.component = Float64Array.from(saved.component);
+  }
+
+  async embedPassages(texts: string[]): Promise<Float32Array[]> {
+    return texts.map((t) => this.embed(t));
+  }
+
+  async embedQuery(text: string): Promise<Float32Array> {
+    return this.embed(text);
+  }
+
+  /** No subword tokenizer: chunk budgets use the same word-based estimate as a full-text-only index. */
+  countTokens(text: string): number {
+    return estimateTokens(text);
+  }
+
+  async dispose(): Promise<void> {}
+}
+
+function uint32s(base64: string): Uint32Array {
+  const bytes = Buffer.from(base64, 'base64');
+  return new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
+export async function loadWordVecEmbedder(opts: OpenTableOptions): Promise<WordVecEmbedder> {
+  return new WordVecEmbedder(await openWordTable(opts));
+}
