@@ -11,20 +11,25 @@ export function machineLine(): string {
 }
 
 /**
+ * `text` with the block between the `start` and `end` markers replaced by `body` (markers kept), or with the
+ * block appended when the markers are not there yet, so reruns never duplicate a section.
+ */
+export function upsertMarked(text: string, start: string, end: string, body: string): string {
+  const block = `${start}\n${body.trim()}\n${end}`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  return i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`;
+}
+
+/**
  * Replace (or append) the section between `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->` in
  * BENCHMARKS.md, so each script owns its section and reruns never duplicate it.
  */
 export function writeBenchSection(name: string, body: string): void {
-  const start = `<!-- bench:${name}:start -->`;
-  const end = `<!-- bench:${name}:end -->`;
-  const block = `${start}\n${body.trim()}\n${end}`;
   const current = existsSync(BENCHMARKS_MD)
     ? readFileSync(BENCHMARKS_MD, 'utf8')
     : '# Benchmarks\n\nEvery figure below is written by the script named in its section; none is typed in by hand.\n';
-  const i = current.indexOf(start);
-  const j = current.indexOf(end);
-  const next = i >= 0 && j > i ? current.slice(0, i) + block + current.slice(j + end.length) : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(BENCHMARKS_MD, next);
+  writeFileSync(BENCHMARKS_MD, upsertMarked(current, `<!-- bench:${name}:start -->`, `<!-- bench:${name}:end -->`, body));
 }
 
 export function mdTable(header: string[], rows: (string | number)[][]): string {

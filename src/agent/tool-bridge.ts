@@ -13,7 +13,7 @@ import type { EvidenceChunk } from './verify-quotes.js';
 export const MAX_TOOL_TEXT = 12_000;
 
 /** `ask` is the offline answer the assistant replaces; the model composes from the finer tools. */
-const EXCLUDED = new Set(['ask']);
+const EXCLUDED = new Set(['ask', 'stats']);
 
 export interface ToolCallRequest {
   id: string;

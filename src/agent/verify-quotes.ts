@@ -2,7 +2,7 @@
  * Citations are checked, not trusted: every quotation in an answer is looked up verbatim in the
  * passages the tools actually returned during the conversation. Pure functions, no I/O.
  */
-import { findExact } from '../text/quote-match.js';
+import { findExact } from '../tools/quote.js';
 import type { QuoteCheck } from './events.js';
 
 /** A passage a tool returned: what the model saw, and so what it may quote. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import './quiet-native-logs.js';
+import './closed-pipe.js';
 import { Command, CommanderError } from 'commander';
 import { loadConfig, type PriorsConfig } from '../config/config.js';
 import { PriorsError, errorMessage } from '../core/errors.js';

@@ -1,10 +1,7 @@
 /** Running an ingest from the CLI (progress, warnings, report); loaded only by commands that ingest. */
 import { UsageError } from '../core/errors.js';
-import { loadEmbedderForNewIndex, loadEmbedderOrWarn } from '../embed/load-embedder.js';
-import { DEFAULT_MODEL_ID, isWordVecModel, WORDVEC_MODEL_ID } from '../embed/registry.js';
-import type { Embedder } from '../embed/embedder.js';
-import { ingest, type IngestReport, type LazyEmbedder } from '../ingest/ingest.js';
 import type { PriorsConfig } from '../config/config.js';
+import { ingestArchive, type IngestReport } from '../tools/ingest.js';
 import { formatEta, ProgressLine } from './progress.js';
 import { printJson, printLine, warnLine } from './output.js';
 
@@ -33,44 +30,27 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
 export async function runIngest(roots: string[], flags: IngestFlags, config: PriorsConfig): Promise<IngestReport> {
   const json = flags.json === true;
   const progress = new ProgressLine(json);
-  const warnings: string[] = [];
   const backend = (flags.embedder ?? config.embedder) as 'transformers' | 'openai';
   if (backend !== 'transformers' && backend !== 'openai') throw new UsageError(`--embedder must be transformers or openai`);
-  const named = flags.model ?? config.model ?? null;
-  // `--model wordvec` names the word vectors whatever --embedder says.
-  const model = named !== null && isWordVecModel(named) ? WORDVEC_MODEL_ID : named;
-  const loaded: { embedder: Embedder | null } = { embedder: null };
-  const warn = (m: string) => (json ? warnings.push(m) : warnLine(m));
-  const loading = {
-    modelDir: flags.modelDir ?? config.modelDir,
-    cacheDir: config.cacheDir,
-    parallel: true,
-    onDownload: ({ file, loaded: done, total }: { file: string; loaded: number; total: number }) =>
-      progress.update(() => `downloading ${file}: ${Math.round((100 * done) / (total || 1))}%`),
-    onConvert: (fraction: number) => progress.update(() => `converting word vectors into the cache (once): ${Math.round(100 * fraction)}%`),
-  };
-  // Loaded by ingest only when something needs embedding (a no-op re-ingest skips the model entirely).
-  const embedder: LazyEmbedder | null = flags.noEmbed
-    ? null
-    : {
-        backend: model === WORDVEC_MODEL_ID ? 'wordvec' : backend,
-        model,
-        load: async (index) =>
-          (loaded.embedder = index
-            ? await loadEmbedderOrWarn({ ...loading, backend: index.backend, model: index.model }, warn)
-            : await loadEmbedderForNewIndex(
-                { ...loading, backend: model === WORDVEC_MODEL_ID ? 'wordvec' : backend, model: model ?? DEFAULT_MODEL_ID },
-                warn,
-              )),
-      };
+  const model = flags.model ?? config.model ?? null;
   const maxTokens = positiveInt(flags.maxTokens, '--max-tokens');
   const overlap = positiveInt(flags.overlap, '--overlap');
   const maxFileMb = positiveInt(flags.maxFileSize, '--max-file-size');
   try {
-    const report = await ingest({
+    const report = await ingestArchive({
       roots,
       index: flags.index,
-      embedder,
+      model: flags.noEmbed
+        ? null
+        : {
+            backend,
+            model,
+            modelDir: flags.modelDir ?? config.modelDir,
+            cacheDir: config.cacheDir,
+            onDownload: ({ file, loaded, total }) =>
+              progress.update(() => `downloading ${file}: ${Math.round((100 * loaded) / (total || 1))}%`),
+            onConvert: (fraction) => progress.update(() => `converting word vectors into the cache (once): ${Math.round(100 * fraction)}%`),
+          },
       rebuild: flags.rebuild === true,
       chunking:
         maxTokens !== undefined || overlap !== undefined ? { maxTokens: maxTokens ?? 320, overlapTokens: overlap ?? 40 } : undefined,
@@ -88,11 +68,9 @@ export async function runIngest(roots: string[], flags: IngestFlags, config: Pri
           return `ingest [${p.filesDone}/${p.filesTotal} files] ${p.chunksDone} chunks · ${rate.toFixed(0)} chunks/s · ETA ${formatEta(eta)}`;
         }, p.phase === 'finish'),
     });
-    report.warnings.unshift(...warnings);
     return report;
   } finally {
     progress.done();
-    await loaded.embedder?.dispose();
   }
 }
 

@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeSignature } from '../embed/embedder.js';
+import { decodeTags } from './rows.js';
 import { isLocalLocation, type IndexStore } from './store.js';
 
 export interface IndexStats {
@@ -15,6 +16,7 @@ export interface IndexStats {
   createdAt: string | null;
   lastIngestAt: string | null;
   byType: Record<string, number>;
+  byTag: Record<string, number>;
 }
 
 function folderBytes(dir: string): number {
@@ -30,7 +32,11 @@ function folderBytes(dir: string): number {
 export async function indexStats(store: IndexStore): Promise<IndexStats> {
   const docs = await store.listDocuments();
   const byType: Record<string, number> = {};
-  for (const d of docs) byType[d.type] = (byType[d.type] ?? 0) + 1;
+  const byTag: Record<string, number> = {};
+  for (const d of docs) {
+    byType[d.type] = (byType[d.type] ?? 0) + 1;
+    for (const t of decodeTags(d.tags)) byTag[t] = (byTag[t] ?? 0) + 1;
+  }
   const settings = store.settings;
   return {
     index: store.location,
@@ -44,5 +50,6 @@ export async function indexStats(store: IndexStore): Promise<IndexStats> {
     createdAt: settings?.createdAt ?? null,
     lastIngestAt: settings?.lastIngestAt ?? null,
     byType,
+    byTag,
   };
 }

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Resource } from '@modelcontextprotocol/sdk/types.js';
 import { IndexMissingError, NotFoundError, PriorsError } from '../core/errors.js';
-import { loadDocumentSource } from '../index/document-source.js';
-import type { DocumentRow } from '../index/schema.js';
+import { documentText } from '../tools/get-document.js';
+import { allDocuments, type DocumentSummary } from '../tools/list-documents.js';
 import type { ToolContext } from '../tools/tool.js';
 import { INTERNAL_ERROR, INVALID_PARAMS, McpProtocolError, RESOURCE_NOT_FOUND } from './errors.js';
 
@@ -28,12 +28,12 @@ export function docIdFromUriPart(encoded: string): string {
   }
 }
 
-function mimeType(doc: DocumentRow): string {
-  return ['.md', '.mdx', '.markdown'].includes(path.extname(doc.rel_path).toLowerCase()) ? 'text/markdown' : 'text/plain';
+function mimeType(relPath: string): string {
+  return ['.md', '.mdx', '.markdown'].includes(path.extname(relPath).toLowerCase()) ? 'text/markdown' : 'text/plain';
 }
 
-function describe(doc: DocumentRow): string {
-  return [doc.date, doc.type, `${doc.words} words`, doc.rel_path].filter(Boolean).join(' · ');
+function describe(doc: DocumentSummary): string {
+  return [doc.date, doc.type, `${doc.words} words`, doc.path].filter(Boolean).join(' · ');
 }
 
 function asProtocolError(err: unknown): unknown {
@@ -44,11 +44,11 @@ function asProtocolError(err: unknown): unknown {
 
 /** Documents as resources: listed with title and date, readable as their exact text, docIds completable. */
 export function registerDocumentResources(server: McpServer, ctx: ToolContext): void {
-  const documents = async (): Promise<DocumentRow[]> => (await ctx.store()).listDocuments();
+  const documents = () => allDocuments(ctx);
 
   const template = new ResourceTemplate(DOC_URI_TEMPLATE, {
     list: async () => {
-      let docs: DocumentRow[];
+      let docs: DocumentSummary[];
       try {
         docs = await documents();
       } catch (err) {
@@ -57,11 +57,11 @@ export function registerDocumentResources(server: McpServer, ctx: ToolContext): 
         throw asProtocolError(err);
       }
       const resources: Resource[] = docs.map((d) => ({
-        uri: docUri(d.doc_id),
-        name: d.doc_id,
-        title: d.title ?? d.doc_id,
+        uri: docUri(d.docId),
+        name: d.docId,
+        title: d.title ?? d.docId,
         description: describe(d),
-        mimeType: mimeType(d),
+        mimeType: mimeType(d.path),
       }));
       return { resources };
     },
@@ -70,7 +70,7 @@ export function registerDocumentResources(server: McpServer, ctx: ToolContext): 
         const prefix = value.toLowerCase();
         try {
           return (await documents())
-            .map((d) => d.doc_id)
+            .map((d) => d.docId)
             .filter((id) => id.toLowerCase().startsWith(prefix))
             .sort()
             .slice(0, MAX_COMPLETIONS);
@@ -93,9 +93,8 @@ export function registerDocumentResources(server: McpServer, ctx: ToolContext): 
       const raw = variables.docId;
       const docId = docIdFromUriPart(Array.isArray(raw) ? raw.join(',') : (raw ?? ''));
       try {
-        const doc = await (await ctx.store()).getDocument(docId);
-        const src = loadDocumentSource(doc);
-        return { contents: [{ uri: uri.href, mimeType: mimeType(doc), text: src.text }] };
+        const doc = await documentText(ctx, docId);
+        return { contents: [{ uri: uri.href, mimeType: mimeType(doc.path), text: doc.text }] };
       } catch (err) {
         throw asProtocolError(err);
       }

@@ -5,8 +5,6 @@ import { cors } from 'hono/cors';
 import { runAssistant } from '../agent/assistant.js';
 import type { LlmSettings } from '../agent/llm-config.js';
 import { errorMessage } from '../core/errors.js';
-import { indexStats } from '../index/stats.js';
-import { decodeTags } from '../index/rows.js';
 import type { ToolContext } from '../tools/tool.js';
 import { VERSION } from '../version.js';
 import { isProtectedPath, requireLoopbackHostHeader, requireToken } from './auth.js';
@@ -106,15 +104,6 @@ export function createApp(opts: AppOptions): Hono {
       index = { ready: false, error: errorResponse(err).body.error };
     }
     return c.json({ ok: true, version: VERSION, index, llm: assistant !== null, auth: token !== null });
-  });
-
-  app.get('/api/stats', async (c) => {
-    // The index alone: stats never wait for the embedding model.
-    const store = await ctx.store();
-    const stats = await indexStats(store);
-    const byTag: Record<string, number> = {};
-    for (const d of await store.listDocuments()) for (const t of decodeTags(d.tags)) byTag[t] = (byTag[t] ?? 0) + 1;
-    return c.json({ ...stats, byTag });
   });
 
   const openapi = buildOpenApi(TOOL_ROUTES, { auth: token !== null });

@@ -92,13 +92,6 @@ export function buildOpenApi(routes: readonly ToolRoute[], opts: { auth: boolean
   paths['/api/health'] = {
     get: { operationId: 'health', summary: 'Server, index and LLM status (never 5xx while the process is up)', responses: ok('status') },
   };
-  paths['/api/stats'] = {
-    get: {
-      operationId: 'stats',
-      summary: 'Documents, chunks, words, model, and counts by type and tag',
-      responses: { ...ok('index statistics'), '503': errorResponses['503'] },
-    },
-  };
 
   return {
     openapi: '3.1.0',

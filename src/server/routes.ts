@@ -1,16 +1,15 @@
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { UsageError } from '../core/errors.js';
-import { highlightSpans, queryTerms } from '../text/highlight.js';
-import type { AskOutput } from '../tools/ask.js';
 import { citeTool } from '../tools/cite.js';
 import { getDocumentTool } from '../tools/get-document.js';
-import type { HitJson } from '../tools/hit-json.js';
+import { highlightSearch, highlightTimeline } from '../tools/highlight.js';
 import { listDocumentsTool } from '../tools/list-documents.js';
 import { quoteTool } from '../tools/quote.js';
 import { relatedTool } from '../tools/related.js';
-import { searchTool, type SearchOutput } from '../tools/search.js';
-import { timelineTool, type TimelineOutput } from '../tools/timeline.js';
+import { searchTool } from '../tools/search.js';
+import { statsTool } from '../tools/stats.js';
+import { timelineTool } from '../tools/timeline.js';
 import { parseToolInput, type ToolContext, type ToolDefinition } from '../tools/tool.js';
 import { HttpError } from './errors.js';
 import type { Limiter } from './limit.js';
@@ -58,13 +57,6 @@ export function assertIndexId(docId: string): void {
   }
 }
 
-type Highlighted<T> = T & { highlights: [number, number][] };
-
-/** Query-term spans (UTF-16 offsets into `text`) so the page can mark words without rendering HTML. */
-function highlight<T extends { text: string }>(p: T, terms: string[]): Highlighted<T> {
-  return { ...p, highlights: highlightSpans(p.text, terms).map((s): [number, number] => [s.start, s.end]) };
-}
-
 export const TOOL_ROUTES: readonly ToolRoute[] = [
   toolRoute({
     method: 'get',
@@ -72,10 +64,7 @@ export const TOOL_ROUTES: readonly ToolRoute[] = [
     openapiPath: '/api/search',
     tool: searchTool,
     summary: 'Ranked verbatim passages with citations (adds `highlights` spans per result)',
-    decorate: (out: SearchOutput) => {
-      const terms = queryTerms(out.query);
-      return { ...out, results: out.results.map((r: HitJson) => highlight(r, terms)) };
-    },
+    decorate: highlightSearch,
   }),
   toolRoute({
     method: 'post',
@@ -119,18 +108,16 @@ export const TOOL_ROUTES: readonly ToolRoute[] = [
     openapiPath: '/api/timeline',
     tool: timelineTool,
     summary: "How the author's treatment of a topic changed over time",
-    decorate: (out: TimelineOutput) => {
-      const terms = queryTerms(out.topic);
-      return { ...out, entries: out.entries.map((e) => ({ ...e, passage: highlight(e.passage, terms) })) };
-    },
+    decorate: highlightTimeline,
+  }),
+  toolRoute({
+    method: 'get',
+    path: '/api/stats',
+    openapiPath: '/api/stats',
+    tool: statsTool,
+    summary: 'Documents, chunks, words, model, and counts by type and tag',
   }),
 ];
-
-/** The offline answer of POST /api/ask, with highlight spans like /api/search. */
-export function highlightAsk(out: AskOutput): unknown {
-  const terms = queryTerms(out.question);
-  return { ...out, documents: out.documents.map((d) => ({ ...d, passages: d.passages.map((p) => highlight(p, terms)) })) };
-}
 
 /** Bodies larger than this are refused (413) before parsing; a long draft is well under it. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;

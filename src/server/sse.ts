@@ -6,7 +6,8 @@ import { askTool } from '../tools/ask.js';
 import { parseToolInput, type ToolContext } from '../tools/tool.js';
 import { errorResponse } from './errors.js';
 import type { Limiter } from './limit.js';
-import { highlightAsk, readJsonBody } from './routes.js';
+import { highlightAsk } from '../tools/highlight.js';
+import { readJsonBody } from './routes.js';
 
 /**
  * Runs the LLM assistant for one question, reporting progress through `onEvent`; resolves when done.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadDocumentSource } from '../index/document-source.js';
 import { decodeTags } from '../index/rows.js';
-import { defineTool } from './tool.js';
+import { type ToolContext, defineTool } from './tool.js';
 import { lineCount, sliceLines } from './source-lines.js';
 
 /** An agent asking for "the document" gets at most this much text and a pointer to the rest. */
@@ -82,3 +82,9 @@ export const getDocumentTool = defineTool({
     return `${head}\n\n${out.text}${tail}`;
   },
 });
+
+/** A document's complete text, exactly as the file holds it (MCP serves it as a resource). */
+export async function documentText(ctx: ToolContext, docId: string): Promise<{ path: string; text: string }> {
+  const doc = await (await ctx.store()).getDocument(docId);
+  return { path: doc.rel_path, text: loadDocumentSource(doc).text };
+}

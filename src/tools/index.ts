@@ -5,11 +5,22 @@ import { listDocumentsTool } from './list-documents.js';
 import { quoteTool } from './quote.js';
 import { relatedTool } from './related.js';
 import { searchTool } from './search.js';
+import { statsTool } from './stats.js';
 import { timelineTool } from './timeline.js';
 import type { ToolDefinition } from './tool.js';
 
 /** Every tool, in the order front ends list them. `ask` is the offline overview; the rest are the agent tools. */
-export const TOOLS = [searchTool, quoteTool, citeTool, getDocumentTool, relatedTool, timelineTool, listDocumentsTool, askTool] as const;
+export const TOOLS = [
+  searchTool,
+  quoteTool,
+  citeTool,
+  getDocumentTool,
+  relatedTool,
+  timelineTool,
+  listDocumentsTool,
+  statsTool,
+  askTool,
+] as const;
 
 export type AnyTool = (typeof TOOLS)[number];
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { decodeTags } from '../index/rows.js';
-import { defineTool } from './tool.js';
+import type { DocumentRow } from '../index/schema.js';
+import { type ToolContext, defineTool } from './tool.js';
 
 const isoDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date like 2024, 2024-06 or 2024-06-30');
 
@@ -36,6 +37,25 @@ export interface ListDocumentsOutput {
 
 const untilBound = (d: string) => `${d}~`;
 
+function summarize(d: DocumentRow): DocumentSummary {
+  return {
+    docId: d.doc_id,
+    title: d.title,
+    date: d.date,
+    url: d.url,
+    type: d.type,
+    tags: decodeTags(d.tags),
+    path: d.rel_path,
+    words: d.words,
+    chunks: d.chunk_count,
+  };
+}
+
+/** Every document of the index, in no particular order (MCP lists them as resources). */
+export async function allDocuments(ctx: ToolContext): Promise<DocumentSummary[]> {
+  return (await (await ctx.store()).listDocuments()).map(summarize);
+}
+
 export const listDocumentsTool = defineTool({
   name: 'list_documents',
   title: 'Browse documents',
@@ -63,17 +83,7 @@ export const listDocumentsTool = defineTool({
     return {
       total: docs.length,
       offset: input.offset,
-      documents: docs.slice(input.offset, input.offset + input.limit).map((d) => ({
-        docId: d.doc_id,
-        title: d.title,
-        date: d.date,
-        url: d.url,
-        type: d.type,
-        tags: decodeTags(d.tags),
-        path: d.rel_path,
-        words: d.words,
-        chunks: d.chunk_count,
-      })),
+      documents: docs.slice(input.offset, input.offset + input.limit).map(summarize),
     };
   },
   toText(out) {

@@ -3,6 +3,9 @@ import { loadDocumentSource, type DocumentSource } from '../index/document-sourc
 import type { DocumentRow } from '../index/schema.js';
 import { citationRef } from '../search/grouping.js';
 import { bestWindow, classifyQuote, findExact, passageSimilarity } from '../text/quote-match.js';
+
+/** The quote tool's verbatim test (through case, whitespace, quote marks and markup), for the assistant's own quote check. */
+export { findExact } from '../text/quote-match.js';
 import type { SearchHit } from '../search/types.js';
 import { defineTool } from './tool.js';
 import { offsetsToLines } from './source-lines.js';

@@ -12,7 +12,7 @@ import { callToolReply, cliArgs, isolatedEnv, requireBuiltCli, spawnClient, type
 const CALIBRATION = 'posts/2022/2022-11-08-what-calibration-measures.md';
 const YEAR_BEHIND = 'posts/2023/2023-02-21-how-far-behind-open-models.md';
 const RLHF_2022 = 'posts/2022/2022-07-12-rlhf-is-a-patch.md';
-const AGENT_TOOLS = ['search', 'quote', 'cite', 'get_document', 'related', 'timeline', 'list_documents'];
+const AGENT_TOOLS = ['search', 'quote', 'cite', 'get_document', 'related', 'timeline', 'list_documents', 'stats'];
 
 let index: string;
 let s: SpawnedClient;
@@ -125,6 +125,14 @@ describe('priors mcp over stdio: every tool on the sample corpus', () => {
     const dates = (r.structured?.documents as { date: string }[]).map((d) => d.date);
     expect(dates).toEqual([...dates].sort().reverse());
     expect(r.text).toMatch(new RegExp(`^${postCount()} documents`));
+  });
+
+  it('stats: what the index holds', async () => {
+    const r = await callToolReply(s.client, 'stats', {});
+    expect(r.isError).toBe(false);
+    expect(r.structured?.documents).toBe(postCount());
+    expect((r.structured?.byTag as Record<string, number>).calibration).toBeGreaterThan(0);
+    expect(r.text).toMatch(new RegExp(`^index {7}.+\\ndocuments {3}${postCount()} \\(`));
   });
 });
 

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import type { PriorsConfig } from '../../config/config.js';
 import { resolveLlmSettings, type LlmSettings } from '../../agent/llm-config.js';
 import { IndexMissingError } from '../../core/errors.js';
-import { highlightAnsi, queryTerms } from '../../text/highlight.js';
 import { askTool, type AskOutput } from '../../tools/ask.js';
+import { ansiHighlighter } from '../../tools/highlight.js';
 import type { ToolContext } from '../../tools/tool.js';
 import { intFlag, filterInput, type FilterFlags } from '../parse-flags.js';
 import { withFilterOptions } from '../filter-options.js';
@@ -22,14 +22,14 @@ interface AskFlags extends CommonFlags, FilterFlags {
 
 function renderAsk(out: AskOutput): string {
   if (out.documents.length === 0) return `Nothing in the archive matches "${out.question}".`;
-  const terms = queryTerms(out.question);
+  const hl = ansiHighlighter(out.question);
   return out.documents
     .map((d, i) => {
       const head = `\x1b[1m${i + 1}. ${d.title ?? d.docId}\x1b[0m${d.date ? ` (${d.date})` : ''}${d.url ? `\n   \x1b[2m${d.url}\x1b[0m` : ''}`;
       const passages = d.passages
         .map((p) => {
           const who = p.speaker ? `${p.speaker}${p.timestamp ? ` [${p.timestamp}]` : ''}: ` : '';
-          const body = highlightAnsi(p.text, terms)
+          const body = hl(p.text)
             .split('\n')
             .map((l) => `   \x1b[2m│\x1b[0m ${l}`)
             .join('\n');

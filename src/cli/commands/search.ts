@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { createReadStream } from 'node:fs';
 import type { PriorsConfig } from '../../config/config.js';
 import { UsageError } from '../../core/errors.js';
-import { highlightAnsi, queryTerms } from '../../text/highlight.js';
+import { ansiHighlighter } from '../../tools/highlight.js';
 import { searchTool, type SearchOutput } from '../../tools/search.js';
 import { callTool } from '../../tools/tool.js';
 import { filterInput, intFlag, type FilterFlags } from '../parse-flags.js';
@@ -19,8 +19,7 @@ interface SearchFlags extends CommonFlags, FilterFlags {
 }
 
 function renderSearch(out: SearchOutput): string {
-  const terms = queryTerms(out.query);
-  const hl = (t: string) => highlightAnsi(t, terms);
+  const hl = ansiHighlighter(out.query);
   if (out.results.length === 0) return `No passages found for "${out.query}".`;
   return out.results
     .map((r, i) => {
