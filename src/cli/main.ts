@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 import './quiet-native-logs.js';
 import './closed-pipe.js';
-import { Command, CommanderError } from 'commander';
-import { loadConfig, type PriorsConfig } from '../config/config.js';
+import { Command, CommanderError, Help } from 'commander';
+import type { PriorsConfig } from '../config/config.js';
 import { PriorsError, errorMessage } from '../core/errors.js';
 import { VERSION } from '../version.js';
+import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.js';
 
 type Register = (program: Command, config: () => PriorsConfig) => void;
 
 /**
- * Subcommand → the module that registers it. Only the module of the command being run is imported, so
- * `priors mcp` or `priors stats` never pay for loading the HTTP server, the LLM client or the parsers.
+ * Subcommand → the module that registers it. Only the module of the command being run is imported (and
+ * `--help`/`--version` import none), so `priors mcp` or `priors stats` never pay for loading the HTTP
+ * server, the LLM client or the parsers.
  */
-const COMMANDS: Record<string, () => Promise<Register>> = {
+const COMMANDS: Record<CommandName, () => Promise<Register>> = {
   ingest: async () => (await import('./commands/ingest.js')).registerIngest,
   stats: async () => (await import('./commands/stats.js')).registerStats,
   ask: async () => (await import('./commands/ask.js')).registerAsk,
@@ -29,8 +31,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   mcp: async () => (await import('./commands/mcp.js')).registerMcp,
 };
 
-let cached: PriorsConfig | undefined;
-const config = () => (cached ??= loadConfig());
+const isCommand = (name: string | undefined): name is CommandName => name !== undefined && Object.hasOwn(COMMANDS, name);
 
 const program = new Command()
   .name('priors')
@@ -40,12 +41,24 @@ const program = new Command()
   .exitOverride();
 
 try {
-  const name = process.argv[2];
-  const wanted = name !== undefined && name in COMMANDS ? [COMMANDS[name]!] : Object.values(COMMANDS);
-  // Several names share a module (browse): register each module once.
-  const registrars = new Set(await Promise.all(wanted.map((load) => load())));
-  for (const register of registrars) register(program, config);
-  await program.parseAsync(process.argv);
+  const argv = process.argv.slice(2);
+  // `priors help <command>` is `priors <command> --help`, which needs only that command's module.
+  if (argv[0] === 'help' && isCommand(argv[1])) argv.splice(0, 2, argv[1], '--help');
+  const name = argv[0];
+  if (isCommand(name)) {
+    const { loadConfig } = await import('../config/config.js');
+    let cached: PriorsConfig | undefined;
+    (await COMMANDS[name]())(program, () => (cached ??= loadConfig()));
+  } else {
+    // Top-level help, --version, or an unknown command: the static table is all commander needs.
+    for (const [command, { summary }] of Object.entries(COMMAND_SUMMARIES)) program.command(command).description(summary);
+    program.configureHelp({
+      subcommandTerm(cmd) {
+        return isCommand(cmd.name()) ? COMMAND_SUMMARIES[cmd.name() as CommandName].term : Help.prototype.subcommandTerm.call(this, cmd);
+      },
+    });
+  }
+  await program.parseAsync(argv, { from: 'user' });
 } catch (err) {
   if (err instanceof CommanderError) {
     // Commander already printed its message (unknown flag, missing argument, --help, --version).

@@ -40,7 +40,7 @@ export function mountMcp<E extends Env, S extends Schema, B extends string>(
     if (!originAllowed(c.req.header('origin'))) return c.json(rpcError('origin not allowed'), 403);
     const shared = ctxFactory(c);
     // A network caller must not make the server read arbitrary local files (related's `path`).
-    const ctx: ToolContext = { store: () => shared.store(), retriever: () => shared.retriever(), allowFileRead: false };
+    const ctx: ToolContext = { store: () => shared.store(), retriever: (mode) => shared.retriever(mode), allowFileRead: false };
     const server = createMcpServer(ctx, options);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);

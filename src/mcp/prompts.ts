@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A one-line argument ending in a text-file extension is a path to the draft, not the draft itself. */
 export function looksLikeDraftPath(draft: string): boolean {

@@ -60,7 +60,7 @@ export function createApp(opts: AppOptions): Hono {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   // Network callers get the tools but not local file reads (e.g. related's `path`).
   const base = opts.ctx;
-  const ctx: ToolContext = { ...base, store: () => base.store(), retriever: () => base.retriever(), allowFileRead: false };
+  const ctx: ToolContext = { ...base, store: () => base.store(), retriever: (mode) => base.retriever(mode), allowFileRead: false };
   const token = opts.token ?? null;
   const llm = opts.llm ?? null;
   const assistant: AssistantRunner | null =

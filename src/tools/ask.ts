@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { groupByDocument } from '../search/grouping.js';
 import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadDocumentSource } from '../index/document-source.js';
 import { formatCitation, type CitationInput } from '../text/citation-format.js';
 import { defineTool } from './tool.js';

@@ -1,3 +1,5 @@
+import type { Embedder } from '../embed/embedder.js';
+import type { Reranker } from '../embed/reranker.js';
 import { IndexStore } from '../index/store.js';
 import { Retriever } from '../search/retriever.js';
 import { loadIndexEmbedder, loadRerankerOrWarn, type OpenRetrieverOptions } from '../search/open-retriever.js';
@@ -17,24 +19,31 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 
 /**
  * A tool context over one index, shared by every tool call of a process: the index opens on first use, the
- * embedding model only when a tool actually searches (listing or citing never pays for loading it).
+ * embedding model only when a tool actually searches by meaning (listing, citing or a `bm25` search never
+ * pays for loading it).
  */
 export function createToolContext(opts: OpenRetrieverOptions): ToolContext & { close(): Promise<void> } {
   const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const store = once(() => IndexStore.open(opts.index, { create: false }));
-  let opened: Retriever | null = null;
-  const retriever = once(async () => {
-    const s = await store();
-    opened = new Retriever(s, await loadIndexEmbedder(s, opts, warn));
-    opened.reranker = await loadRerankerOrWarn(opts, warn);
-    return opened;
-  });
+  let embedder: Embedder | null = null;
+  const loadEmbedder = once(async () => (embedder = await loadIndexEmbedder(await store(), opts, warn)));
+  let reranker: Reranker | null = null;
+  const loadReranker = once(async () => (reranker = await loadRerankerOrWarn(opts, warn)));
+  const open = (withModel: boolean) =>
+    once(async () => {
+      const [s, e, r] = await Promise.all([store(), withModel ? loadEmbedder() : null, loadReranker()]);
+      const retriever = new Retriever(s, e);
+      retriever.reranker = r;
+      return retriever;
+    });
+  const full = open(true);
+  const keywordOnly = open(false);
   return {
     store,
-    retriever,
+    retriever: (mode) => (mode === 'bm25' ? keywordOnly() : full()),
     async close() {
-      await opened?.embedder?.dispose();
-      await opened?.reranker?.dispose();
+      await embedder?.dispose();
+      await reranker?.dispose();
       const s = await store().catch(() => null);
       s?.close();
     },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadDocumentSource } from '../index/document-source.js';
 import { decodeTags } from '../index/rows.js';
 import { type ToolContext, defineTool } from './tool.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeTags } from '../index/rows.js';
 import type { DocumentRow } from '../index/schema.js';
 import { type ToolContext, defineTool } from './tool.js';

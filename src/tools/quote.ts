@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadDocumentSource, type DocumentSource } from '../index/document-source.js';
 import type { DocumentRow } from '../index/schema.js';
 import { citationRef } from '../search/grouping.js';

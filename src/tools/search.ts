@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { groupByDocument } from '../search/grouping.js';
 import type { SearchHit, SearchMode } from '../search/types.js';
 import { defineTool } from './tool.js';
@@ -39,7 +39,7 @@ export const searchTool = defineTool({
     "Hybrid (keyword + meaning) search over the author's own archive of posts, book chapters and interview transcripts. Returns verbatim passages with title, date, URL, section, speaker and the file's line range (path:lineStart-lineEnd) for citing. Use it first to find what the author wrote about a topic; filter by date, type, tag, path or speaker.",
   input: searchInput,
   async run(ctx, input): Promise<SearchOutput> {
-    const retriever = await ctx.retriever();
+    const retriever = await ctx.retriever(input.mode);
     const mode = retriever.effectiveMode(input.mode);
     // Document grouping needs a deeper pool so that k passages still cover several documents.
     const pool = input.group === 'document' ? Math.min(input.k * 4, 200) : input.k;

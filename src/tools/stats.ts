@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type IndexStats, indexStats } from '../index/stats.js';
 import { defineTool } from './tool.js';
 

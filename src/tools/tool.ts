@@ -1,14 +1,18 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../core/errors.js';
 import type { IndexStore } from '../index/store.js';
 import type { Retriever } from '../search/retriever.js';
+import type { SearchMode } from '../search/types.js';
 
 /** What a tool may use; front ends build one per process (the retriever loads lazily, once). */
 export interface ToolContext {
   /** The index alone (metadata, documents): cheap. */
   store(): Promise<IndexStore>;
-  /** The index plus its embedding model, for searching. */
-  retriever(): Promise<Retriever>;
+  /**
+   * The index plus its embedding model, for searching. For `'bm25'` the model is not loaded at all (a
+   * keyword search must not pay for it); any other mode gets the retriever with the model.
+   */
+  retriever(mode?: SearchMode): Promise<Retriever>;
   /** False on network front ends (HTTP): tools must not read arbitrary local files for a remote caller. */
   allowFileRead?: boolean;
 }

@@ -11,6 +11,7 @@ import { withFilterOptions } from '../filter-options.js';
 import { cliToolContext, runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
 import { printJson, useColor, warnLine } from '../output.js';
 import { formatSources, loadAssistant, terminalPrinter } from './chat.js';
+import { summary } from '../command-summaries.js';
 
 interface AskFlags extends CommonFlags, FilterFlags {
   docs?: string;
@@ -46,7 +47,7 @@ export function registerAsk(program: Command, config: () => PriorsConfig): void 
     withCommonOptions(
       program
         .command('ask')
-        .description('prior writing on a topic: documents with their best verbatim passages and citations')
+        .description(summary('ask'))
         .argument('<question...>', 'e.g. "prior posts on calibration"')
         .option('--docs <n>', 'documents to list (default 6)')
         .option('--passages <n>', 'passages per document, 1–3 (default 3)')

@@ -9,13 +9,14 @@ import { withFilterOptions } from '../filter-options.js';
 import { filterInput, intFlag, listFlag, type FilterFlags } from '../parse-flags.js';
 import { runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
 import { parseCiteRef } from './cite.js';
+import { summary } from '../command-summaries.js';
 
 /** The tools for exploring an archive: related, timeline, list, get. */
 export function registerBrowse(program: Command, config: () => PriorsConfig): void {
   withCommonOptions(
     program
       .command('related')
-      .description('prior writing related to a draft, with the passages that connect them')
+      .description(summary('related'))
       .argument('<draft>', 'a draft file, or "-" to read the draft from standard input')
       .option('--docs <n>', 'documents to list (default 8)')
       .option('--passages <n>', 'connecting passages per document (default 2)'),
@@ -33,7 +34,7 @@ export function registerBrowse(program: Command, config: () => PriorsConfig): vo
     withCommonOptions(
       program
         .command('timeline')
-        .description("how the archive's treatment of a topic changed: one passage per document, oldest first")
+        .description(summary('timeline'))
         .argument('<topic...>', 'the topic')
         .option('--limit <n>', 'documents on the timeline (default 12)'),
     ),
@@ -49,7 +50,7 @@ export function registerBrowse(program: Command, config: () => PriorsConfig): vo
   withCommonOptions(
     program
       .command('list')
-      .description('browse documents by date, type or tag')
+      .description(summary('list'))
       .option('--since <date>', 'dated on or after')
       .option('--until <date>', 'dated on or before')
       .option('--type <types>', 'comma-separated types')
@@ -81,7 +82,7 @@ export function registerBrowse(program: Command, config: () => PriorsConfig): vo
   withCommonOptions(
     program
       .command('get')
-      .description("a document's metadata and exact text, or a line range of it")
+      .description(summary('get'))
       .argument('<ref>', 'docId or docId:lineStart-lineEnd')
       .option('--max-chars <n>', 'at most this many characters (default 8000)'),
   ).action(async (ref: string, flags: CommonFlags & { maxChars?: string }) => {

@@ -8,6 +8,7 @@ import { PriorsError, errorMessage } from '../../core/errors.js';
 import { useColor } from '../output.js';
 import { cliToolContext } from '../tool-command.js';
 import { intFlag } from '../parse-flags.js';
+import { summary } from '../command-summaries.js';
 
 interface ChatFlags {
   model?: string;
@@ -109,7 +110,7 @@ export function terminalPrinter(color: boolean): { onEvent: (e: AssistantEvent) 
 export function registerChat(program: Command, config: () => PriorsConfig): void {
   program
     .command('chat')
-    .description('talk to an LLM research assistant that searches your archive and quotes it verifiably')
+    .description(summary('chat'))
     .option('--model <id>', 'LLM model (default: PRIORS_LLM_MODEL, the config file, or gpt-4o-mini on OpenAI)')
     .option('--index <path>', 'index location')
     .option('--model-dir <dir>', 'folder of local models, for embedding queries')

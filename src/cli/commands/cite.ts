@@ -3,6 +3,7 @@ import type { PriorsConfig } from '../../config/config.js';
 import { UsageError } from '../../core/errors.js';
 import { citeTool } from '../../tools/cite.js';
 import { runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
+import { summary } from '../command-summaries.js';
 
 /** `posts/a.md:12-18` → docId + lines; a docId that itself contains ':' still works without a range. */
 export function parseCiteRef(ref: string): { docId: string; lineStart?: number; lineEnd?: number } {
@@ -18,7 +19,7 @@ export function registerCite(program: Command, config: () => PriorsConfig): void
   withCommonOptions(
     program
       .command('cite')
-      .description('a ready-to-paste citation with the exact quoted lines')
+      .description(summary('cite'))
       .argument('<ref>', 'docId or docId:lineStart-lineEnd (as printed by search/ask)')
       .option('--format <format>', 'markdown (default), footnote, plain or json'),
   ).action(async (ref: string, flags: CommonFlags & { format?: string }) => {

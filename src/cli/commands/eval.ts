@@ -6,6 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import { evaluateRetrieval, loadBeir } from '../../tools/evaluate.js';
 import { listFlag } from '../parse-flags.js';
 import { printJson, printLine, warnLine } from '../output.js';
+import { summary } from '../command-summaries.js';
 
 const MODES = ['hybrid', 'bm25', 'vector'] as const;
 type Mode = (typeof MODES)[number];
@@ -22,7 +23,7 @@ function defaultEvalIndex(dir: string, model: string | undefined, cacheDir: stri
 export function registerEval(program: Command, config: () => PriorsConfig): void {
   program
     .command('eval')
-    .description('retrieval quality on a BEIR dataset: nDCG@10, recall@10/100, MRR@10, latency')
+    .description(summary('eval'))
     .argument('<beir-dir>', 'folder with corpus.jsonl, queries.jsonl, qrels/test.tsv')
     .option('--mode <modes>', 'hybrid, bm25, vector or a comma list (default: all)')
     .option('--split <name>', 'qrels split (default test)', 'test')

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import type { PriorsConfig } from '../../config/config.js';
 import type { IngestFlags } from '../run-ingest.js';
+import { summary } from '../command-summaries.js';
 
 export function registerIngest(program: Command, config: () => PriorsConfig): void {
   program
     .command('ingest')
-    .description('index a folder of writing (markdown, transcripts, captions, JSONL, text); re-runs only do what changed')
+    .description(summary('ingest'))
     .argument('[paths...]', 'folders or files to index (default: ./corpus)')
     .option('--index <path>', 'index location')
     .option('--rebuild', 'drop the index and build it again (needed after changing model or chunking)')

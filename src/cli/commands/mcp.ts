@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { PriorsConfig } from '../../config/config.js';
+import { summary } from '../command-summaries.js';
 
 interface McpFlags {
   index?: string;
@@ -9,7 +10,7 @@ interface McpFlags {
 export function registerMcp(program: Command, config: () => PriorsConfig): void {
   program
     .command('mcp')
-    .description('serve the archive to coding agents (Claude Code, Codex, Cursor, Claude Desktop) as an MCP server on stdio')
+    .description(summary('mcp'))
     .option('--index <path>', 'index location (use an absolute path: agents start servers in a directory of their choosing)')
     .option('--model-dir <dir>', 'folder of local models, for embedding queries')
     .action(async (flags: McpFlags) => {

@@ -3,12 +3,13 @@ import type { PriorsConfig } from '../../config/config.js';
 import { quoteTool } from '../../tools/quote.js';
 import { intFlag } from '../parse-flags.js';
 import { runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
+import { summary } from '../command-summaries.js';
 
 export function registerQuote(program: Command, config: () => PriorsConfig): void {
   withCommonOptions(
     program
       .command('quote')
-      .description('find where a (possibly misremembered) quote comes from: VERIFIED, PARAPHRASE or NOT FOUND')
+      .description(summary('quote'))
       .argument('<text...>', 'the quote as you remember it')
       .option('--limit <n>', 'locations to show (default 3)'),
   ).action(async (words: string[], flags: CommonFlags & { limit?: string }) => {

@@ -10,6 +10,7 @@ import { filterInput, intFlag, type FilterFlags } from '../parse-flags.js';
 import { withFilterOptions } from '../filter-options.js';
 import { cliToolContext, runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
 import { useColor } from '../output.js';
+import { summary } from '../command-summaries.js';
 
 interface SearchFlags extends CommonFlags, FilterFlags {
   k?: string;
@@ -68,7 +69,7 @@ export function registerSearch(program: Command, config: () => PriorsConfig): vo
     withCommonOptions(
       program
         .command('search')
-        .description('ranked verbatim passages for a query (hybrid keyword + meaning search)')
+        .description(summary('search'))
         .argument('[query...]', 'what to look for')
         .option('-k, --k <n>', 'number of passages (default 10)')
         .option('--mode <mode>', 'hybrid (default), bm25 or vector')

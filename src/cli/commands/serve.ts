@@ -8,6 +8,7 @@ import { createToolContext } from '../../tools/context.js';
 import type { ToolContext } from '../../tools/tool.js';
 import { intFlag, listFlag } from '../parse-flags.js';
 import { printLine, warnLine } from '../output.js';
+import { summary } from '../command-summaries.js';
 
 interface ServeFlags {
   port?: string;
@@ -26,7 +27,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 export function registerServe(program: Command, config: () => PriorsConfig): void {
   program
     .command('serve')
-    .description('web page and JSON API for searching, citing and verifying quotes (loopback only unless given a token)')
+    .description(summary('serve'))
     .option('--port <n>', `port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)`)
     .option('--host <address>', `address to bind (default ${DEFAULT_HOST}); any non-loopback address needs --token`)
     .option('--token <token>', 'access token every API call must send as "Authorization: Bearer <token>" (or set PRIORS_TOKEN)')

@@ -1,0 +1,145 @@
+/**
+ * Cold start: whole `node dist/cli/main.js …` processes, each paired with a bare `node -e 0` in the same run
+ * (interleaved, so machine load hits both alike), as medians and ratios. Writes the `startup` section of
+ * BENCHMARKS.md.  Usage: npm run bench:startup [-- --runs 15]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const cli = path.join(repo, 'dist', 'cli', 'main.js');
+const corpus = path.join(repo, 'corpus');
+const models = path.resolve(repo, '..', 'shared', 'models');
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
+const QUERY = 'open models a year behind';
+
+const work = mkdtempSync(path.join(tmpdir(), 'priors-bench-startup-'));
+// No user config, no model cache, no PRIORS_* from the caller: what a new user's machine does.
+const home = path.join(work, 'home');
+const baseEnv: Record<string, string> = {
+  PATH: process.env.PATH ?? '',
+  HOME: home,
+  XDG_CONFIG_HOME: home,
+  PRIORS_CACHE_DIR: path.join(home, 'cache'),
+};
+
+function priors(args: string[], env: Record<string, string> = {}): string {
+  return execFileSync(process.execPath, [cli, ...args], {
+    env: { ...baseEnv, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function wallMs(args: string[], env: Record<string, string>): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { env: { ...baseEnv, ...env }, stdio: 'ignore' });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}`);
+  return ms;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+interface Row {
+  label: string;
+  args: string[];
+  env?: Record<string, string>;
+  target: number | null;
+}
+
+try {
+  const fullText = path.join(work, 'fulltext');
+  priors(['ingest', corpus, '--index', fullText, '--no-embed', '--json']);
+  // The default offline model: whatever `priors ingest` uses on a machine with no model configured.
+  const byDefault = path.join(work, 'default');
+  priors(['ingest', corpus, '--index', byDefault, '--json']);
+  const defaultModel = (JSON.parse(priors(['stats', '--index', byDefault, '--json'])) as { model: string }).model;
+
+  const rows: Row[] = [
+    { label: '`priors --version`', args: ['--version'], target: 1.5 },
+    { label: '`priors --help`', args: ['--help'], target: 1.5 },
+    { label: '`priors search` on a full-text-only index', args: ['search', QUERY, '--index', fullText], target: 3 },
+    {
+      label: `\`priors search\` on an index built with the default offline model (${defaultModel})`,
+      args: ['search', QUERY, '--index', byDefault],
+      target: 5,
+    },
+  ];
+  if (existsSync(models)) {
+    const env = { PRIORS_MODEL_DIR: models, PRIORS_MODEL: 'priors/static-en-256' };
+    const withModel = path.join(work, 'transformers');
+    priors(['ingest', corpus, '--index', withModel, '--json'], env);
+    rows.push(
+      {
+        label: '`priors search --mode bm25` on an index with a transformers.js model',
+        args: ['search', QUERY, '--mode', 'bm25', '--index', withModel],
+        env,
+        target: 3,
+      },
+      {
+        label: '`priors search` (hybrid) with a transformers.js model (priors/static-en-256)',
+        args: ['search', QUERY, '--index', withModel],
+        env,
+        target: null,
+      },
+    );
+  } else {
+    console.error(`bench-startup: ${models} missing — skipping the transformers.js rows`);
+  }
+
+  const loadBefore = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  const results = rows.map((row) => {
+    wallMs([cli, ...row.args], row.env ?? {}); // warm the file cache once, untimed
+    const bare: number[] = [];
+    const cmd: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      // Alternate the order so neither side always runs right after the other.
+      if (i % 2) {
+        cmd.push(wallMs([cli, ...row.args], row.env ?? {}));
+        bare.push(wallMs(['-e', '0'], {}));
+      } else {
+        bare.push(wallMs(['-e', '0'], {}));
+        cmd.push(wallMs([cli, ...row.args], row.env ?? {}));
+      }
+    }
+    const ratio = median(cmd) / median(bare);
+    console.error(`${row.label}: ${median(cmd).toFixed(0)} ms vs ${median(bare).toFixed(0)} ms → ${ratio.toFixed(2)}×`);
+    return { row, bare: median(bare), cmd: median(cmd), ratio };
+  });
+
+  const body = [
+    '## Cold start (whole processes)',
+    '',
+    `Command: \`npm run bench:startup\` (scripts/bench-startup.ts) — ${today()} — ${machineLine()}.`,
+    `Each row: ${RUNS} runs of \`node dist/cli/main.js …\` interleaved with ${RUNS} runs of \`node -e 0\`, wall time of the whole process (medians), on the sample corpus (\`corpus/\`); no user config or model cache. Load average (1/5/15 min) before: ${loadBefore}; after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}.`,
+    '',
+    mdTable(
+      ['command', 'priors ms', '`node -e 0` ms', 'ratio', 'target'],
+      results.map((r) => [
+        r.row.label,
+        r.cmd.toFixed(0),
+        r.bare.toFixed(0),
+        `${r.ratio.toFixed(2)}×`,
+        r.row.target === null ? 'report' : `≤ ${r.row.target}×`,
+      ]),
+    ),
+  ].join('\n');
+  writeBenchSection('startup', body);
+  console.error('wrote the startup section of BENCHMARKS.md');
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
