@@ -16,25 +16,3 @@ export function listFlag(value: string[] | string | undefined): string[] | undef
     .filter(Boolean);
   return items.length ? items : undefined;
 }
-
-export const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-export interface FilterFlags {
-  since?: string;
-  until?: string;
-  type?: string[];
-  tag?: string[];
-  path?: string;
-  speaker?: string;
-}
-
-export function filterInput(flags: FilterFlags): Record<string, unknown> {
-  return {
-    since: flags.since,
-    until: flags.until,
-    type: listFlag(flags.type),
-    tag: listFlag(flags.tag),
-    path: flags.path,
-    speaker: flags.speaker,
-  };
-}

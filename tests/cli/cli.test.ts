@@ -163,3 +163,46 @@ describe('priors quote / cite / stats', () => {
     expect(s.words).toBeGreaterThan(5000);
   });
 });
+
+describe('options from the tool schemas', () => {
+  it('search --help shows every schema field with its description, values and default', () => {
+    const r = priors(['search', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/--per-doc <n>\s+with group=document: passages per document \(default\s+3\)/);
+    expect(r.stdout).toMatch(/--mode <mode>[\s\S]*choices: "hybrid", "bm25", "vector"/);
+    expect(r.stdout).toMatch(/--type <type>[\s\S]*repeatable or comma-separated/);
+  });
+
+  it('rejects a value outside the enum and a number that is not one, with exit 2', () => {
+    const mode = priors(['search', 'x', '--mode', 'fuzzy', '--index', index]);
+    expect(mode.code).toBe(2);
+    expect(mode.stderr).toMatch(/--mode <mode>.*'fuzzy' is invalid/);
+    const k = priors(['search', 'x', '-k', 'three', '--index', index]);
+    expect(k.code).toBe(2);
+    expect(k.stderr).toMatch(/-k, --k <n>.*'three' is invalid.*whole number/);
+  });
+
+  it('top-level --help lists every command; help <command> shows its options', () => {
+    const top = priors(['--help']);
+    expect(top.code).toBe(0);
+    for (const c of [
+      'ingest',
+      'stats',
+      'ask',
+      'search',
+      'quote',
+      'cite',
+      'related',
+      'timeline',
+      'list',
+      'get',
+      'eval',
+      'chat',
+      'serve',
+      'mcp',
+    ]) {
+      expect(top.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    }
+    expect(priors(['help', 'list']).stdout).toMatch(/--sort <sort>/);
+  });
+});

@@ -100,7 +100,7 @@ describe('the packed tarball installed into an empty prefix', () => {
   it("imports { openArchive } from 'priors', typed", () => {
     // Beside the installed node_modules, so the bare specifier resolves to the installed package.
     const libDir = path.join(prefix, 'lib');
-    const check = path.join(libDir, 'check.ts');
+    const check = path.join(libDir, 'check.mts');
     writeFileSync(
       check,
       [

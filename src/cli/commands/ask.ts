@@ -6,16 +6,15 @@ import { IndexMissingError } from '../../core/errors.js';
 import { askTool, type AskOutput } from '../../tools/ask.js';
 import { ansiHighlighter } from '../../tools/highlight.js';
 import type { ToolContext } from '../../tools/tool.js';
-import { intFlag, filterInput, type FilterFlags } from '../parse-flags.js';
-import { withFilterOptions } from '../filter-options.js';
+import { filterFields } from '../../tools/filters-schema.js';
+import { intFlag } from '../parse-flags.js';
+import { schemaOptions } from '../schema-options.js';
 import { cliToolContext, runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
 import { printJson, useColor, warnLine } from '../output.js';
 import { formatSources, loadAssistant, terminalPrinter } from './chat.js';
 import { summary } from '../command-summaries.js';
 
-interface AskFlags extends CommonFlags, FilterFlags {
-  docs?: string;
-  passages?: string;
+interface AskFlags extends CommonFlags {
   llm?: boolean;
   model?: string;
   maxRounds?: string;
@@ -43,69 +42,55 @@ function renderAsk(out: AskOutput): string {
 }
 
 export function registerAsk(program: Command, config: () => PriorsConfig): void {
-  withFilterOptions(
-    withCommonOptions(
-      program
-        .command('ask')
-        .description(summary('ask'))
-        .argument('<question...>', 'e.g. "prior posts on calibration"')
-        .option('--docs <n>', 'documents to list (default 6)')
-        .option('--passages <n>', 'passages per document, 1–3 (default 3)')
-        .option('--llm', 'answer with an LLM (OpenAI-compatible API, see `priors chat --help`) that searches and quotes the archive')
-        .option('--model <id>', 'with --llm: the LLM model (default: PRIORS_LLM_MODEL, the config file, or gpt-4o-mini on OpenAI)')
-        .option('--max-rounds <n>', 'with --llm: tool-calling rounds (default 6)'),
-    ),
-  ).action(async (words: string[], flags: AskFlags) => {
-    const cfg = config();
-    const index = flags.index ?? cfg.index;
-    // First run on a fresh clone: build the index from the corpus folder instead of failing.
-    const ensureIndex = async (ctx: ToolContext) => {
-      try {
-        await ctx.retriever();
-      } catch (err) {
-        if (!(err instanceof IndexMissingError) || !existsSync(cfg.corpus)) throw err;
-        if (!flags.json) process.stderr.write(`no index yet — indexing ${cfg.corpus} first\n`);
-        const { runIngest, printIngestReport } = await import('../run-ingest.js');
-        const report = await runIngest([cfg.corpus], { index, json: flags.json === true, modelDir: flags.modelDir }, cfg);
-        if (!flags.json) printIngestReport(report, false);
+  const options = schemaOptions(askTool, { omit: ['question'], flagNames: { documents: 'docs' } });
+  withCommonOptions(
+    options.add(program.command('ask').description(summary('ask')).argument('<question...>', 'e.g. "prior posts on calibration"')),
+  )
+    .option('--llm', 'answer with an LLM (OpenAI-compatible API, see `priors chat --help`) that searches and quotes the archive')
+    .option('--model <id>', 'with --llm: the LLM model (default: PRIORS_LLM_MODEL, the config file, or gpt-4o-mini on OpenAI)')
+    .option('--max-rounds <n>', 'with --llm: tool-calling rounds (default 6)')
+    .action(async (words: string[], flags: AskFlags & Record<string, unknown>) => {
+      const input = options.input(flags);
+      const cfg = config();
+      const index = flags.index ?? cfg.index;
+      // First run on a fresh clone: build the index from the corpus folder instead of failing.
+      const ensureIndex = async (ctx: ToolContext) => {
+        try {
+          await ctx.retriever();
+        } catch (err) {
+          if (!(err instanceof IndexMissingError) || !existsSync(cfg.corpus)) throw err;
+          if (!flags.json) process.stderr.write(`no index yet — indexing ${cfg.corpus} first\n`);
+          const { runIngest, printIngestReport } = await import('../run-ingest.js');
+          const report = await runIngest([cfg.corpus], { index, json: flags.json === true, modelDir: flags.modelDir }, cfg);
+          if (!flags.json) printIngestReport(report, false);
+        }
+      };
+      if (flags.llm) {
+        const llm = resolveLlmSettings(cfg, { model: flags.model });
+        if (llm.ok) return askWithLlm(words.join(' '), filterNote(input), llm.settings, flags, cfg, ensureIndex);
+        warnLine(`--llm: ${llm.message}; showing the offline answer instead`);
+      } else if (flags.model !== undefined) {
+        warnLine("--model chooses the LLM and only applies with --llm (the embedding model is the index's own)");
       }
-    };
-    if (flags.llm) {
-      const llm = resolveLlmSettings(cfg, { model: flags.model });
-      if (llm.ok) return askWithLlm(words.join(' '), llm.settings, flags, cfg, ensureIndex);
-      warnLine(`--llm: ${llm.message}; showing the offline answer instead`);
-    } else if (flags.model !== undefined) {
-      warnLine("--model chooses the LLM and only applies with --llm (the embedding model is the index's own)");
-    }
-    await runToolCommand(
-      askTool,
-      {
-        question: words.join(' '),
-        documents: intFlag(flags.docs, '--docs'),
-        passages: intFlag(flags.passages, '--passages'),
-        ...filterInput(flags),
-      },
-      flags,
-      cfg,
-      {
+      await runToolCommand(askTool, { ...input, question: words.join(' ') }, flags, cfg, {
         before: ensureIndex,
         render: (out) => (useColor(false) ? renderAsk(out) : askTool.toText(out)),
-      },
-    );
-  });
+      });
+    });
 }
 
 /** Filter flags become an instruction: the model passes them on to its searches. */
-function filterNote(flags: FilterFlags): string {
-  const f = filterInput(flags);
-  const parts = Object.entries(f)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? JSON.stringify(v) : String(v)}`);
+function filterNote(input: Record<string, unknown>): string {
+  const parts = Object.keys(filterFields)
+    .filter((k) => input[k] !== undefined)
+    .map((k) => `${k}=${Array.isArray(input[k]) ? JSON.stringify(input[k]) : String(input[k])}`);
   return parts.length ? `\n\n(Only use documents matching these search filters: ${parts.join(', ')}.)` : '';
 }
 
 async function askWithLlm(
   question: string,
+  /** The filter flags, said to the model. */
+  note: string,
   llm: LlmSettings,
   flags: AskFlags,
   cfg: PriorsConfig,
@@ -122,7 +107,7 @@ async function askWithLlm(
   try {
     await ensureIndex(ctx);
     const r = await runAssistant({
-      question: question + filterNote(flags),
+      question: question + note,
       ctx,
       llm,
       signal: abort.signal,

@@ -5,88 +5,45 @@ import { getDocumentTool } from '../../tools/get-document.js';
 import { listDocumentsTool } from '../../tools/list-documents.js';
 import { relatedTool } from '../../tools/related.js';
 import { timelineTool } from '../../tools/timeline.js';
-import { withFilterOptions } from '../filter-options.js';
-import { filterInput, intFlag, listFlag, type FilterFlags } from '../parse-flags.js';
+import { schemaOptions } from '../schema-options.js';
 import { runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
-import { parseCiteRef } from './cite.js';
+import { parseCiteRef, REF_FIELDS } from './cite.js';
 import { summary } from '../command-summaries.js';
+
+type Flags = CommonFlags & Record<string, unknown>;
 
 /** The tools for exploring an archive: related, timeline, list, get. */
 export function registerBrowse(program: Command, config: () => PriorsConfig): void {
+  const related = schemaOptions(relatedTool, { omit: ['text', 'path'], flagNames: { documents: 'docs' } });
   withCommonOptions(
-    program
-      .command('related')
-      .description(summary('related'))
-      .argument('<draft>', 'a draft file, or "-" to read the draft from standard input')
-      .option('--docs <n>', 'documents to list (default 8)')
-      .option('--passages <n>', 'connecting passages per document (default 2)'),
-  ).action(async (draft: string, flags: CommonFlags & { docs?: string; passages?: string }) => {
-    const source = draft === '-' ? { text: await readStdin() } : existsSync(draft) ? { path: draft } : { text: draft };
-    await runToolCommand(
-      relatedTool,
-      { ...source, documents: intFlag(flags.docs, '--docs'), passages: intFlag(flags.passages, '--passages') },
-      flags,
-      config(),
-    );
-  });
-
-  withFilterOptions(
-    withCommonOptions(
+    related.add(
       program
-        .command('timeline')
-        .description(summary('timeline'))
-        .argument('<topic...>', 'the topic')
-        .option('--limit <n>', 'documents on the timeline (default 12)'),
+        .command('related')
+        .description(summary('related'))
+        .argument('<draft>', 'a draft file, or "-" to read the draft from standard input'),
     ),
-  ).action(async (words: string[], flags: CommonFlags & FilterFlags & { limit?: string }) => {
-    await runToolCommand(
-      timelineTool,
-      { topic: words.join(' '), limit: intFlag(flags.limit, '--limit'), ...filterInput(flags) },
-      flags,
-      config(),
-    );
+  ).action(async (draft: string, flags: Flags) => {
+    const source = draft === '-' ? { text: await readStdin() } : existsSync(draft) ? { path: draft } : { text: draft };
+    await runToolCommand(relatedTool, { ...related.input(flags), ...source }, flags, config());
   });
 
-  withCommonOptions(
-    program
-      .command('list')
-      .description(summary('list'))
-      .option('--since <date>', 'dated on or after')
-      .option('--until <date>', 'dated on or before')
-      .option('--type <types>', 'comma-separated types')
-      .option('--tag <tags>', 'comma-separated tags')
-      .option('--sort <order>', 'date-desc (default), date-asc or title')
-      .option('--limit <n>', 'at most this many (default 50)')
-      .option('--offset <n>', 'skip this many'),
-  ).action(
-    async (
-      flags: CommonFlags & { since?: string; until?: string; type?: string; tag?: string; sort?: string; limit?: string; offset?: string },
-    ) => {
-      await runToolCommand(
-        listDocumentsTool,
-        {
-          since: flags.since,
-          until: flags.until,
-          type: listFlag(flags.type),
-          tag: listFlag(flags.tag),
-          sort: flags.sort,
-          limit: intFlag(flags.limit, '--limit'),
-          offset: intFlag(flags.offset, '--offset'),
-        },
-        flags,
-        config(),
-      );
+  const timeline = schemaOptions(timelineTool, { omit: ['topic'] });
+  withCommonOptions(timeline.add(program.command('timeline').description(summary('timeline')).argument('<topic...>', 'the topic'))).action(
+    async (words: string[], flags: Flags) => {
+      await runToolCommand(timelineTool, { ...timeline.input(flags), topic: words.join(' ') }, flags, config());
     },
   );
 
+  const list = schemaOptions(listDocumentsTool);
+  withCommonOptions(list.add(program.command('list').description(summary('list')))).action(async (flags: Flags) => {
+    await runToolCommand(listDocumentsTool, list.input(flags), flags, config());
+  });
+
+  const get = schemaOptions(getDocumentTool, { omit: REF_FIELDS });
   withCommonOptions(
-    program
-      .command('get')
-      .description(summary('get'))
-      .argument('<ref>', 'docId or docId:lineStart-lineEnd')
-      .option('--max-chars <n>', 'at most this many characters (default 8000)'),
-  ).action(async (ref: string, flags: CommonFlags & { maxChars?: string }) => {
-    await runToolCommand(getDocumentTool, { ...parseCiteRef(ref), maxChars: intFlag(flags.maxChars, '--max-chars') }, flags, config());
+    get.add(program.command('get').description(summary('get')).argument('<ref>', 'docId or docId:lineStart-lineEnd')),
+  ).action(async (ref: string, flags: Flags) => {
+    await runToolCommand(getDocumentTool, { ...get.input(flags), ...parseCiteRef(ref) }, flags, config());
   });
 }
 

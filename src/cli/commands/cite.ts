@@ -4,6 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { citeTool } from '../../tools/cite.js';
 import { runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
 import { summary } from '../command-summaries.js';
+import { schemaOptions } from '../schema-options.js';
 
 /** `posts/a.md:12-18` → docId + lines; a docId that itself contains ':' still works without a range. */
 export function parseCiteRef(ref: string): { docId: string; lineStart?: number; lineEnd?: number } {
@@ -15,14 +16,16 @@ export function parseCiteRef(ref: string): { docId: string; lineStart?: number; 
   return { docId: m[1]!, lineStart, lineEnd };
 }
 
+/** Fields a `docId:lineStart-lineEnd` reference fills. */
+export const REF_FIELDS = ['docId', 'lineStart', 'lineEnd'] as const;
+
 export function registerCite(program: Command, config: () => PriorsConfig): void {
+  const options = schemaOptions(citeTool, { omit: REF_FIELDS });
   withCommonOptions(
-    program
-      .command('cite')
-      .description(summary('cite'))
-      .argument('<ref>', 'docId or docId:lineStart-lineEnd (as printed by search/ask)')
-      .option('--format <format>', 'markdown (default), footnote, plain or json'),
-  ).action(async (ref: string, flags: CommonFlags & { format?: string }) => {
-    await runToolCommand(citeTool, { ...parseCiteRef(ref), format: flags.format }, flags, config());
+    options.add(
+      program.command('cite').description(summary('cite')).argument('<ref>', 'docId or docId:lineStart-lineEnd (as printed by search/ask)'),
+    ),
+  ).action(async (ref: string, flags: CommonFlags & Record<string, unknown>) => {
+    await runToolCommand(citeTool, { ...options.input(flags), ...parseCiteRef(ref) }, flags, config());
   });
 }

@@ -6,16 +6,12 @@ import { UsageError } from '../../core/errors.js';
 import { ansiHighlighter } from '../../tools/highlight.js';
 import { searchTool, type SearchOutput } from '../../tools/search.js';
 import { callTool } from '../../tools/tool.js';
-import { filterInput, intFlag, type FilterFlags } from '../parse-flags.js';
-import { withFilterOptions } from '../filter-options.js';
+import { schemaOptions } from '../schema-options.js';
 import { cliToolContext, runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
 import { useColor } from '../output.js';
 import { summary } from '../command-summaries.js';
 
-interface SearchFlags extends CommonFlags, FilterFlags {
-  k?: string;
-  mode?: string;
-  group?: string;
+interface SearchFlags extends CommonFlags {
   batch?: string;
 }
 
@@ -65,30 +61,17 @@ async function runBatch(file: string, base: Record<string, unknown>, flags: Sear
 }
 
 export function registerSearch(program: Command, config: () => PriorsConfig): void {
-  withFilterOptions(
-    withCommonOptions(
-      program
-        .command('search')
-        .description(summary('search'))
-        .argument('[query...]', 'what to look for')
-        .option('-k, --k <n>', 'number of passages (default 10)')
-        .option('--mode <mode>', 'hybrid (default), bm25 or vector')
-        .option('--group <how>', 'chunk (flat, default) or document (best passages per document)')
-        .option('--batch <queries.jsonl>', 'run many queries: lines of {"id","query"}; prints JSON lines'),
-    ),
-  ).action(async (words: string[], flags: SearchFlags) => {
-    const base = {
-      k: intFlag(flags.k, '-k'),
-      mode: flags.mode,
-      group: flags.group,
-      ...filterInput(flags),
-    };
-    if (flags.batch) {
-      if (words.length) throw new UsageError('give either a query or --batch, not both');
-      return runBatch(flags.batch, base, flags, config());
-    }
-    await runToolCommand(searchTool, { ...base, query: words.join(' ') }, flags, config(), {
-      render: (out) => (useColor(false) ? renderSearch(out) : searchTool.toText(out)),
+  const options = schemaOptions(searchTool, { omit: ['query'], short: { k: 'k' } });
+  withCommonOptions(options.add(program.command('search').description(summary('search')).argument('[query...]', 'what to look for')))
+    .option('--batch <queries.jsonl>', 'run many queries: lines of {"id","query"}; prints JSON lines')
+    .action(async (words: string[], flags: SearchFlags & Record<string, unknown>) => {
+      const base = options.input(flags);
+      if (flags.batch) {
+        if (words.length) throw new UsageError('give either a query or --batch, not both');
+        return runBatch(flags.batch, base, flags, config());
+      }
+      await runToolCommand(searchTool, { ...base, query: words.join(' ') }, flags, config(), {
+        render: (out) => (useColor(false) ? renderSearch(out) : searchTool.toText(out)),
+      });
     });
-  });
 }
