@@ -18,7 +18,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,10 +70,15 @@ function hashTree(h: ReturnType<typeof createHash>, dir: string): void {
 
 const roots = ARCHIVE_ROOTS.map((r) => path.join(dataRoot, r));
 const modelEnv = { PRIORS_MODEL: process.env.PRIORS_MODEL ?? '', PRIORS_MODEL_DIR: process.env.PRIORS_MODEL_DIR ?? '' };
+// Every PRIORS_* setting can change what ingest builds (model, backend, chunking…), so all of them key the cache;
+// LLM and token settings cannot, and are left out so they neither rebuild the index nor get near the report.
+const ingestSettings = Object.entries(process.env)
+  .filter(([k]) => k.startsWith('PRIORS_') && !/LLM|TOKEN|KEY|CACHE_DIR|EVAL_DATA/.test(k))
+  .sort(([a], [b]) => a.localeCompare(b));
 function indexKey(): string {
   const h = createHash('sha256');
   for (const r of roots) hashTree(h, r);
-  h.update(JSON.stringify(modelEnv));
+  h.update(JSON.stringify(ingestSettings));
   // The built CLI decides chunking and fields, so a code change means a fresh index.
   hashTree(h, path.join(repo, 'dist'));
   return h.digest('hex').slice(0, 16);
@@ -91,6 +96,8 @@ if (flag('--rebuild')) rmSync(index, { recursive: true, force: true });
 let info: { model: string; documents: number; chunks: number; ingestMs: number };
 if (existsSync(index) && existsSync(infoFile)) {
   info = JSON.parse(readFileSync(infoFile, 'utf8')) as typeof info;
+  const now = new Date();
+  utimesSync(infoFile, now, now); // marks it recently used, so pruning keeps it
   console.error(`eval-archive: reusing index ${index}`);
 } else {
   rmSync(index, { recursive: true, force: true });
@@ -107,6 +114,19 @@ if (existsSync(index) && existsSync(infoFile)) {
   const report = JSON.parse(r.stdout) as { model: string; documents: number; chunks: number };
   info = { model: report.model, documents: report.documents, chunks: report.chunks, ingestMs };
   writeFileSync(infoFile, JSON.stringify(info));
+  pruneCache();
+}
+
+/** Every build of the CLI gets its own index, so keep only the most recently used few. */
+function pruneCache(keep = 6): void {
+  const entries = readdirSync(cacheRoot)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ key: f.slice(0, -'.json'.length), used: statSync(path.join(cacheRoot, f)).mtimeMs }))
+    .sort((a, b) => b.used - a.used);
+  for (const { key } of entries.slice(keep)) {
+    rmSync(path.join(cacheRoot, key), { recursive: true, force: true });
+    rmSync(path.join(cacheRoot, `${key}.json`), { force: true });
+  }
 }
 
 // ---------- search and score ----------
