@@ -84,6 +84,13 @@ function indexKey(): string {
   return h.digest('hex').slice(0, 16);
 }
 
+/** The commit measured (short hash, `+` when files other than BENCHMARKS.md have uncommitted changes), so an old block reads as old. */
+function commit(): string {
+  const git = (...a: string[]) => spawnSync('git', a, { cwd: repo, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const head = git('rev-parse', '--short', 'HEAD') || 'unknown';
+  return git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!BENCHMARKS.md') ? `${head}+` : head;
+}
+
 function run(args: string[]): { stdout: string; stderr: string; status: number | null } {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env: process.env });
   return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
@@ -214,7 +221,7 @@ if (flag('--write')) {
   const block = [
     `### Model: ${modelLabel}`,
     '',
-    `\`${command}\` · ${today()} · ${machineLine()} · ${questions.length} questions (${questions.filter((q) => q.half === 'test').length} test, ${questions.filter((q) => q.half === 'tune').length} tune) · index: ${info.documents} documents, ${info.chunks} passages, ingest ${(info.ingestMs / 1000).toFixed(1)} s`,
+    `\`${command}\` · ${today()} · commit ${commit()} · ${machineLine()} · ${questions.length} questions (${questions.filter((q) => q.half === 'test').length} test, ${questions.filter((q) => q.half === 'tune').length} tune) · index: ${info.documents} documents, ${info.chunks} passages, ingest ${(info.ingestMs / 1000).toFixed(1)} s`,
     ...(noModel
       ? ['', 'No embedding model could be loaded, so the index is full-text only and vector / hybrid fall back to keyword search.']
       : []),
