@@ -222,6 +222,9 @@ if (flag('--write')) {
     `### Model: ${modelLabel}`,
     '',
     `\`${command}\` · ${today()} · commit ${commit()} · ${machineLine()} · ${questions.length} questions (${questions.filter((q) => q.half === 'test').length} test, ${questions.filter((q) => q.half === 'tune').length} tune) · index: ${info.documents} documents, ${info.chunks} passages, ingest ${(info.ingestMs / 1000).toFixed(1)} s`,
+    ...(modelEnv.PRIORS_MODEL
+      ? []
+      : ['', 'No model named: this is what `priors ingest <roots>` uses by default on a machine that cannot download one.']),
     ...(noModel
       ? ['', 'No embedding model could be loaded, so the index is full-text only and vector / hybrid fall back to keyword search.']
       : []),
