@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { CLI, CORPUS, MODEL_DIR } from '../helpers/paths.js';
-import { STATIC_MODEL, buildSampleIndex, tempDir } from '../helpers/sample-index.js';
+import { TEST_MODEL, buildSampleIndex, tempDir } from '../helpers/sample-index.js';
 import { lastToolMessage, pickSentence, startScriptedServer, type ScriptedServer } from '../helpers/scripted-openai.js';
 
 let index: string;
@@ -14,7 +14,7 @@ let home: string;
 beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing — run \`npm run build\` first`);
   // Three posts keep the index build quick; the full corpus is exercised in assistant.test.ts.
-  ({ index } = await buildSampleIndex(STATIC_MODEL, [POSTS_2022]));
+  ({ index } = await buildSampleIndex(TEST_MODEL, [POSTS_2022]));
   home = tempDir('priors-home-');
 });
 

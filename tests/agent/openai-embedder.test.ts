@@ -8,7 +8,7 @@ import { createToolContext } from '../../src/tools/context.js';
 import { searchTool } from '../../src/tools/search.js';
 import { callTool } from '../../src/tools/tool.js';
 import { CORPUS, MODEL_DIR } from '../helpers/paths.js';
-import { STATIC_MODEL, tempDir } from '../helpers/sample-index.js';
+import { TEST_MODEL, tempDir } from '../helpers/sample-index.js';
 import { EMBEDDING_DIM, startScriptedServer, type ScriptedServer } from '../helpers/scripted-openai.js';
 
 let server: ScriptedServer;
@@ -66,13 +66,13 @@ describe('openai embedder backend (OpenAI-compatible /v1/embeddings)', () => {
       await ctx.close();
     }
 
-    const local = await loadEmbedder({ backend: 'transformers', model: STATIC_MODEL, modelDir: MODEL_DIR });
+    const local = await loadEmbedder({ backend: 'transformers', model: TEST_MODEL, modelDir: MODEL_DIR });
     try {
       const err = await ingest({ roots: [ROOT], index, embedder: local }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ModelMismatchError);
       expect((err as Error).message).toMatch(/openai:nomic-embed-text .* --rebuild/);
       const rebuilt = await ingest({ roots: [ROOT], index, embedder: local, rebuild: true });
-      expect(rebuilt.model).toMatch(/static-en-256/);
+      expect(rebuilt.model).toMatch(/tiny-test-bert/);
     } finally {
       await local.dispose();
     }

@@ -157,8 +157,8 @@ describe('priors quote / cite / stats', () => {
       sizeBytes: number;
     };
     expect(s.documents).toBe(14);
-    expect(s.dimension).toBe(256);
-    expect(s.model).toContain('priors/static-en-256');
+    expect(s.dimension).toBe(32);
+    expect(s.model).toContain('priors/tiny-test-bert');
     expect(s.sizeBytes).toBeGreaterThan(0);
     expect(s.words).toBeGreaterThan(5000);
   });

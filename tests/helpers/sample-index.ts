@@ -4,17 +4,19 @@ import path from 'node:path';
 import { loadEmbedder } from '../../src/embed/load-embedder.js';
 import { ingest, type IngestReport } from '../../src/ingest/ingest.js';
 import { createToolContext } from '../../src/tools/context.js';
+import { OTHER_TEST_MODEL, TINY_TEST_MODEL } from '../../scripts/make-tiny-model.js';
 import { CORPUS, MODEL_DIR } from './paths.js';
 
-export const STATIC_MODEL = 'priors/static-en-256';
-export const TINY_MODEL = 'priors/tiny-random-bert';
+/** The repo's own tiny models (see MODEL_DIR): mechanics only, their vectors mean nothing. */
+export const TEST_MODEL = TINY_TEST_MODEL.id;
+export const OTHER_MODEL = OTHER_TEST_MODEL.id;
 
 export function tempDir(prefix = 'priors-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-/** A real on-disk index of the repo's sample corpus, embedded with a model from ../shared/models. */
-export async function buildSampleIndex(model = STATIC_MODEL, roots = [CORPUS]): Promise<{ index: string; report: IngestReport }> {
+/** A real on-disk index of the repo's sample corpus, embedded with the tiny test model. */
+export async function buildSampleIndex(model = TEST_MODEL, roots = [CORPUS]): Promise<{ index: string; report: IngestReport }> {
   const index = path.join(tempDir(), 'index');
   const embedder = await loadEmbedder({ backend: 'transformers', model, modelDir: MODEL_DIR });
   try {

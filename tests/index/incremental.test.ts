@@ -7,7 +7,7 @@ import { loadEmbedder } from '../../src/embed/load-embedder.js';
 import { ingest } from '../../src/ingest/ingest.js';
 import { IndexStore } from '../../src/index/store.js';
 import { CORPUS, MODEL_DIR } from '../helpers/paths.js';
-import { STATIC_MODEL, TINY_MODEL, tempDir } from '../helpers/sample-index.js';
+import { OTHER_MODEL, TEST_MODEL, tempDir } from '../helpers/sample-index.js';
 
 let tiny: Embedder;
 let work: string;
@@ -15,7 +15,7 @@ let archive: string;
 let index: string;
 
 beforeAll(async () => {
-  tiny = await loadEmbedder({ backend: 'transformers', model: TINY_MODEL, modelDir: MODEL_DIR });
+  tiny = await loadEmbedder({ backend: 'transformers', model: TEST_MODEL, modelDir: MODEL_DIR });
   work = tempDir();
   archive = path.join(work, 'archive');
   cpSync(CORPUS, archive, { recursive: true });
@@ -99,12 +99,12 @@ describe('incremental ingest', () => {
   });
 
   it('refuses another model without --rebuild, and rebuilds with it', async () => {
-    const stat = await loadEmbedder({ backend: 'transformers', model: STATIC_MODEL, modelDir: MODEL_DIR });
+    const stat = await loadEmbedder({ backend: 'transformers', model: OTHER_MODEL, modelDir: MODEL_DIR });
     try {
       await expect(ingest({ roots: [archive], index, embedder: stat })).rejects.toThrow(ModelMismatchError);
       await expect(ingest({ roots: [archive], index, embedder: stat })).rejects.toThrow(/--rebuild/);
       const r = await ingest({ roots: [archive], index, embedder: stat, rebuild: true });
-      expect(r.model).toContain(STATIC_MODEL);
+      expect(r.model).toContain(OTHER_MODEL);
       expect(r.added).toBe((await docs()).size);
     } finally {
       await stat.dispose();

@@ -4,10 +4,11 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/start.js';
 import { REPO } from '../helpers/paths.js';
+import { has, RESOURCES } from '../helpers/resources.js';
 import { buildSampleIndex, sampleContext } from '../helpers/sample-index.js';
 import { startTestServer } from '../server/server-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = RESOURCES.chromium.path;
 const ARTIFACTS = path.join(REPO, 'test-artifacts');
 const README_SHOT = path.join(REPO, 'docs', 'screenshot.png');
 const CALIBRATION = 'posts/2022/2022-11-08-what-calibration-measures.md';
@@ -21,7 +22,7 @@ const pageErrors: string[] = [];
 /** Generous: the index and model load on the first request, and CI machines are busy. */
 const poll = { timeout: 20_000, interval: 100 };
 
-describe.skipIf(!existsSync(CHROMIUM))('web page in headless Chromium', () => {
+describe.skipIf(!has('chromium'))('web page in headless Chromium', () => {
   beforeAll(async () => {
     const { index } = await buildSampleIndex();
     ctx = sampleContext(index);
