@@ -21,7 +21,7 @@ export default defineConfig({
         extends: true,
         test: { name: 'default', include: ['tests/**/*.test.ts'], exclude: TIERS.map((t) => `tests/**/*.${t}.test.ts`) },
       },
-      ...TIERS.map((name) => ({ extends: true, test: { name, include: [`tests/**/*.${name}.test.ts`] } })),
+      ...TIERS.map((name) => ({ extends: true as const, test: { name, include: [`tests/**/*.${name}.test.ts`] } })),
     ],
   },
 });

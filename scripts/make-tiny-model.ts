@@ -30,7 +30,26 @@ const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 const CHARS = [...'abcdefghijklmnopqrstuvwxyz0123456789', ...'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'];
 // Whole words keep typical passages far below the 512-token limit (characters alone would truncate them).
 const CORPUS = fileURLToPath(new URL('../corpus', import.meta.url));
-const SUFFIXES = ['s', 'es', 'ed', 'ing', 'ly', 'er', 'ers', 'est', 'ion', 'tion', 'tions', 'ment', 'ness', 'al', 'ity', 'ive', 'ize', 'ise'];
+const SUFFIXES = [
+  's',
+  'es',
+  'ed',
+  'ing',
+  'ly',
+  'er',
+  'ers',
+  'est',
+  'ion',
+  'tion',
+  'tions',
+  'ment',
+  'ness',
+  'al',
+  'ity',
+  'ive',
+  'ize',
+  'ise',
+];
 
 /**
  * Whole words: those used at least twice in the sample corpus, so the tests' passages tokenize into
@@ -41,11 +60,16 @@ function corpusWords(): string[] {
   const counts = new Map<string, number>();
   for (const rel of readdirSync(CORPUS, { recursive: true, encoding: 'utf8' }).sort()) {
     if (!rel.endsWith('.md')) continue;
-    for (const w of readFileSync(path.join(CORPUS, rel), 'utf8').toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    for (const w of readFileSync(path.join(CORPUS, rel), 'utf8')
+      .toLowerCase()
+      .match(/[a-z0-9]+/g) ?? []) {
       counts.set(w, (counts.get(w) ?? 0) + 1);
     }
   }
-  return [...counts].filter(([, n]) => n >= 2).map(([w]) => w).sort();
+  return [...counts]
+    .filter(([, n]) => n >= 2)
+    .map(([w]) => w)
+    .sort();
 }
 
 /** Token strings in id order: specials first, then unique entries. */
@@ -140,7 +164,15 @@ function onnxModel(spec: TinyModelSpec, vocabSize: number): Buffer {
 
 function tokenizerJson(vocab: string[]): unknown {
   const id = (t: string) => vocab.indexOf(t);
-  const special = (t: string) => ({ id: id(t), content: t, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  const special = (t: string) => ({
+    id: id(t),
+    content: t,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
   return {
     version: '1.0',
     truncation: { direction: 'Right', max_length: 512, strategy: 'LongestFirst', stride: 0 },
@@ -150,7 +182,11 @@ function tokenizerJson(vocab: string[]): unknown {
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+      single: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+      ],
       pair: [
         { SpecialToken: { id: '[CLS]', type_id: 0 } },
         { Sequence: { id: 'A', type_id: 0 } },
@@ -210,7 +246,13 @@ export function tinyModelFiles(spec: TinyModelSpec): Record<string, Buffer | str
       tokenizer_class: 'BertTokenizer',
       unk_token: '[UNK]',
     }),
-    'special_tokens_map.json': json({ cls_token: '[CLS]', mask_token: '[MASK]', pad_token: '[PAD]', sep_token: '[SEP]', unk_token: '[UNK]' }),
+    'special_tokens_map.json': json({
+      cls_token: '[CLS]',
+      mask_token: '[MASK]',
+      pad_token: '[PAD]',
+      sep_token: '[SEP]',
+      unk_token: '[UNK]',
+    }),
     'tokenizer.json': json(tokenizerJson(vocab)),
     'onnx/model.onnx': model,
     // The same file under the q8 name (as ../shared/models does), so a model priors has no settings

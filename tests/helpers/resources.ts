@@ -5,11 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { SHARED_DATA } from './paths.js';
+import { SHARED_DATA, SHARED_MODEL_DIR } from './paths.js';
 
 export const RESOURCES = {
   /** The real archive and BEIR SciFact (read-only, beside the clone). */
   sharedData: { label: '../shared/data', path: path.join(SHARED_DATA, 'interconnects', 'public') },
+  /** The static stand-in model, for tests of retrieval quality. */
+  sharedModels: { label: '../shared/models', path: path.join(SHARED_MODEL_DIR, 'priors', 'static-en-256') },
   /** Debian's Chromium, driven by playwright-core (never a downloaded browser build). */
   chromium: { label: '/usr/bin/chromium', path: '/usr/bin/chromium' },
 } as const;
@@ -18,7 +20,7 @@ export type Resource = keyof typeof RESOURCES;
 
 /** The resources each tier's files use. */
 export const TIER_NEEDS: Record<string, readonly Resource[]> = {
-  archive: ['sharedData'],
+  archive: ['sharedData', 'sharedModels'],
   browser: ['chromium'],
   slow: ['sharedData'],
 };

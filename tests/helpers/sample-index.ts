@@ -15,10 +15,14 @@ export function tempDir(prefix = 'priors-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-/** A real on-disk index of the repo's sample corpus, embedded with the tiny test model. */
-export async function buildSampleIndex(model = TEST_MODEL, roots = [CORPUS]): Promise<{ index: string; report: IngestReport }> {
+/** A real on-disk index of the repo's sample corpus, embedded with the tiny test model (or a model from `modelDir`). */
+export async function buildSampleIndex(
+  model = TEST_MODEL,
+  roots = [CORPUS],
+  modelDir = MODEL_DIR,
+): Promise<{ index: string; report: IngestReport }> {
   const index = path.join(tempDir(), 'index');
-  const embedder = await loadEmbedder({ backend: 'transformers', model, modelDir: MODEL_DIR });
+  const embedder = await loadEmbedder({ backend: 'transformers', model, modelDir });
   try {
     const report = await ingest({ roots, index, embedder });
     return { index, report };
@@ -27,6 +31,6 @@ export async function buildSampleIndex(model = TEST_MODEL, roots = [CORPUS]): Pr
   }
 }
 
-export function sampleContext(index: string) {
-  return createToolContext({ index, modelDir: MODEL_DIR, onWarning: () => undefined });
+export function sampleContext(index: string, modelDir = MODEL_DIR) {
+  return createToolContext({ index, modelDir, onWarning: () => undefined });
 }

@@ -12,7 +12,17 @@ import { IndexStore } from '../../src/index/store.js';
 import { CLI, MODEL_DIR } from '../helpers/paths.js';
 import { TEST_MODEL, tempDir } from '../helpers/sample-index.js';
 
-const baseArgs = (archive: string, index: string) => ['ingest', archive, '--index', index, '--model', TEST_MODEL, '--model-dir', MODEL_DIR, '--json'];
+const baseArgs = (archive: string, index: string) => [
+  'ingest',
+  archive,
+  '--index',
+  index,
+  '--model',
+  TEST_MODEL,
+  '--model-dir',
+  MODEL_DIR,
+  '--json',
+];
 
 function ingestSync(archive: string, index: string) {
   return spawnSync(process.execPath, [CLI, ...baseArgs(archive, index)], { encoding: 'utf8' });

@@ -1,13 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { SHARED_DATA } from '../helpers/paths.js';
 import type { Chunk, ParsedDocument, TokenCounter } from '../../src/core/types.js';
 import { lineAt, lineStarts } from '../../src/text/lines.js';
 
-/** The shared real-data folder beside the repository (read-only). */
-export const DATA = fileURLToPath(new URL('../../../shared/data', import.meta.url));
-export const HAS_DATA = existsSync(path.join(DATA, 'interconnects', 'public'));
+/** The shared real-data folder beside the repository (read-only; archive tier only). */
+export const DATA = SHARED_DATA;
 
 export interface DataFile {
   /** POSIX path relative to DATA, e.g. `interconnects/public/2024/x.md`. */

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { PriorsError } from '../../src/core/errors.js';
 import { lineAt, lineStarts, paragraphRanges } from '../../src/text/lines.js';
 import { extensionOf, parseFile, SUPPORTED_EXTENSIONS } from '../../src/ingest/parse.js';
-import { HAS_DATA, bookFiles, interconnectsFiles } from './helpers.js';
 
 describe('lines', () => {
   it('maps offsets to 1-based lines', () => {
@@ -90,54 +89,5 @@ describe('parseFile', () => {
     ].join('\n\n');
     const doc = parseFile({ relPath: 'n.md', docId: 'n', content: nasty });
     for (const b of doc.blocks) expect(b.end).toBeGreaterThan(b.start);
-  });
-});
-
-describe.skipIf(!HAS_DATA)('parseFile on the real archive', () => {
-  it('parses all 196 posts and 21 chapters without throwing; blocks are ordered, in range, non-empty', () => {
-    const files = [...interconnectsFiles(), ...bookFiles()];
-    expect(files.filter((f) => f.rel.startsWith('interconnects/'))).toHaveLength(196);
-    expect(files.filter((f) => f.rel.startsWith('rlhf-book/'))).toHaveLength(21);
-    const problems: string[] = [];
-    for (const f of files) {
-      const doc = parseFile({ relPath: f.rel, docId: f.rel, content: f.content });
-      let prevEnd = 0;
-      for (const b of doc.blocks) {
-        if (b.start < prevEnd || b.end <= b.start || b.end > f.content.length) problems.push(`${f.rel}: block ${b.start}-${b.end}`);
-        prevEnd = b.end;
-      }
-      if (!doc.meta.title) problems.push(`${f.rel}: no title`);
-      if (f.rel.startsWith('interconnects/') && !/^\d{4}-\d{2}-\d{2}$/.test(doc.meta.date ?? ''))
-        problems.push(`${f.rel}: date ${doc.meta.date}`);
-      if (JSON.stringify(JSON.parse(JSON.stringify(doc.meta.extra))) !== JSON.stringify(doc.meta.extra))
-        problems.push(`${f.rel}: extra not JSON-safe`);
-    }
-    expect(problems).toEqual([]);
-  });
-
-  it('book chapters: title from page-title, every front-matter field in extra, copyright comment not a block', () => {
-    for (const f of bookFiles()) {
-      const doc = parseFile({ relPath: f.rel, docId: f.rel, content: f.content });
-      expect(doc.meta.title, f.rel).toBe(doc.meta.extra['page-title']);
-      // The references stub has only `page-title`.
-      if (!f.rel.includes('appendix-00'))
-        expect(Object.keys(doc.meta.extra), f.rel).toEqual(expect.arrayContaining(['page-title', 'search-title']));
-      expect(
-        doc.blocks.some((b) => f.content.slice(b.start, b.end).includes('Copyright (c)')),
-        f.rel,
-      ).toBe(false);
-    }
-    const intro = bookFiles().find((f) => f.rel.endsWith('01-introduction.md'));
-    const doc = parseFile({ relPath: intro?.rel ?? '', docId: 'intro', content: intro?.content ?? '' });
-    expect(doc.meta).toMatchObject({ title: 'Introduction', subtitle: expect.stringContaining('first-principles'), type: 'post' });
-    expect(doc.meta.extra['lectures']).toEqual(expect.arrayContaining([expect.objectContaining({ label: 'Lecture 0: Prerequisites' })]));
-  });
-
-  it('the broken-front-matter posts keep title and date and report a warning', () => {
-    const f = interconnectsFiles().find((x) => x.rel.includes('2025-07-14-kimik2'));
-    const doc = parseFile({ relPath: f?.rel ?? '', docId: 'k', content: f?.content ?? '' });
-    expect(doc.meta.date).toBe('2025-07-14');
-    expect(doc.meta.title).toMatch(/Kimi K2/);
-    expect(doc.warnings[0]).toMatch(/2025-07-14-kimik2andwhendeepseekmomentsbecomenormal\.md:2: .*`title` on line 2.*`subtitle` on line 3/);
   });
 });

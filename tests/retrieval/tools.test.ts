@@ -74,11 +74,6 @@ describe('search', () => {
     for (const k of keys) expect(out.results[0]).toHaveProperty(k);
   });
 
-  it('finds a paraphrase with no shared keywords through the vector side', async () => {
-    const out = await callTool(searchTool, ctx, { query: 'gap to frontier labs shrinking', k: 5, mode: 'hybrid' });
-    expect(out.results.map((r) => r.docId)).toContain('posts/2024/2024-11-12-the-distance-is-narrowing.md');
-  });
-
   it('applies date, type, tag, path and speaker filters', async () => {
     const since = await callTool(searchTool, ctx, { query: 'evaluation', k: 20, since: '2024' });
     expect(since.results.length).toBeGreaterThan(0);
