@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, MODEL_DIR, REPO } from '../helpers/paths.js';
-import { STATIC_MODEL, tempDir } from '../helpers/sample-index.js';
+import { TEST_MODEL, tempDir } from '../helpers/sample-index.js';
 
 /**
  * The package as a user gets it: `npm pack`, then `npm install -g` of the tarball into an empty prefix, and
@@ -18,10 +18,8 @@ const prefix = path.join(work, 'prefix');
 const bin = path.join(prefix, 'bin', 'priors');
 const index = path.join(work, 'index');
 const home = path.join(work, 'home');
-const hasModels = existsSync(MODEL_DIR);
-// Without ../shared the installed package is still exercised end to end, full-text only.
-const modelEnv: Record<string, string> = hasModels ? { PRIORS_MODEL_DIR: MODEL_DIR, PRIORS_MODEL: STATIC_MODEL } : {};
-if (!hasModels) console.warn(`packed-install: ${MODEL_DIR} missing — testing the installed package full-text only`);
+// The repo's tiny test model (written by the tests' global setup), so the installed package embeds too.
+const modelEnv: Record<string, string> = { PRIORS_MODEL_DIR: MODEL_DIR, PRIORS_MODEL: TEST_MODEL };
 
 // An empty config home and working directory: nothing from the user's or the repository's config leaks in.
 const env = { ...process.env, ...modelEnv, XDG_CONFIG_HOME: home, HOME: home, NO_COLOR: '1', ONNXRUNTIME_NODE_INSTALL: 'skip' };
@@ -50,7 +48,8 @@ describe('the packed tarball installed into an empty prefix', () => {
     const top = readdirSync(root)
       .filter((f) => f !== 'node_modules')
       .sort();
-    expect(top).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'docs', 'package.json', 'web']);
+    expect(top).toEqual(['.claude-plugin', 'CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'docs', 'package.json', 'skills', 'web']);
+    expect(existsSync(path.join(root, 'dist', '.tsbuildinfo'))).toBe(false);
     expect(existsSync(path.join(root, 'dist', 'lib.d.ts'))).toBe(true);
   });
 
@@ -61,7 +60,7 @@ describe('the packed tarball installed into an empty prefix', () => {
   });
 
   it('ingests the sample corpus and searches it', () => {
-    const ing = priors(['ingest', CORPUS, '--index', index, '--json', ...(hasModels ? [] : ['--no-embed'])]);
+    const ing = priors(['ingest', CORPUS, '--index', index, '--json']);
     expect(ing.code, ing.stderr).toBe(0);
     expect((JSON.parse(ing.stdout) as { documents: number }).documents).toBeGreaterThan(10);
     const r = priors(['search', 'open models a year behind', '-k', '3', '--json', '--index', index]);
