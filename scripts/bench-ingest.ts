@@ -1,11 +1,13 @@
 /**
  * Ingest benchmark on the Interconnects archive (../shared/data/interconnects) with the static stand-in model:
  * full ingest, no-op re-ingest, re-ingest after editing one post — each as a fresh CLI process, as a user runs it.
- * Writes the `ingest` section of BENCHMARKS.md.  Usage: npm run bench:ingest
+ * Then repeated re-ingests (no-op, one edited post) as whole processes paired with `node -e 0`, with this model
+ * and with the default word vectors. Writes the `ingest` and `reingest` sections of BENCHMARKS.md.
+ * Usage: npm run bench:ingest
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IngestReport } from '../src/ingest/ingest.js';
@@ -88,6 +90,79 @@ try {
   ].join('\n');
   writeBenchSection('ingest', body);
   console.error('BENCHMARKS.md updated (ingest)');
+  writeBenchSection('reingest', reingestSection(post));
+  console.error('BENCHMARKS.md updated (reingest)');
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/** Wall time of one whole process, ms. */
+function wall(args: string[]): number {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, args, { stdio: 'ignore' });
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}`);
+  return performance.now() - t;
+}
+
+function median(xs: number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+}
+
+/**
+ * No-op and one-edit re-ingests, REPEATS each, every run paired with a bare `node -e 0` so machine load shows
+ * in both columns: with the stand-in model above, and with the default model (word vectors, no flags).
+ */
+function reingestSection(post: string): string {
+  const REPEATS = 7;
+  const defaultIndex = path.join(work, 'index-default');
+  execFileSync(process.execPath, [cli, 'ingest', archive, '--index', defaultIndex, '--json'], {
+    stdio: 'ignore',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const setups = [
+    {
+      label: `\`${model}\` (transformers.js)`,
+      args: [cli, 'ingest', archive, '--index', index, '--model', model, '--model-dir', path.join(shared, 'models'), '--json'],
+    },
+    { label: 'default (word vectors)', args: [cli, 'ingest', archive, '--index', defaultIndex, '--json'] },
+  ];
+  const loadBefore = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  const rows: (string | number)[][] = [];
+  let edits = 0;
+  for (const setup of setups) {
+    for (const kind of ['no-op re-ingest', 'one post edited'] as const) {
+      const bare: number[] = [];
+      const runs: number[] = [];
+      for (let i = 0; i < REPEATS; i++) {
+        if (kind === 'one post edited')
+          appendFileSync(post, `\n\nEdit ${++edits}: one more paragraph, to measure an incremental re-ingest.\n`);
+        runs.push(wall(setup.args));
+        bare.push(wall(['-e', '0']));
+      }
+      const target = kind === 'no-op re-ingest' ? 1000 : 2000;
+      console.error(`${setup.label}, ${kind}: ${median(runs).toFixed(0)} ms (node -e 0: ${median(bare).toFixed(0)} ms)`);
+      rows.push([
+        setup.label,
+        kind,
+        (median(runs) / 1000).toFixed(2),
+        `${(Math.min(...runs) / 1000).toFixed(2)}–${(Math.max(...runs) / 1000).toFixed(2)}`,
+        median(bare).toFixed(0),
+        `≤ ${target / 1000} s: ${median(runs) <= target ? 'met' : 'MISSED'}`,
+      ]);
+    }
+  }
+  return [
+    '## Re-ingest as whole processes (Interconnects archive)',
+    '',
+    `Command: \`npm run bench:ingest\` (scripts/bench-ingest.ts) — ${today()} — ${machineLine()}.`,
+    `Each row: ${REPEATS} fresh \`node dist/cli/main.js ingest <archive> --json\` processes on the 196-post archive (an edit run appends a paragraph to one post first), each followed by a bare \`node -e 0\`. Load average (1/5/15 min) before: ${loadBefore}; after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}.`,
+    '',
+    mdTable(['model', 'run', 'median s', 'range s', '`node -e 0` median ms', 'target'], rows),
+  ].join('\n');
 }
