@@ -1,11 +1,12 @@
 import matter from 'gray-matter';
 import { parse as parseToml } from 'smol-toml';
 import { errorMessage } from '../core/errors.js';
+import { describeCut, fieldBudget, jsonSafeRecord } from './metadata.js';
 
 export type FrontMatterFormat = 'yaml' | 'toml';
 
 export interface FrontMatter {
-  /** Raw fields as the parser returned them (may hold Date objects; metadata.ts makes them JSON-safe). */
+  /** The parsed fields, JSON-safe (dates as ISO strings) and bounded (see metadata.ts FIELD_LIMITS). */
   data: Record<string, unknown>;
   /** Offset in the ORIGINAL text where the body starts (after the closing delimiter line). */
   bodyOffset: number;
@@ -38,8 +39,9 @@ const OPEN_LINE = /(---|\+\+\+)[ \t]*([A-Za-z]*)[ \t]*\r?\n/y;
 export function readFrontMatter(content: string, relPath: string): FrontMatter {
   const block = findBlock(content);
   if (!block) return { data: {}, bodyOffset: content.charCodeAt(0) === 0xfeff ? 1 : 0, format: null, recovered: false, warnings: [] };
+  let parsed: Record<string, unknown>;
   try {
-    return { data: strictParse(block), bodyOffset: block.end, format: block.format, recovered: false, warnings: [] };
+    parsed = strictParse(block);
   } catch (err) {
     const { data, badLines } = recoverFields(block, countLines(content, block.innerStart));
     const line = badLines[0] ?? errorLine(err, content, block);
@@ -49,6 +51,10 @@ export function readFrontMatter(content: string, relPath: string): FrontMatter {
       'fields recovered line by line';
     return { data, bodyOffset: block.end, format: block.format, recovered: true, warnings: [warning] };
   }
+  const budget = fieldBudget();
+  const data = jsonSafeRecord(parsed, budget);
+  const warnings = budget.cut ? [`${relPath}:${countLines(content, block.open)}: front matter ${describeCut(budget)}`] : [];
+  return { data, bodyOffset: block.end, format: block.format, recovered: false, warnings };
 }
 
 /** Locate the delimited block; null when the text has no complete front matter. */

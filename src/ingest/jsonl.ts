@@ -1,6 +1,6 @@
 import type { ParsedDocument } from '../core/types.js';
 import { paragraphBlocks } from '../text/lines.js';
-import { buildMeta, jsonSafeRecord } from './metadata.js';
+import { buildMeta, describeCut, fieldBudget, jsonSafeRecord } from './metadata.js';
 
 export interface JsonlError {
   /** 1-based line in the .jsonl file. */
@@ -77,9 +77,12 @@ function parseRecord(line: string, relPath: string, lineNo: number): { doc: Pars
   const id = String(rawId);
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) if (k !== textKey) fields[k] = v;
+  const budget = fieldBudget();
+  const safe = jsonSafeRecord(fields, budget);
+  const warnings = budget.cut ? [`${relPath}:${lineNo}: record ${describeCut(budget)}`] : [];
   // BEIR keeps extra fields under `metadata`; lift them so dates/urls/tags there are found too.
-  const nested = record['metadata'];
-  const lookup = isObject(nested) ? { ...nested, ...fields } : fields;
+  const nested = safe['metadata'];
+  const lookup = isObject(nested) ? { ...nested, ...safe } : safe;
   // No title field: null rather than the .jsonl file's name.
   const meta = buildMeta({
     docId: id,
@@ -90,9 +93,9 @@ function parseRecord(line: string, relPath: string, lineNo: number): { doc: Pars
     defaultType: 'record',
     fallbackTitle: null,
   });
-  meta.extra = jsonSafeRecord(fields);
+  meta.extra = safe;
   return {
-    doc: { meta, source: text, lineBase: lineNo, linesMapToFile: false, blocks: paragraphBlocks(text, 0, text.length), warnings: [] },
+    doc: { meta, source: text, lineBase: lineNo, linesMapToFile: false, blocks: paragraphBlocks(text, 0, text.length), warnings },
   };
 }
 

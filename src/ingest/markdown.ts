@@ -3,6 +3,7 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified, type Plugin } from 'unified';
 import type { Block, BlockKind } from '../core/types.js';
+import { lineAt, lineStarts, paragraphBlocks } from './lines.js';
 
 /** One open heading: its level and cleaned text. */
 export interface HeadingFrame {
@@ -15,7 +16,23 @@ export interface MarkdownBlocks {
   /** Heading stack after the last block (a transcript that follows continues from it). */
   headings: HeadingFrame[];
   firstHeading: string | null;
+  /** Parts indexed as plain paragraphs instead (too deeply nested, or over the time budget): where and why. */
+  notes: { line: number; message: string }[];
 }
+
+/**
+ * remark's cost grows with the cube of container nesting (1,000 nested list levels: 51 s; 2,000: 13 min and
+ * 1.8 GB for one 4 MB file). Real writing nests a handful of levels; a piece nested deeper than this is not
+ * handed to remark but indexed as plain paragraphs.
+ */
+export const MAX_NESTING = 32;
+/**
+ * Once parsing one file has taken this long, its remaining structured parts are indexed as plain paragraphs:
+ * the bound on a file's parse time is this plus one run of pieces (at most MAX_RUN_CHARS).
+ */
+export const PARSE_BUDGET_MS = 5_000;
+/** Consecutive structured pieces go to remark together up to this size, so the budget is checked often. */
+const MAX_RUN_CHARS = 256 * 1024;
 
 /**
  * Inline constructs switched off: blocks need only the document (flow) structure, which
@@ -72,8 +89,13 @@ export function markdownBlocks(
   from: number,
   to: number,
   stack: readonly HeadingFrame[] = [],
-  options: { wholeParse?: boolean } = {},
+  options: { wholeParse?: boolean; budgetMs?: number } = {},
 ): MarkdownBlocks {
+  const started = performance.now();
+  const budgetMs = options.budgetMs ?? PARSE_BUDGET_MS;
+  const notes: MarkdownBlocks['notes'] = [];
+  let starts: number[] | null = null;
+  const fileLine = (offset: number) => lineAt((starts ??= lineStarts(source)), offset + from);
   const text = source.slice(from, to);
   const chrome = chromeRanges(text);
   const headings = [...stack];
@@ -109,8 +131,21 @@ export function markdownBlocks(
   // Consecutive non-simple pieces go to remark together: each parse call has a fixed setup cost.
   let runStart = -1;
   let runEnd = -1;
+  let overBudget = false;
+  const asParagraphs = (start: number, end: number) => {
+    for (const b of paragraphBlocks(text, start, end)) visit('paragraph', b.start, b.end, 0);
+  };
   const flush = () => {
     if (runStart === -1) return;
+    if (!overBudget && performance.now() - started > budgetMs) {
+      overBudget = true;
+      notes.push({ line: fileLine(runStart), message: `markdown parsing took over ${budgetMs / 1000} s; the rest is indexed as plain paragraphs` });
+    }
+    if (overBudget) {
+      asParagraphs(runStart, runEnd);
+      runStart = -1;
+      return;
+    }
     const tree = parseTree(text.slice(runStart, runEnd));
     for (const node of tree.children) {
       const pos = node.position;
@@ -129,13 +164,18 @@ export function markdownBlocks(
     } else if (piece.whole !== undefined) {
       flush();
       visit(piece.whole, piece.start, piece.end, 0);
+    } else if (piece.deepLine !== undefined) {
+      flush();
+      notes.push({ line: fileLine(piece.deepLine), message: `lists or quotes nest more than ${MAX_NESTING} levels deep; indexed as plain paragraphs` });
+      asParagraphs(piece.start, piece.end);
     } else {
+      if (runStart !== -1 && piece.end - runStart > MAX_RUN_CHARS) flush();
       if (runStart === -1) runStart = piece.start;
       runEnd = piece.end;
     }
   }
   flush();
-  return { blocks, headings, firstHeading };
+  return { blocks, headings, firstHeading, notes };
 }
 
 interface Piece {
@@ -151,6 +191,36 @@ interface Piece {
   whole?: 'list' | 'blockquote' | undefined;
   /** List marker kind of the first item: `-`, `*`, `+`, or `.`/`)` for ordered lists. */
   marker?: string;
+  /** Offset of the first line nested deeper than MAX_NESTING, if any. */
+  deepLine?: number;
+}
+
+const NESTING_MARKER = /^(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)/;
+
+/**
+ * Container levels a line continues or opens, read from its prefix: each `>` and list marker is one, and
+ * so are every two columns of indentation (list content is indented at least two). An estimate, only
+ * used to keep pathological nesting away from remark.
+ */
+export function nestingDepth(line: string): number {
+  let depth = 0;
+  let columns = 0;
+  let i = 0;
+  while (i < line.length) {
+    const c = line.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      columns += c === 9 ? 4 : 1;
+      i++;
+      continue;
+    }
+    const marker = c === 62 ? '>' : NESTING_MARKER.exec(line.slice(i, i + 11))?.[0];
+    if (marker === undefined) break;
+    depth++;
+    i += marker.length;
+    // The one space after a marker belongs to it, not to the indentation.
+    if (line.charCodeAt(i) === 32) i++;
+  }
+  return depth + (columns >> 1);
 }
 
 /** An item of the same list: same bullet, or same ordered delimiter; a thematic break (`- - -`) ends a list. */
@@ -241,6 +311,7 @@ function splitPieces(text: string): Piece[] {
     }
     if (listItem) piece.list = true;
     piece.end = lineEnd;
+    if (piece.deepLine === undefined && nestingDepth(line) > MAX_NESTING) piece.deepLine = pos;
     if (indent > 3 || UNSAFE_LINE.test(line.slice(indent)) || line.includes('|')) piece.simple = false;
     const open = FENCE_OPEN.exec(line);
     if (open) {

@@ -147,23 +147,67 @@ export function fileTitle(relPath: string): string {
   return dot > 0 ? base.slice(0, dot) : base;
 }
 
-export function jsonSafeRecord(f: object): Record<string, unknown> {
+/**
+ * Front matter and records are untrusted: YAML aliases make a 400-byte block a tree of billions of values
+ * (js-yaml shares alias nodes, so parsing is cheap and only walking it explodes), or a cycle. Walks stop at
+ * these bounds; `cut` then says which one was hit so the caller can warn with the file's name.
+ */
+export const FIELD_LIMITS = { values: 10_000, depth: 32 } as const;
+
+export interface FieldBudget {
+  values: number;
+  cut: 'values' | 'depth' | null;
+}
+
+export function fieldBudget(): FieldBudget {
+  return { values: FIELD_LIMITS.values, cut: null };
+}
+
+/** What a cut budget means, for a warning that follows the file name. */
+export function describeCut(budget: FieldBudget): string {
+  return budget.cut === 'depth'
+    ? `fields nest deeper than ${FIELD_LIMITS.depth} levels (a self-referencing YAML alias?); the deeper values were left out`
+    : `fields expand to more than ${FIELD_LIMITS.values} values (a YAML alias bomb?); the rest were left out`;
+}
+
+export function jsonSafeRecord(f: object, budget: FieldBudget = fieldBudget(), depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(f)) {
-    const safe = jsonSafe(v);
+    const safe = jsonSafe(v, budget, depth);
     if (safe !== undefined) out[k] = safe;
+    if (budget.cut === 'values') break;
   }
   return out;
 }
 
-/** Dates → ISO strings, bigints → numbers/strings, non-finite numbers → null, functions dropped. */
-export function jsonSafe(v: unknown): unknown {
+/**
+ * Dates → ISO strings, bigints → numbers/strings, non-finite numbers → null, functions dropped. Past the
+ * budget's bounds values become null (or are left out) and `budget.cut` is set.
+ */
+export function jsonSafe(v: unknown, budget: FieldBudget = fieldBudget(), depth = 0): unknown {
+  if (budget.values <= 0) {
+    budget.cut = 'values';
+    return undefined;
+  }
+  budget.values--;
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   if (v instanceof TomlDate) return v.isValid() ? v.toISOString() : null;
   if (v instanceof Date) return dateToIso(v);
-  if (Array.isArray(v)) return v.map((x) => jsonSafe(x) ?? null);
-  if (typeof v === 'object') return jsonSafeRecord(v);
-  return undefined;
+  if (typeof v !== 'object') return undefined;
+  if (depth >= FIELD_LIMITS.depth) {
+    budget.cut ??= 'depth';
+    return null;
+  }
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const x of v) {
+      const safe = jsonSafe(x, budget, depth + 1);
+      if (budget.cut === 'values') break;
+      out.push(safe ?? null);
+    }
+    return out;
+  }
+  return jsonSafeRecord(v, budget, depth + 1);
 }

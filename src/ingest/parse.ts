@@ -52,6 +52,7 @@ function parseMarkdown(input: FileInput): ParsedDocument {
   const transcript = detectTranscript(scanLines(content, fm.bodyOffset, content.length, true));
   const proseEnd = transcript ? transcript.start : content.length;
   const prose = safeMarkdown(content, fm.bodyOffset, proseEnd, relPath, warnings);
+  for (const note of prose.notes) warnings.push(`${relPath}:${note.line}: ${note.message}`);
   const blocks = transcript ? [...prose.blocks, ...transcriptBlocks(content, transcript, content.length, prose.headings)] : prose.blocks;
   const firstHeading = prose.firstHeading ?? blocks.find((b) => b.kind === 'heading')?.headingPath.at(-1) ?? null;
   const meta = buildMeta({
@@ -71,7 +72,7 @@ function safeMarkdown(content: string, from: number, to: number, relPath: string
     return markdownBlocks(content, from, to);
   } catch (err) {
     warnings.push(`${relPath}: markdown parse failed (${errorMessage(err)}); indexed as plain paragraphs`);
-    return { blocks: paragraphBlocks(content, from, to), headings: [], firstHeading: null };
+    return { blocks: paragraphBlocks(content, from, to), headings: [], firstHeading: null, notes: [] };
   }
 }
 
