@@ -27,6 +27,8 @@ export function cliToolContext(flags: Pick<CommonFlags, 'index' | 'modelDir'>, c
     cacheDir: config.cacheDir,
     reranker: config.reranker,
     onWarning: warnLine,
+    // The user typed any path a command reads (related's draft).
+    fileAccess: 'any',
   });
 }
 

@@ -38,6 +38,14 @@ export class IndexLockedError extends PriorsError {
   }
 }
 
+/** A server refuses work because its queue is full; the caller should try again shortly. */
+export class BusyError extends PriorsError {
+  constructor(message = 'the server is busy; try again in a moment') {
+    super(message, 1);
+    this.name = 'BusyError';
+  }
+}
+
 export class NotFoundError extends PriorsError {
   constructor(message: string) {
     super(message, 1);

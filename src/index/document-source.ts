@@ -14,6 +14,14 @@ export interface DocumentSource {
   stale: boolean;
 }
 
+/**
+ * Largest file read back for quoting: what was indexed, with room to have grown, but never without bound
+ * (a path that now leads to something endless must not take the process down).
+ */
+function readBackLimit(doc: DocumentRow): number {
+  return Math.max(2 * doc.size, 64 * 1024 * 1024);
+}
+
 function isRecord(doc: DocumentRow): boolean {
   return doc.rel_path.toLowerCase().endsWith('.jsonl');
 }
@@ -34,7 +42,7 @@ export function loadDocumentSource(doc: DocumentRow): DocumentSource {
       stale: !decoded.ok || decoded.hash !== doc.file_hash,
     };
   }
-  const decoded = readSource(doc.abs_path);
+  const decoded = readSource(doc.abs_path, readBackLimit(doc));
   if (!decoded.ok) throw new NotFoundError(`${doc.rel_path} can no longer be read (${decoded.reason})`);
   return { text: decoded.content, lineBase: 1, linesMapToFile: true, stale: decoded.hash !== doc.file_hash };
 }

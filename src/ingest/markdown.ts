@@ -3,7 +3,7 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified, type Plugin } from 'unified';
 import type { Block, BlockKind } from '../core/types.js';
-import { lineAt, lineStarts, paragraphBlocks } from './lines.js';
+import { lineAt, lineStarts, paragraphBlocks } from '../text/lines.js';
 
 /** One open heading: its level and cleaned text. */
 export interface HeadingFrame {

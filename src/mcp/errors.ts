@@ -1,4 +1,6 @@
 /** JSON-RPC error codes the MCP server answers with. */
+export const PARSE_ERROR = -32700;
+export const INVALID_REQUEST = -32600;
 export const INVALID_PARAMS = -32602;
 export const INTERNAL_ERROR = -32603;
 /** MCP's code for "resource not found". */

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
-import * as z from 'zod';
+import { cappedText, TEXT_LIMITS } from '../tools/limits.js';
 
 /** A one-line argument ending in a text-file extension is a path to the draft, not the draft itself. */
 export function looksLikeDraftPath(draft: string): boolean {
@@ -17,7 +17,7 @@ function userMessage(text: string): GetPromptResult {
 
 export function priorWritingPrompt(draft: string): GetPromptResult {
   const source = looksLikeDraftPath(draft)
-    ? `Call \`related\` with {"path": ${JSON.stringify(draft.trim())}} (my draft file).`
+    ? `Call \`related\` with {"path": ${JSON.stringify(draft.trim())}} (my draft file); if the server may not read that folder, read the file yourself and pass its text.`
     : 'Call `related` with the draft below as `text`.';
   return userMessage(
     [
@@ -50,7 +50,7 @@ export function registerPrompts(server: McpServer): void {
       title: 'Find prior writing for this draft',
       description:
         'What have I already written that this draft repeats, extends or contradicts? Give the draft text or a path to the draft file.',
-      argsSchema: { draft: z.string().trim().min(1).describe('the draft text, or an absolute path to the draft file') },
+      argsSchema: { draft: cappedText('draft', TEXT_LIMITS.draft).describe('the draft text, or an absolute path to the draft file') },
     },
     ({ draft }) => priorWritingPrompt(draft),
   );
@@ -59,7 +59,7 @@ export function registerPrompts(server: McpServer): void {
     {
       title: 'How my view on a topic changed',
       description: 'A dated account, with verbatim quotes and citations, of how my writing on a topic evolved.',
-      argsSchema: { topic: z.string().trim().min(1).describe('the topic, e.g. "remote work"') },
+      argsSchema: { topic: cappedText('topic', TEXT_LIMITS.query).describe('the topic, e.g. "remote work"') },
     },
     ({ topic }) => viewsOverTimePrompt(topic),
   );

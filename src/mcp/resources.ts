@@ -43,7 +43,7 @@ function asProtocolError(err: unknown): unknown {
 }
 
 /** Documents as resources: listed with title and date, readable as their exact text, docIds completable. */
-export function registerDocumentResources(server: McpServer, ctx: ToolContext): void {
+export function registerDocumentResources(server: McpServer, ctx: ToolContext, schedule: <T>(job: () => Promise<T>) => Promise<T>): void {
   const documents = () => allDocuments(ctx);
 
   const template = new ResourceTemplate(DOC_URI_TEMPLATE, {
@@ -93,8 +93,10 @@ export function registerDocumentResources(server: McpServer, ctx: ToolContext): 
       const raw = variables.docId;
       const docId = docIdFromUriPart(Array.isArray(raw) ? raw.join(',') : (raw ?? ''));
       try {
-        const doc = await documentText(ctx, docId);
-        return { contents: [{ uri: uri.href, mimeType: mimeType(doc.path), text: doc.text }] };
+        return await schedule(async () => {
+          const doc = await documentText(ctx, docId);
+          return { contents: [{ uri: uri.href, mimeType: mimeType(doc.path), text: doc.text }] };
+        });
       } catch (err) {
         throw asProtocolError(err);
       }

@@ -17,7 +17,7 @@ export const MCP_TOOLS: readonly ToolDefinition[] = (TOOLS as readonly ToolDefin
 /** Sent once at `initialize`; clients put it ahead of the tool list, so it says what the archive is and how to use it. */
 export const MCP_INSTRUCTIONS = [
   "priors searches the user's own writing archive (their published posts, book chapters and interview transcripts), offline. It is not the web and not the current repository.",
-  'Use it instead of grepping their files: `search` returns the best verbatim passages with a path:lineStart-lineEnd citation; `related` takes a draft (text, or an absolute file path) and finds the prior writing it connects to; `timeline` shows how a view changed over time.',
+  'Use it instead of grepping their files: `search` returns the best verbatim passages with a path:lineStart-lineEnd citation; `related` takes a draft (its text; a file path only inside folders the user allowed with `--allow-read`) and finds the prior writing it connects to; `timeline` shows how a view changed over time.',
   'Everything returned is the author’s exact text. Before presenting a sentence as something they wrote, check it with `quote`; use `cite` for a ready-to-paste citation and `get_document` to read around a hit.',
   'Documents are also resources at priors://doc/{docId}.',
 ].join('\n');
@@ -28,6 +28,11 @@ const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: 
 export interface McpServerOptions {
   /** Where diagnostics go; never stdout, which belongs to the protocol on stdio. */
   log?: (line: string) => void;
+  /**
+   * Runs each tool call and resource read (the HTTP mount passes the `serve` app's request limiter, so /mcp
+   * and /api share one queue); may refuse with a BusyError. Default: run at once.
+   */
+  schedule?: <T>(job: () => Promise<T>) => Promise<T>;
 }
 
 const stderrLog = (line: string) => void process.stderr.write(`priors mcp: ${line}\n`);
@@ -63,6 +68,7 @@ function errorResult(message: string): CallToolResult {
 /** One MCP server over one tool context. Cheap to create: nothing is opened until a tool or resource needs the index. */
 export function createMcpServer(ctx: ToolContext, options: McpServerOptions = {}): McpServer {
   const log = options.log ?? stderrLog;
+  const schedule = options.schedule ?? (<T>(job: () => Promise<T>) => job());
   const server = new McpServer(
     { name: 'priors', title: 'priors — your prior writing', version: VERSION },
     { instructions: MCP_INSTRUCTIONS },
@@ -81,7 +87,7 @@ export function createMcpServer(ctx: ToolContext, options: McpServerOptions = {}
       throw new McpProtocolError(INVALID_PARAMS, `unknown tool "${request.params.name}"; tools: ${[...tools.keys()].join(', ')}`);
     }
     try {
-      const out = await callTool(tool, ctx, request.params.arguments ?? {});
+      const out = await schedule(() => callTool(tool, ctx, request.params.arguments ?? {}));
       return {
         content: [{ type: 'text', text: tool.toText(out) }],
         structuredContent: isRecord(out) ? out : { result: out },
@@ -95,7 +101,7 @@ export function createMcpServer(ctx: ToolContext, options: McpServerOptions = {}
     }
   });
 
-  registerDocumentResources(server, ctx);
+  registerDocumentResources(server, ctx, schedule);
   registerPrompts(server);
   return server;
 }

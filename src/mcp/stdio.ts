@@ -1,13 +1,15 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { errorMessage } from '../core/errors.js';
 import { createToolContext } from '../tools/context.js';
 import { createMcpServer } from './server.js';
+import { BoundedStdioTransport } from './stdio-transport.js';
 
 export interface StdioOptions {
   index: string;
   modelDir?: string | undefined;
   cacheDir?: string | undefined;
   reranker?: string | undefined;
+  /** Folders whose files tools may read when the agent names a path; none by default. */
+  allowRead?: readonly string[];
 }
 
 const log = (line: string) => void process.stderr.write(`priors mcp: ${line}\n`);
@@ -32,6 +34,8 @@ export async function serveStdio(opts: StdioOptions): Promise<void> {
     cacheDir: opts.cacheDir,
     reranker: opts.reranker,
     onWarning: (m) => log(`warning: ${m}`),
+    // No folders: a path is refused with a message naming --allow-read.
+    fileAccess: { folders: opts.allowRead ?? [] },
   });
   const server = createMcpServer(ctx, { log });
 
@@ -64,6 +68,6 @@ export async function serveStdio(opts: StdioOptions): Promise<void> {
   process.on('unhandledRejection', (reason) => log(`unexpected error: ${errorMessage(reason)}`));
 
   if (process.stdin.isTTY) log('speaks MCP on stdin/stdout for an agent to start (see docs/mcp.md); Ctrl-C to quit');
-  await server.connect(new StdioServerTransport());
+  await server.connect(new BoundedStdioTransport(process.stdin, process.stdout, undefined, log));
   await done;
 }

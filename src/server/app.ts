@@ -9,7 +9,7 @@ import type { ToolContext } from '../tools/tool.js';
 import { VERSION } from '../version.js';
 import { isProtectedPath, requireLoopbackHostHeader, requireToken } from './auth.js';
 import { errorResponse } from './errors.js';
-import { createLimiter } from './limit.js';
+import { createLimiter, type Limiter } from './limit.js';
 import { buildOpenApi } from './openapi.js';
 import { MAX_BODY_BYTES, TOOL_ROUTES, registerToolRoutes } from './routes.js';
 import { handleAsk, type AssistantRunner } from './sse.js';
@@ -26,8 +26,11 @@ export interface AppOptions {
   assistant?: AssistantRunner | null;
   /** Origins allowed to call the API from other pages; none (no CORS headers) by default. */
   corsOrigins?: readonly string[];
-  /** Extra routes (e.g. the MCP endpoint at /mcp), registered after the token rule and before the page. */
-  mount?: (app: Hono, ctx: ToolContext) => void;
+  /**
+   * Extra routes (e.g. the MCP endpoint at /mcp), registered after the token rule and before the page; they
+   * get the limiter the tool routes use, so their work waits in the same queue.
+   */
+  mount?: (app: Hono, ctx: ToolContext, limiter: Limiter) => void;
   /** Folder of the web page; defaults to the package's web/. */
   webRoot?: string;
   /** Tool calls run at once (more wait in line); default: the number of CPUs, at least 2. */
@@ -60,7 +63,7 @@ export function createApp(opts: AppOptions): Hono {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   // Network callers get the tools but not local file reads (e.g. related's `path`).
   const base = opts.ctx;
-  const ctx: ToolContext = { ...base, store: () => base.store(), retriever: (mode) => base.retriever(mode), allowFileRead: false };
+  const ctx: ToolContext = { store: () => base.store(), retriever: (mode) => base.retriever(mode) };
   const token = opts.token ?? null;
   const llm = opts.llm ?? null;
   const assistant: AssistantRunner | null =
@@ -112,7 +115,7 @@ export function createApp(opts: AppOptions): Hono {
   registerToolRoutes(app, ctx, limiter);
   app.post('/api/ask', (c) => handleAsk(c, ctx, assistant, limiter));
 
-  opts.mount?.(app, ctx);
+  opts.mount?.(app, ctx, limiter);
 
   app.use('*', serveWeb(opts.webRoot ?? DEFAULT_WEB_ROOT));
   return app;

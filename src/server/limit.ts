@@ -1,7 +1,7 @@
-import { HttpError } from './errors.js';
+import { BusyError } from '../core/errors.js';
 
 export interface Limiter {
-  /** Run `job` when a slot is free; refuses (503) when the queue is full, skips jobs whose caller left. */
+  /** Run `job` when a slot is free; refuses (BusyError, a 503) when the queue is full, skips jobs whose caller left. */
   run<T>(job: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   readonly active: number;
   readonly queued: number;
@@ -34,12 +34,12 @@ export function createLimiter(max: number, maxQueue: number): Limiter {
     },
     async run(job, signal) {
       if (active >= max) {
-        if (waiting.length >= maxQueue) throw new HttpError(503, 'the server is busy; try again in a moment');
+        if (waiting.length >= maxQueue) throw new BusyError();
         await new Promise<void>((resolve) => waiting.push(resolve));
         // The slot was handed over; give it straight back if the caller has gone meanwhile.
         if (signal?.aborted) {
           release();
-          throw new HttpError(503, 'the client closed the request');
+          throw new BusyError('the client closed the request');
         }
       } else {
         active++;

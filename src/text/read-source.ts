@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 export type SourceText = { ok: true; content: string; hash: string } | { ok: false; reason: string };
 
@@ -25,7 +25,62 @@ export function decodeSource(bytes: Uint8Array): SourceText {
   return { ok: true, content, hash: sha256(bytes) };
 }
 
+export type RegularFile =
+  | { ok: true; bytes: Buffer }
+  /** `gone`: nothing is at the path any more (or a folder is): a document from it leaves the index. */
+  | { ok: false; gone: boolean; reason: string };
+
+/** Reasons for errno codes, in a few words a warning can end with. */
+const ERRNO_REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  ENOTDIR: 'no such file',
+  EISDIR: 'a folder, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'too many symbolic links',
+};
+
+/**
+ * The bytes of a regular file of at most `maxBytes`, or why not. Devices (/dev/zero), FIFOs, sockets and
+ * folders are refused before a byte is read: the path is opened non-blocking (so a FIFO without a writer
+ * cannot hang the caller) and checked with fstat on the open descriptor (so it cannot be swapped after the
+ * check). Never throws.
+ */
+export function readRegularFile(absPath: string, maxBytes: number): RegularFile {
+  let fd: number;
+  try {
+    fd = openSync(absPath, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const gone = code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
+    return { ok: false, gone, reason: ERRNO_REASONS[code] ?? `cannot be read (${code || 'error'})` };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) return { ok: false, gone: true, reason: ERRNO_REASONS['EISDIR'] ?? 'a folder' };
+    if (!stat.isFile()) return { ok: false, gone: false, reason: 'not a regular file (a device, FIFO or socket)' };
+    if (stat.size > maxBytes) return { ok: false, gone: false, reason: `${stat.size} bytes is over the ${maxBytes}-byte limit` };
+    // One byte more than allowed, to notice a file that grew past the limit since fstat.
+    const bytes = Buffer.allocUnsafe(Math.min(stat.size, maxBytes) + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, bytes, length, bytes.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length === bytes.length) break;
+    }
+    if (length > maxBytes) return { ok: false, gone: false, reason: `over the ${maxBytes}-byte limit` };
+    return { ok: true, bytes: bytes.subarray(0, length) };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    return { ok: false, gone: code === 'EISDIR', reason: ERRNO_REASONS[code] ?? `cannot be read (${code || 'error'})` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Read a source file the same way ingest did, so offsets and line numbers agree when quoting it later. */
-export function readSource(absPath: string): SourceText {
-  return decodeSource(readFileSync(absPath));
+export function readSource(absPath: string, maxBytes: number): SourceText {
+  const file = readRegularFile(absPath, maxBytes);
+  return file.ok ? decodeSource(file.bytes) : { ok: false, reason: file.reason };
 }

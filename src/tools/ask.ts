@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { groupByDocument } from '../search/grouping.js';
+import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';
 import { hitToJson, type HitJson } from './hit-json.js';
@@ -7,7 +8,7 @@ import { indent } from './search.js';
 
 export const askInput = z
   .object({
-    question: z.string().trim().min(1, 'the question is empty').describe('what the author is looking for in their prior writing'),
+    question: cappedText('question', TEXT_LIMITS.query).describe('what the author is looking for in their prior writing'),
     documents: z.number().int().min(1).max(30).default(6).describe('how many documents to list'),
     passages: z.number().int().min(1).max(3).default(3).describe('best passages per document (1–3)'),
     ...filterFields,

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { loadDocumentSource } from '../index/document-source.js';
 import { formatCitation, type CitationInput } from '../text/citation-format.js';
 import { defineTool } from './tool.js';
+import { shortText } from './limits.js';
 import { lineCount, sliceLines } from './source-lines.js';
 
 /** A citation quotes at most this much; longer ranges are cut at a line boundary and say so. */
@@ -9,7 +10,7 @@ const MAX_QUOTE_CHARS = 4000;
 
 export const citeInput = z
   .object({
-    docId: z.string().min(1).describe('document id as returned by search (its path, or a record id)'),
+    docId: shortText('docId').describe('document id as returned by search (its path, or a record id)'),
     lineStart: z.number().int().min(1).optional().describe('first line to quote (1-based)'),
     lineEnd: z.number().int().min(1).optional().describe('last line to quote (inclusive); defaults to lineStart'),
     format: z.enum(['markdown', 'footnote', 'plain', 'json']).default('markdown').describe('citation style'),

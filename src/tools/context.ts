@@ -3,7 +3,7 @@ import type { Reranker } from '../embed/reranker.js';
 import { IndexStore } from '../index/store.js';
 import { Retriever } from '../search/retriever.js';
 import { loadIndexEmbedder, loadRerankerOrWarn, type OpenRetrieverOptions } from '../search/open-retriever.js';
-import type { ToolContext } from './tool.js';
+import type { FileAccess, ToolContext } from './tool.js';
 
 /** Cache a promise, but forget a rejection so the next call retries (e.g. after `priors ingest` created the index). */
 function once<T>(make: () => Promise<T>): () => Promise<T> {
@@ -22,7 +22,7 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
  * embedding model only when a tool actually searches by meaning (listing, citing or a `bm25` search never
  * pays for loading it).
  */
-export function createToolContext(opts: OpenRetrieverOptions): ToolContext & { close(): Promise<void> } {
+export function createToolContext(opts: OpenRetrieverOptions & { fileAccess?: FileAccess }): ToolContext & { close(): Promise<void> } {
   const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const store = once(() => IndexStore.open(opts.index, { create: false }));
   let embedder: Embedder | null = null;
@@ -41,6 +41,7 @@ export function createToolContext(opts: OpenRetrieverOptions): ToolContext & { c
   return {
     store,
     retriever: (mode) => (mode === 'bm25' ? keywordOnly() : full()),
+    ...(opts.fileAccess ? { fileAccess: opts.fileAccess } : {}),
     async close() {
       await embedder?.dispose();
       await reranker?.dispose();

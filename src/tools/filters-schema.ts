@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { SearchFilters } from '../search/types.js';
+import { shortList, shortText } from './limits.js';
 
 const isoDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date like 2024, 2024-06 or 2024-06-30');
 
@@ -7,10 +8,12 @@ const isoDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date like 2024,
 export const filterFields = {
   since: isoDate.optional().describe('only documents dated on or after this date'),
   until: isoDate.optional().describe('only documents dated on or before this date'),
-  type: z.array(z.string().min(1)).optional().describe('document types to keep, e.g. ["post"] or ["transcript"]'),
-  tag: z.array(z.string().min(1)).optional().describe('keep documents with any of these tags'),
-  path: z.string().min(1).optional().describe('glob over document paths, e.g. "posts/2024/**"'),
-  speaker: z.string().min(1).optional().describe('transcripts: only turns by this speaker (substring match)'),
+  type: shortList('type')
+    .optional()
+    .describe('document types to keep, e.g. ["post"] or ["transcript"]'),
+  tag: shortList('tag').optional().describe('keep documents with any of these tags'),
+  path: shortText('path glob').optional().describe('glob over document paths, e.g. "posts/2024/**"'),
+  speaker: shortText('speaker').optional().describe('transcripts: only turns by this speaker (substring match)'),
 };
 
 export function toFilters(input: {

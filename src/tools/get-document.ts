@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { loadDocumentSource } from '../index/document-source.js';
 import { decodeTags } from '../index/rows.js';
 import { type ToolContext, defineTool } from './tool.js';
+import { shortText } from './limits.js';
 import { lineCount, sliceLines } from './source-lines.js';
 
 /** An agent asking for "the document" gets at most this much text and a pointer to the rest. */
@@ -9,7 +10,7 @@ export const MAX_DOCUMENT_CHARS = 20_000;
 
 export const getDocumentInput = z
   .object({
-    docId: z.string().min(1).describe('document id as returned by search or list_documents'),
+    docId: shortText('docId').describe('document id as returned by search or list_documents'),
     lineStart: z.number().int().min(1).optional().describe('first line to return (1-based); default: the start'),
     lineEnd: z.number().int().min(1).optional().describe('last line to return (inclusive)'),
     maxChars: z

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { decodeTags } from '../index/rows.js';
 import type { DocumentRow } from '../index/schema.js';
 import { type ToolContext, defineTool } from './tool.js';
+import { shortList } from './limits.js';
 
 const isoDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date like 2024, 2024-06 or 2024-06-30');
 
@@ -9,8 +10,8 @@ export const listDocumentsInput = z
   .object({
     since: isoDate.optional().describe('only documents dated on or after this date'),
     until: isoDate.optional().describe('only documents dated on or before this date'),
-    type: z.array(z.string().min(1)).optional().describe('document types to keep, e.g. ["transcript"]'),
-    tag: z.array(z.string().min(1)).optional().describe('keep documents with any of these tags'),
+    type: shortList('type').optional().describe('document types to keep, e.g. ["transcript"]'),
+    tag: shortList('tag').optional().describe('keep documents with any of these tags'),
     sort: z.enum(['date-desc', 'date-asc', 'title']).default('date-desc').describe('newest first (default), oldest first, or by title'),
     limit: z.number().int().min(1).max(500).default(50).describe('at most this many documents'),
     offset: z.number().int().min(0).default(0).describe('skip this many (for paging; total is returned)'),

@@ -7,12 +7,13 @@ import { bestWindow, classifyQuote, findExact, passageSimilarity } from '../text
 /** The quote tool's verbatim test (through case, whitespace, quote marks and markup), for the assistant's own quote check. */
 export { findExact } from '../text/quote-match.js';
 import type { SearchHit } from '../search/types.js';
+import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { offsetsToLines } from './source-lines.js';
 
 export const quoteInput = z
   .object({
-    text: z.string().trim().min(1, 'the quote is empty').max(5000).describe('the sentence(s) as remembered or as written in a draft'),
+    text: cappedText('quote', TEXT_LIMITS.quote).describe('the sentence(s) as remembered or as written in a draft'),
     limit: z.number().int().min(1).max(10).default(3).describe('how many locations / closest passages to return'),
   })
   .strict();

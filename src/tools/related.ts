@@ -1,16 +1,16 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import * as z from 'zod';
 import { UsageError } from '../core/errors.js';
 import { sha256 } from '../text/read-source.js';
 import type { SearchHit } from '../search/types.js';
+import { cappedText, shortText, TEXT_LIMITS } from './limits.js';
+import { readCallerFile } from './caller-file.js';
 import { defineTool } from './tool.js';
 import { hitToJson, type HitJson } from './hit-json.js';
 
 export const relatedInput = z
   .object({
-    text: z.string().trim().min(1).max(200_000).optional().describe('the draft text'),
-    path: z.string().min(1).optional().describe('path to a draft file (local front ends only)'),
+    text: cappedText('draft', TEXT_LIMITS.draft).optional().describe('the draft text'),
+    path: shortText('path').optional().describe('path to a draft file (local front ends only)'),
     documents: z.number().int().min(1).max(30).default(8).describe('how many related documents'),
     passages: z.number().int().min(1).max(5).default(2).describe('connecting passages per document'),
   })
@@ -67,17 +67,12 @@ export const relatedTool = defineTool({
     "Given a draft (text, or a file path on local front ends), the author's prior documents most related to it, each with the verbatim passages that connect them and the draft paragraph they relate to. The draft itself is left out if it is already indexed. Use while writing to find what the author already said.",
   input: relatedInput,
   async run(ctx, input): Promise<RelatedOutput> {
-    if (input.path !== undefined && ctx.allowFileRead === false) {
-      throw new UsageError('related: path is not accepted here; send the draft as text');
-    }
     let text = input.text ?? '';
     let absPath: string | null = null;
     if (input.path !== undefined) {
-      absPath = path.resolve(input.path);
-      try {
-        text = readFileSync(absPath, 'utf8');
-      } catch {
-        throw new UsageError(`related: cannot read ${input.path}`);
+      ({ absPath, text } = readCallerFile(ctx, 'related', input.path));
+      if (text.length > TEXT_LIMITS.draft) {
+        throw new UsageError(`related: ${input.path} is longer than the draft limit of ${TEXT_LIMITS.draft} characters`);
       }
     }
     const retriever = await ctx.retriever();

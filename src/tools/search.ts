@@ -1,13 +1,14 @@
 import * as z from 'zod';
 import { groupByDocument } from '../search/grouping.js';
 import type { SearchHit, SearchMode } from '../search/types.js';
+import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';
 import { hitToJson, type HitJson } from './hit-json.js';
 
 export const searchInput = z
   .object({
-    query: z.string().trim().min(1, 'the query is empty').describe('what to look for, in natural language or keywords'),
+    query: cappedText('query', TEXT_LIMITS.query).describe('what to look for, in natural language or keywords'),
     k: z.number().int().min(1).max(200).default(10).describe('number of passages to return'),
     mode: z.enum(['hybrid', 'bm25', 'vector']).default('hybrid').describe('hybrid (default), bm25 (keywords) or vector (meaning)'),
     group: z

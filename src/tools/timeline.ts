@@ -1,12 +1,13 @@
 import * as z from 'zod';
 import { groupByDocument } from '../search/grouping.js';
+import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';
 import { hitToJson, type HitJson } from './hit-json.js';
 
 export const timelineInput = z
   .object({
-    topic: z.string().trim().min(1, 'the topic is empty').describe('the subject whose treatment over time you want to see'),
+    topic: cappedText('topic', TEXT_LIMITS.query).describe('the subject whose treatment over time you want to see'),
     limit: z.number().int().min(1).max(50).default(12).describe('most relevant documents to place on the timeline'),
     ...filterFields,
   })

@@ -4,6 +4,8 @@ import type { IndexStore } from '../index/store.js';
 import type { Retriever } from '../search/retriever.js';
 import type { SearchMode } from '../search/types.js';
 
+export type FileAccess = 'any' | { folders: readonly string[] };
+
 /** What a tool may use; front ends build one per process (the retriever loads lazily, once). */
 export interface ToolContext {
   /** The index alone (metadata, documents): cheap. */
@@ -13,8 +15,12 @@ export interface ToolContext {
    * keyword search must not pay for it); any other mode gets the retriever with the model.
    */
   retriever(mode?: SearchMode): Promise<Retriever>;
-  /** False on network front ends (HTTP): tools must not read arbitrary local files for a remote caller. */
-  allowFileRead?: boolean;
+  /**
+   * Local files a tool may read for its caller (related's `path`): `'any'` on the CLI, whose user typed the
+   * path; listed folders on MCP stdio (`--allow-read`); absent — none — on HTTP and for an LLM, which must
+   * send text (see caller-file.ts).
+   */
+  fileAccess?: FileAccess;
 }
 
 /**

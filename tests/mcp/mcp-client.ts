@@ -19,8 +19,8 @@ export function isolatedEnv(): { env: Record<string, string>; cwd: string } {
   return { env: { ...getDefaultEnvironment(), XDG_CONFIG_HOME: cwd }, cwd };
 }
 
-export function cliArgs(index: string): string[] {
-  return [CLI, 'mcp', '--index', index, '--model-dir', MODEL_DIR];
+export function cliArgs(index: string, extra: readonly string[] = []): string[] {
+  return [CLI, 'mcp', '--index', index, '--model-dir', MODEL_DIR, ...extra];
 }
 
 export interface SpawnedClient {
@@ -32,10 +32,10 @@ export interface SpawnedClient {
 }
 
 /** `priors mcp` spawned over a real stdio transport by the SDK's own client, as a user's agent would. */
-export async function spawnClient(index: string): Promise<SpawnedClient> {
+export async function spawnClient(index: string, extraArgs: readonly string[] = []): Promise<SpawnedClient> {
   requireBuiltCli();
   const { env, cwd } = isolatedEnv();
-  const transport = new StdioClientTransport({ command: process.execPath, args: cliArgs(index), env, cwd, stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: cliArgs(index, extraArgs), env, cwd, stderr: 'pipe' });
   let err = '';
   (transport.stderr as Readable | null)?.on('data', (d: Buffer) => (err += d.toString()));
   const client = new Client({ name: 'priors-test', version: '1.0.0' });

@@ -94,7 +94,7 @@ describe('priors mcp over stdio: every tool on the sample corpus', () => {
     expect(r.structured?.text).toBe(fileLines(CALIBRATION, 1, 9));
   });
 
-  it('related: prior writing for a draft given as text, and as a file path (stdio is local)', async () => {
+  it('related: prior writing for a draft given as text; a file path only with --allow-read (tests/hostile covers that)', async () => {
     const draft =
       'Instruction tuning seems to make models overconfident: their stated probabilities stop matching how often they are right.\n\n' +
       'I want to measure the calibration of a chat model with a reliability curve and expected calibration error.';
@@ -105,8 +105,7 @@ describe('priors mcp over stdio: every tool on the sample corpus', () => {
     const file = path.join(tempDir(), 'draft.md');
     writeFileSync(file, draft);
     const byPath = await callToolReply(s.client, 'related', { path: file, documents: 5 });
-    expect(byPath.isError).toBe(false);
-    expect(byPath.structured?.documents).toEqual(byText.structured?.documents);
+    expect(byPath).toMatchObject({ isError: true, text: expect.stringMatching(/^related: .*draft\.md is not in a folder this server may read \(priors mcp --allow-read <folder>\)/) });
   });
 
   it('timeline: documents on a topic, oldest first', async () => {
@@ -204,7 +203,7 @@ describe('priors mcp over stdio: resources and prompts', () => {
     expect(prompts.map((p) => p.name)).toEqual(['find_prior_writing', 'views_over_time']);
     const byPath = await s.client.getPrompt({ name: 'find_prior_writing', arguments: { draft: '/home/me/drafts/next.md' } });
     const text = (byPath.messages[0]?.content as { text: string }).text;
-    expect(text).toContain('Call `related` with {"path": "/home/me/drafts/next.md"}');
+    expect(text).toContain('Call `related` with {"path": "/home/me/drafts/next.md"} (my draft file); if the server may not read that folder, read the file yourself');
     expect(text).not.toContain('<draft>');
     const byText = await s.client.getPrompt({ name: 'find_prior_writing', arguments: { draft: 'Open models are catching up.\nFast.' } });
     expect((byText.messages[0]?.content as { text: string }).text).toContain('<draft>\nOpen models are catching up.\nFast.\n</draft>');

@@ -127,7 +127,7 @@ describe('POST /api/ask with a scripted runner', () => {
 
   it('closes a stream whose runner returns without done', async () => {
     const assistant: AssistantRunner = async ({ onEvent, ctx: runnerCtx }) => {
-      expect(runnerCtx.allowFileRead).toBe(false);
+      expect(runnerCtx.fileAccess).toBeUndefined();
       onEvent({ type: 'token', text: 'partial' });
     };
     const server = await startTestServer(ctx, { assistant });

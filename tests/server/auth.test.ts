@@ -18,7 +18,7 @@ beforeAll(async () => {
     corsOrigins: ['http://localhost:3000'],
     // Stands in for the MCP endpoint another module mounts: it must get the same token rule.
     mount: (app, mountedCtx) => {
-      app.post('/mcp', (c) => c.json({ mounted: true, allowFileRead: mountedCtx.allowFileRead }));
+      app.post('/mcp', (c) => c.json({ mounted: true, fileAccess: mountedCtx.fileAccess ?? 'none' }));
     },
   });
 });
@@ -68,7 +68,7 @@ describe('token rule', () => {
 
   it('applies to mounted routes (/mcp), which get the no-file-read context', async () => {
     const res = await fetch(`${server.url}/mcp`, { method: 'POST', headers: bearer(TOKEN) });
-    expect(await res.json()).toEqual({ mounted: true, allowFileRead: false });
+    expect(await res.json()).toEqual({ mounted: true, fileAccess: 'none' });
   });
 
   it('serves the page itself without a token (it holds no archive data)', async () => {

@@ -5,6 +5,7 @@ import { summary } from '../command-summaries.js';
 interface McpFlags {
   index?: string;
   modelDir?: string;
+  allowRead: string[];
 }
 
 export function registerMcp(program: Command, config: () => PriorsConfig): void {
@@ -13,6 +14,12 @@ export function registerMcp(program: Command, config: () => PriorsConfig): void 
     .description(summary('mcp'))
     .option('--index <path>', 'index location (use an absolute path: agents start servers in a directory of their choosing)')
     .option('--model-dir <dir>', 'folder of local models, for embedding queries')
+    .option(
+      '--allow-read <folder>',
+      "let tools read files in this folder when an agent passes a path (related's draft); repeatable; none by default",
+      (folder: string, folders: string[]) => [...folders, folder],
+      [],
+    )
     .action(async (flags: McpFlags) => {
       const cfg = config();
       // Loaded on demand so that the other commands don't pay for the MCP SDK.
@@ -22,6 +29,7 @@ export function registerMcp(program: Command, config: () => PriorsConfig): void 
         modelDir: flags.modelDir ?? cfg.modelDir,
         cacheDir: cfg.cacheDir,
         reranker: cfg.reranker,
+        allowRead: flags.allowRead,
       });
       // Native libraries (the index, the model runtime) may hold the event loop open after the client has gone.
       setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();

@@ -4,6 +4,7 @@ import { resolveLlmSettings } from '../../agent/llm-config.js';
 import type { PriorsConfig } from '../../config/config.js';
 import { IndexMissingError, UsageError, errorMessage } from '../../core/errors.js';
 import { isLoopbackHost, resolveToken } from '../../server/auth.js';
+import type { Limiter } from '../../server/limit.js';
 import { createToolContext } from '../../tools/context.js';
 import type { ToolContext } from '../../tools/tool.js';
 import { intFlag, listFlag } from '../parse-flags.js';
@@ -66,8 +67,9 @@ export function registerServe(program: Command, config: () => PriorsConfig): voi
       const { createApp } = await import('../../server/app.js');
       const { startServer } = await import('../../server/start.js');
       const { mountMcp } = await import('../../mcp/http.js');
-      // MCP (Streamable HTTP) at /mcp shares the index, the model and the token rule with the API.
-      const mount = (app: Hono, httpCtx: ToolContext) => mountMcp(app, () => httpCtx);
+      // MCP (Streamable HTTP) at /mcp shares the index, the model, the token rule and the request limiter with the API.
+      const mount = (app: Hono, httpCtx: ToolContext, limiter: Limiter) =>
+        mountMcp(app, () => httpCtx, { schedule: (job, signal) => limiter.run(job, signal) });
       const app = createApp({ ctx, token, llm: llm?.ok ? llm.settings : null, corsOrigins, mount });
       const server = await startServer(app, { host, port });
 
