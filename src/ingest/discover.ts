@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, readFileSync, readdirSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { PriorsError } from '../core/errors.js';
+import { PriorsError, errorMessage } from '../core/errors.js';
 
 export interface SourceFile {
   absPath: string;
@@ -19,14 +19,48 @@ function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
-function walk(dir: string, out: string[], skipDirs: ReadonlySet<string>): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+/** A file or folder discovery could not read; what was indexed from it stays as it was. */
+export interface Unreadable {
+  absPath: string;
+  /** POSIX path relative to its root (`.` for the root itself). */
+  relPath: string;
+  reason: string;
+}
+
+export interface Discovery {
+  files: SourceFile[];
+  unreadable: Unreadable[];
+}
+
+function errnoReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return code ?? errorMessage(err);
+}
+
+/** A folder that vanished while being walked (ENOENT/ENOTDIR) is simply not there: its documents leave the index. */
+function vanished(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+type Problem = Omit<Unreadable, 'relPath'>;
+
+function walk(dir: string, out: string[], skipDirs: ReadonlySet<string>, problems: Problem[]): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    if (!vanished(err)) problems.push({ absPath: dir, reason: errnoReason(err) });
+    return;
+  }
+  for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       // LanceDB tables (`*.lance`) and the index itself may sit inside the archive folder.
       if (IGNORED_DIRS.has(entry.name) || entry.name.endsWith('.lance') || skipDirs.has(full)) continue;
-      walk(full, out, skipDirs);
+      walk(full, out, skipDirs, problems);
     } else if (entry.isFile()) {
       out.push(full);
     }
@@ -44,7 +78,10 @@ function rootPrefixes(roots: readonly string[]): string[] {
   });
 }
 
-/** Globs from `<root>/.priorsignore` (one per line, `#` comments), matched against paths relative to the root. */
+/**
+ * Globs from `<root>/.priorsignore` (one per line, `#` comments), matched against paths relative to the root.
+ * Throws when the file exists but can't be read.
+ */
 function ignoreMatcher(root: string): (relPath: string) => boolean {
   const file = path.join(root, '.priorsignore');
   if (!existsSync(file)) return () => false;
@@ -57,30 +94,53 @@ function ignoreMatcher(root: string): (relPath: string) => boolean {
 
 /**
  * Every file with a supported extension under the roots (a root may also be a single file), in a stable order.
- * Hidden files and folders, node_modules, the index folder and `.priorsignore` matches are left out.
+ * Hidden files and folders, node_modules, the index folder and `.priorsignore` matches are left out. Folders
+ * (and files) that can't be read are reported in `unreadable` rather than stopping the walk; a root whose
+ * `.priorsignore` can't be read is reported whole, since indexing it would ignore the author's exclusions.
  */
-export function discoverFiles(roots: readonly string[], extensions: ReadonlySet<string>, skipDirs: readonly string[] = []): SourceFile[] {
+export function discoverFiles(roots: readonly string[], extensions: ReadonlySet<string>, skipDirs: readonly string[] = []): Discovery {
   const skip = new Set(skipDirs.map((d) => path.resolve(d)));
   const prefixes = rootPrefixes(roots);
   const files: SourceFile[] = [];
+  const unreadable: Unreadable[] = [];
   roots.forEach((rootArg, i) => {
     const root = path.resolve(rootArg);
-    let stat;
+    let stat: Stats;
     try {
       stat = statSync(root);
     } catch {
       throw new PriorsError(`cannot read ${rootArg}: no such file or folder`);
     }
-    const paths: string[] = [];
-    if (stat.isDirectory()) walk(root, paths, skip);
-    else paths.push(root);
     const base = stat.isDirectory() ? root : path.dirname(root);
-    const ignored = stat.isDirectory() ? ignoreMatcher(root) : () => false;
+    const problems: Problem[] = [];
+    const report = () => {
+      for (const p of problems) unreadable.push({ ...p, relPath: toPosix(path.relative(base, p.absPath)) || '.' });
+    };
+    let ignored: (relPath: string) => boolean = () => false;
+    if (stat.isDirectory()) {
+      try {
+        ignored = ignoreMatcher(root);
+      } catch (err) {
+        problems.push({ absPath: root, reason: `its .priorsignore can't be read (${errnoReason(err)})` });
+        report();
+        return;
+      }
+    }
+    const paths: string[] = [];
+    if (stat.isDirectory()) walk(root, paths, skip, problems);
+    else paths.push(root);
     for (const abs of paths.sort()) {
       if (!extensions.has(path.extname(abs).toLowerCase())) continue;
       const relPath = toPosix(path.relative(base, abs));
       if (ignored(relPath)) continue;
-      const s = statSync(abs);
+      let s: Stats;
+      try {
+        s = statSync(abs);
+      } catch (err) {
+        // Deleted since the folder was listed: it is simply not there.
+        if (!vanished(err)) problems.push({ absPath: abs, reason: errnoReason(err) });
+        continue;
+      }
       files.push({
         absPath: abs,
         relPath,
@@ -89,6 +149,7 @@ export function discoverFiles(roots: readonly string[], extensions: ReadonlySet<
         mtimeMs: s.mtimeMs,
       });
     }
+    report();
   });
-  return files;
+  return { files, unreadable };
 }

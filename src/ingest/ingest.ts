@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ModelMismatchError, PriorsError } from '../core/errors.js';
 import type { ChunkOptions, Chunk, ParsedDocument } from '../core/types.js';
 import { describeSignature, estimateTokens, signatureOf, type Embedder, type EmbeddingSignature } from '../embed/embedder.js';
@@ -10,7 +10,7 @@ import { acquireIngestLock } from '../index/lock.js';
 import { chunkDocument } from './chunk.js';
 import { discoverFiles, type SourceFile } from './discover.js';
 import { parseFile, parseJsonl, SUPPORTED_EXTENSIONS } from './parse.js';
-import { decodeSource, sha256 } from '../text/read-source.js';
+import { decodeSource, readRegularFile, sha256 } from '../text/read-source.js';
 
 export interface IngestOptions {
   roots: string[];
@@ -183,11 +183,18 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
     const existing = new Map((await store.listDocuments()).map((d) => [d.doc_id, d]));
     const byFile = new Map<string, DocumentRow[]>();
     for (const d of existing.values()) byFile.set(d.abs_path, [...(byFile.get(d.abs_path) ?? []), d]);
-    const files = discoverFiles(opts.roots, SUPPORTED_EXTENSIONS, [store.location]);
+    const { files, unreadable } = discoverFiles(opts.roots, SUPPORTED_EXTENSIONS, [store.location]);
     const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
 
     const seen = new Set<string>();
     const report = { added: 0, updated: 0, unchanged: 0, skipped: 0, chunksWritten: 0 };
+    for (const u of unreadable) {
+      report.skipped++;
+      warn(`${u.relPath}: skipped, ${u.reason}; what was indexed from it stays as it was`);
+      // Nothing can be said about the files in there: they keep their last indexed state.
+      const prefix = u.absPath.endsWith(path.sep) ? u.absPath : u.absPath + path.sep;
+      for (const d of existing.values()) if (d.abs_path === u.absPath || d.abs_path.startsWith(prefix)) seen.add(d.doc_id);
+    }
     let pending: { doc: PendingDoc; chunks: Chunk[] }[] = [];
     let pendingChunks = 0;
     let filesDone = 0;
@@ -288,7 +295,19 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
         markSeen(byFile.get(file.absPath), seen);
         continue;
       }
-      const decoded = decodeSource(readFileSync(file.absPath));
+      // A regular file only, read once: it may have been deleted, replaced or locked since discovery.
+      const read = readRegularFile(file.absPath, maxBytes);
+      if (!read.ok) {
+        report.skipped++;
+        if (read.gone) {
+          warn(`${file.relPath}: skipped, ${read.reason} (gone since the scan); it leaves the index`);
+        } else {
+          warn(`${file.relPath}: skipped, ${read.reason}`);
+          markSeen(byFile.get(file.absPath), seen);
+        }
+        continue;
+      }
+      const decoded = decodeSource(read.bytes);
       if (!decoded.ok) {
         report.skipped++;
         warn(`${file.relPath}: skipped, ${decoded.reason}`);

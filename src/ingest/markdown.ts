@@ -139,7 +139,10 @@ export function markdownBlocks(
     if (runStart === -1) return;
     if (!overBudget && performance.now() - started > budgetMs) {
       overBudget = true;
-      notes.push({ line: fileLine(runStart), message: `markdown parsing took over ${budgetMs / 1000} s; the rest is indexed as plain paragraphs` });
+      notes.push({
+        line: fileLine(runStart),
+        message: `markdown parsing took over ${budgetMs / 1000} s; the rest is indexed as plain paragraphs`,
+      });
     }
     if (overBudget) {
       asParagraphs(runStart, runEnd);
@@ -166,7 +169,10 @@ export function markdownBlocks(
       visit(piece.whole, piece.start, piece.end, 0);
     } else if (piece.deepLine !== undefined) {
       flush();
-      notes.push({ line: fileLine(piece.deepLine), message: `lists or quotes nest more than ${MAX_NESTING} levels deep; indexed as plain paragraphs` });
+      notes.push({
+        line: fileLine(piece.deepLine),
+        message: `lists or quotes nest more than ${MAX_NESTING} levels deep; indexed as plain paragraphs`,
+      });
       asParagraphs(piece.start, piece.end);
     } else {
       if (runStart !== -1 && piece.end - runStart > MAX_RUN_CHARS) flush();

@@ -40,7 +40,6 @@ export function originAllowed(origin: string | undefined): boolean {
 
 const rpcError = (message: string, code = -32000) => ({ jsonrpc: '2.0' as const, error: { code, message }, id: null });
 
-
 /**
  * MCP over Streamable HTTP at `/mcp` on the `serve` app, stateless: every POST gets a fresh server over
  * the shared tool context (so the index and model still load once) and a plain JSON answer.

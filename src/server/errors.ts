@@ -33,7 +33,12 @@ export function errorResponse(err: unknown): { status: ContentfulStatusCode; bod
   if (err instanceof UsageError) return { status: 400, body: { error: err.message }, expected: true };
   if (err instanceof NotFoundError) return { status: 404, body: { error: err.message }, expected: true };
   // The index is absent, busy or built for another model: the server is fine, the data is not ready.
-  if (err instanceof IndexMissingError || err instanceof IndexLockedError || err instanceof ModelMismatchError || err instanceof BusyError) {
+  if (
+    err instanceof IndexMissingError ||
+    err instanceof IndexLockedError ||
+    err instanceof ModelMismatchError ||
+    err instanceof BusyError
+  ) {
     return { status: 503, body: { error: err.message }, expected: true };
   }
   if (err instanceof HttpError) return { status: err.status, body: { error: err.message }, expected: true };

@@ -31,7 +31,7 @@ export type RegularFile =
   | { ok: false; gone: boolean; reason: string };
 
 /** Reasons for errno codes, in a few words a warning can end with. */
-const ERRNO_REASONS: Record<string, string> = {
+const ERRNO_REASONS: Record<string, string | undefined> = {
   ENOENT: 'no such file',
   ENOTDIR: 'no such file',
   EISDIR: 'a folder, not a file',
@@ -57,7 +57,7 @@ export function readRegularFile(absPath: string, maxBytes: number): RegularFile 
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) return { ok: false, gone: true, reason: ERRNO_REASONS['EISDIR'] ?? 'a folder' };
+    if (stat.isDirectory()) return { ok: false, gone: true, reason: 'a folder, not a file' };
     if (!stat.isFile()) return { ok: false, gone: false, reason: 'not a regular file (a device, FIFO or socket)' };
     if (stat.size > maxBytes) return { ok: false, gone: false, reason: `${stat.size} bytes is over the ${maxBytes}-byte limit` };
     // One byte more than allowed, to notice a file that grew past the limit since fstat.

@@ -35,9 +35,16 @@ export function readCallerFile(ctx: ToolContext, tool: string, typedPath: string
     const folders = access.folders.map((f) => realpath(path.resolve(f))).filter((f): f is string => f !== null);
     const home = real === null ? undefined : folders.find((f) => inside(f, real));
     if (real === null || home === undefined) {
-      throw new UsageError(`${tool}: ${typedPath} is not in a folder this server may read (priors mcp --allow-read <folder>); send the draft as text`);
+      throw new UsageError(
+        `${tool}: ${typedPath} is not in a folder this server may read (priors mcp --allow-read <folder>); send the draft as text`,
+      );
     }
-    if (path.relative(home, real).split(path.sep).some((part) => part.startsWith('.'))) {
+    if (
+      path
+        .relative(home, real)
+        .split(path.sep)
+        .some((part) => part.startsWith('.'))
+    ) {
       throw new UsageError(`${tool}: ${typedPath} is a hidden file or in a hidden folder; send the draft as text`);
     }
     absPath = real;

@@ -8,9 +8,7 @@ const isoDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date like 2024,
 export const filterFields = {
   since: isoDate.optional().describe('only documents dated on or after this date'),
   until: isoDate.optional().describe('only documents dated on or before this date'),
-  type: shortList('type')
-    .optional()
-    .describe('document types to keep, e.g. ["post"] or ["transcript"]'),
+  type: shortList('type').optional().describe('document types to keep, e.g. ["post"] or ["transcript"]'),
   tag: shortList('tag').optional().describe('keep documents with any of these tags'),
   path: shortText('path glob').optional().describe('glob over document paths, e.g. "posts/2024/**"'),
   speaker: shortText('speaker').optional().describe('transcripts: only turns by this speaker (substring match)'),

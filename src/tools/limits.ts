@@ -20,11 +20,7 @@ export const TEXT_LIMITS = {
 
 /** A required text field of at most `max` characters (after trimming); the messages name the field and the limit. */
 export function cappedText(field: string, max: number) {
-  return z
-    .string()
-    .trim()
-    .min(1, `the ${field} is empty`)
-    .max(max, `the ${field} is longer than the limit of ${max} characters`);
+  return z.string().trim().min(1, `the ${field} is empty`).max(max, `the ${field} is longer than the limit of ${max} characters`);
 }
 
 /** A short name-like string (id, glob, tag). */

@@ -50,7 +50,11 @@ describe('length caps on caller text (D9)', () => {
       [timelineTool, { topic: TEN_MB }, `timeline: topic: the topic is longer than the limit of ${TEXT_LIMITS.query} characters`],
       [quoteTool, { text: TEN_MB }, `quote: text: the quote is longer than the limit of ${TEXT_LIMITS.quote} characters`],
       [relatedTool, { text: TEN_MB }, `related: text: the draft is longer than the limit of ${TEXT_LIMITS.draft} characters`],
-      [searchTool, { query: 'x', path: '*'.repeat(5000) }, `search: path: the path glob is longer than the limit of ${TEXT_LIMITS.field} characters`],
+      [
+        searchTool,
+        { query: 'x', path: '*'.repeat(5000) },
+        `search: path: the path glob is longer than the limit of ${TEXT_LIMITS.field} characters`,
+      ],
       [searchTool, { query: 'x', tag: Array(500).fill('t') }, `search: tag: give at most ${TEXT_LIMITS.items} tags`],
     ] as const;
     for (const [tool, input, message] of cases) {
@@ -156,7 +160,12 @@ describe('HTTP front end: /mcp batches, bodies and the shared request queue (D9)
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
       body,
     });
-  const searchCall = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'search', arguments: { query: 'reward models and calibration', k: 200 } } });
+  const searchCall = (id: number) => ({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name: 'search', arguments: { query: 'reward models and calibration', k: 200 } },
+  });
 
   it('refuses a 41 KB JSON-RPC batch of searches in one short error naming the cap', async () => {
     const body = JSON.stringify(Array.from({ length: 300 }, (_, i) => searchCall(i)));
@@ -238,7 +247,10 @@ describe('priors mcp over stdio with hostile messages and paths (D8, D9, D10)', 
   it('answers a 10 MB query with an error naming the limit, at once', async () => {
     const t = performance.now();
     const r = await callToolReply(s.client, 'search', { query: 'calibration '.repeat(800_000) });
-    expect(r).toMatchObject({ isError: true, text: `search: query: the query is longer than the limit of ${TEXT_LIMITS.query} characters` });
+    expect(r).toMatchObject({
+      isError: true,
+      text: `search: query: the query is longer than the limit of ${TEXT_LIMITS.query} characters`,
+    });
     expect(performance.now() - t).toBeLessThan(5000);
   });
 
@@ -259,7 +271,12 @@ describe('priors mcp over stdio with hostile messages and paths (D8, D9, D10)', 
         throw new Error(`no reply for ${id}; stderr: ${err}`);
       };
       const send = (m: unknown) => child.stdin.write(`${JSON.stringify(m)}\n`);
-      send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+      send({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+      });
       expect((await reply(1)).result).toBeDefined();
       send({ jsonrpc: '2.0', method: 'notifications/initialized' });
       const huge = 'x'.repeat(MAX_STDIO_MESSAGE_BYTES + 1024);

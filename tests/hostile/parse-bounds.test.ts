@@ -8,23 +8,7 @@ import { chunkDocument } from '../../src/ingest/chunk.js';
 import { readFrontMatter } from '../../src/ingest/frontmatter.js';
 import { MAX_NESTING, markdownBlocks } from '../../src/ingest/markdown.js';
 import { parseFile, parseJsonl } from '../../src/ingest/parse.js';
-
-/** 366 bytes of front matter whose aliases expand to 9^9 (387 million) strings. */
-export const ALIAS_BOMB = [
-  '---',
-  'title: Bomb',
-  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
-  ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`),
-  '---',
-  'Body text of the bomb.',
-  '',
-].join('\n');
-
-/** A list nested `levels` deep, one level per line (4 MB at 2,000 levels), between two plain paragraphs. */
-export function nestedList(levels: number): string {
-  const items = Array.from({ length: levels }, (_, i) => `${' '.repeat(2 * i)}- item ${i}`);
-  return `# Deep\n\nBefore the list.\n\n${items.join('\n')}\n\nAfter the list.\n`;
-}
+import { ALIAS_BOMB, nestedList } from './fixtures.js';
 
 function timed<T>(f: () => T): { value: T; ms: number } {
   const t = performance.now();
@@ -72,7 +56,9 @@ describe('deeply nested markdown (D7)', () => {
     const { value: doc, ms } = timed(() => parseFile({ relPath: 'deep.md', docId: 'deep.md', content }));
     expect(ms).toBeLessThan(3000);
     // The first line nested deeper than the limit: line 5 is nested 1 deep, line 5 + 32 is 33 deep.
-    expect(doc.warnings).toEqual([`deep.md:${5 + MAX_NESTING}: lists or quotes nest more than ${MAX_NESTING} levels deep; indexed as plain paragraphs`]);
+    expect(doc.warnings).toEqual([
+      `deep.md:${5 + MAX_NESTING}: lists or quotes nest more than ${MAX_NESTING} levels deep; indexed as plain paragraphs`,
+    ]);
     const texts = doc.blocks.map((b) => content.slice(b.start, b.end));
     expect(texts[0]).toBe('# Deep');
     expect(texts[1]).toBe('Before the list.');
