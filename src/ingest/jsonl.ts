@@ -1,4 +1,5 @@
 import type { ParsedDocument } from '../core/types.js';
+import { readRecordLine } from '../text/jsonl-record.js';
 import { paragraphBlocks } from '../text/lines.js';
 import { buildMeta, describeCut, fieldBudget, jsonSafeRecord } from './metadata.js';
 
@@ -12,8 +13,6 @@ export interface JsonlResult {
   docs: ParsedDocument[];
   errors: JsonlError[];
 }
-
-const TEXT_KEYS = ['text', 'content', 'body'] as const;
 
 /**
  * One document per line: `{ id | _id, title?, text, date?, url?, … }` (BEIR `corpus.jsonl`
@@ -51,30 +50,9 @@ export function parseJsonlRecords(input: { relPath: string; content: string }): 
 }
 
 function parseRecord(line: string, relPath: string, lineNo: number): { doc: ParsedDocument } | { error: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (err) {
-    return { error: `invalid JSON (${err instanceof Error ? err.message : String(err)}); line skipped` };
-  }
-  if (!isObject(value)) return { error: 'expected a JSON object with an id and a text; line skipped' };
-  const record = value;
-  const rawId = record['id'] ?? record['_id'];
-  if (!(typeof rawId === 'string' && rawId.trim() !== '') && typeof rawId !== 'number') {
-    return { error: 'record has no "id" or "_id"; line skipped' };
-  }
-  let textKey: string | null = null;
-  let text: string | null = null;
-  for (const k of TEXT_KEYS) {
-    const v = record[k];
-    if (typeof v === 'string') {
-      textKey = k;
-      text = v;
-      break;
-    }
-  }
-  if (text === null) return { error: 'record has no "text" string; line skipped' };
-  const id = String(rawId);
+  const parsed = readRecordLine(line);
+  if (!parsed.ok) return { error: `${parsed.error}; line skipped` };
+  const { id, text, textKey, record } = parsed;
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) if (k !== textKey) fields[k] = v;
   const budget = fieldBudget();

@@ -4,6 +4,8 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 export type SourceText = { ok: true; content: string; hash: string } | { ok: false; reason: string };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
+const LONE_CR = /\r(?!\n)/;
+const LONE_CR_ALL = /\r(?!\n)/g;
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -21,6 +23,9 @@ export function decodeSource(bytes: Uint8Array): SourceText {
   }
   // A BOM is not part of the text; offsets and quotes are computed without it everywhere.
   if (content.charCodeAt(0) === 0xfeff) content = content.slice(1);
+  // Lone CRs (classic Mac line endings) end lines too. Every line scanner looks for \n, so they become \n here,
+  // the one place every reader passes through; one character for one keeps all offsets valid.
+  if (LONE_CR.test(content)) content = content.replace(LONE_CR_ALL, '\n');
   if (content.trim() === '') return { ok: false, reason: 'empty file' };
   return { ok: true, content, hash: sha256(bytes) };
 }
@@ -77,10 +82,4 @@ export function readRegularFile(absPath: string, maxBytes: number): RegularFile 
   } finally {
     closeSync(fd);
   }
-}
-
-/** Read a source file the same way ingest did, so offsets and line numbers agree when quoting it later. */
-export function readSource(absPath: string, maxBytes: number): SourceText {
-  const file = readRegularFile(absPath, maxBytes);
-  return file.ok ? decodeSource(file.bytes) : { ok: false, reason: file.reason };
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { NotFoundError } from '../core/errors.js';
 import { loadDocumentSource, type DocumentSource } from '../index/document-source.js';
 import type { DocumentRow } from '../index/schema.js';
 import { citationRef } from '../search/grouping.js';
@@ -74,14 +75,19 @@ export const quoteTool = defineTool({
     const hits: SearchHit[] = await retriever.search({ query: input.text, k: 40 });
     const docIds = [...new Set(hits.map((h) => h.docId))].slice(0, EXACT_SCAN_DOCS);
     const docs = new Map((await retriever.store.getDocuments(docIds)).map((d) => [d.doc_id, d]));
-    const sources = new Map<string, DocumentSource>();
-    const sourceOf = (doc: DocumentRow) => {
-      let src = sources.get(doc.doc_id);
-      if (!src) {
-        src = loadDocumentSource(doc);
-        sources.set(doc.doc_id, src);
+    const sources = new Map<string, DocumentSource | null>();
+    // A document whose file went away or changed beyond recognition since ingest can't vouch for a quote;
+    // the others still can, so it is passed over rather than failing the whole check.
+    const sourceOf = (doc: DocumentRow): DocumentSource | null => {
+      if (!sources.has(doc.doc_id)) {
+        try {
+          sources.set(doc.doc_id, loadDocumentSource(doc));
+        } catch (err) {
+          if (!(err instanceof NotFoundError)) throw err;
+          sources.set(doc.doc_id, null);
+        }
       }
-      return src;
+      return sources.get(doc.doc_id) ?? null;
     };
 
     const exact: QuoteLocation[] = [];
@@ -89,6 +95,7 @@ export const quoteTool = defineTool({
       const doc = docs.get(id);
       if (!doc) continue;
       const src = sourceOf(doc);
+      if (!src) continue;
       for (const m of findExact(input.text, src.text)) exact.push(location(doc, src, m.start, m.end, 1));
     }
     if (exact.length > 0) return { quote: input.text, verdict: 'verified', locations: exact.slice(0, input.limit) };
@@ -102,6 +109,7 @@ export const quoteTool = defineTool({
       const doc = docs.get(hit.docId) ?? (await retriever.store.getDocuments([hit.docId]))[0];
       if (!doc) continue;
       const src = sourceOf(doc);
+      if (!src) continue;
       const w = bestWindow(input.text, hit.text);
       closest.push(location(doc, src, hit.start + w.start, hit.start + w.end, score));
     }

@@ -105,7 +105,10 @@ describe('priors mcp over stdio: every tool on the sample corpus', () => {
     const file = path.join(tempDir(), 'draft.md');
     writeFileSync(file, draft);
     const byPath = await callToolReply(s.client, 'related', { path: file, documents: 5 });
-    expect(byPath).toMatchObject({ isError: true, text: expect.stringMatching(/^related: .*draft\.md is not in a folder this server may read \(priors mcp --allow-read <folder>\)/) });
+    expect(byPath).toMatchObject({
+      isError: true,
+      text: expect.stringMatching(/^related: .*draft\.md is not in a folder this server may read \(priors mcp --allow-read <folder>\)/),
+    });
   });
 
   it('timeline: documents on a topic, oldest first', async () => {
@@ -203,7 +206,9 @@ describe('priors mcp over stdio: resources and prompts', () => {
     expect(prompts.map((p) => p.name)).toEqual(['find_prior_writing', 'views_over_time']);
     const byPath = await s.client.getPrompt({ name: 'find_prior_writing', arguments: { draft: '/home/me/drafts/next.md' } });
     const text = (byPath.messages[0]?.content as { text: string }).text;
-    expect(text).toContain('Call `related` with {"path": "/home/me/drafts/next.md"} (my draft file); if the server may not read that folder, read the file yourself');
+    expect(text).toContain(
+      'Call `related` with {"path": "/home/me/drafts/next.md"} (my draft file); if the server may not read that folder, read the file yourself',
+    );
     expect(text).not.toContain('<draft>');
     const byText = await s.client.getPrompt({ name: 'find_prior_writing', arguments: { draft: 'Open models are catching up.\nFast.' } });
     expect((byText.messages[0]?.content as { text: string }).text).toContain('<draft>\nOpen models are catching up.\nFast.\n</draft>');
