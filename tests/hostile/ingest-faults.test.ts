@@ -108,6 +108,20 @@ describe('an archive of hostile files', () => {
   });
 });
 
+/** An ingest during which `strike` changes the archive once, right after the first file was read. */
+function ingestStruck(root: string, index: string, strike: () => void): Promise<IngestReport> {
+  let struck = false;
+  return ingest({
+    roots: [root],
+    index,
+    embedder: null,
+    onProgress: () => {
+      if (!struck) strike();
+      struck = true;
+    },
+  });
+}
+
 describe('files that change while an ingest runs (D5)', () => {
   it('a file deleted, replaced by a folder or by a FIFO mid-run: warnings, the run finishes, the index mirrors what is left', async () => {
     const { root, index } = workDir();
@@ -116,21 +130,12 @@ describe('files that change while an ingest runs (D5)', () => {
     await ingest({ roots: [root], index, embedder: null });
     expect(await intactDocuments(index)).toEqual(['a.md', 'notes/b.md', 'notes/c.md', 'notes/d.md']);
 
-    let struck = false;
-    const report = await ingest({
-      roots: [root],
-      index,
-      embedder: null,
-      // After the first file is read, three others change under the run.
-      onProgress: () => {
-        if (struck) return;
-        struck = true;
-        rmSync(path.join(root, 'notes/b.md'));
-        rmSync(path.join(root, 'notes/c.md'));
-        mkdirSync(path.join(root, 'notes/c.md'));
-        rmSync(path.join(root, 'notes/d.md'));
-        execFileSync('mkfifo', [path.join(root, 'notes/d.md')]);
-      },
+    const report = await ingestStruck(root, index, () => {
+      rmSync(path.join(root, 'notes/b.md'));
+      rmSync(path.join(root, 'notes/c.md'));
+      mkdirSync(path.join(root, 'notes/c.md'));
+      rmSync(path.join(root, 'notes/d.md'));
+      execFileSync('mkfifo', [path.join(root, 'notes/d.md')]);
     });
     expect(report.warnings).toEqual([
       'notes/b.md: skipped, no such file (gone since the scan); it leaves the index',
@@ -146,16 +151,7 @@ describe('files that change while an ingest runs (D5)', () => {
     const { root, index } = workDir();
     goodFiles(root);
     await ingest({ roots: [root], index, embedder: null });
-    let struck = false;
-    const report = await ingest({
-      roots: [root],
-      index,
-      embedder: null,
-      onProgress: () => {
-        if (!struck) rmSync(path.join(root, 'notes'), { recursive: true });
-        struck = true;
-      },
-    });
+    const report = await ingestStruck(root, index, () => rmSync(path.join(root, 'notes'), { recursive: true }));
     expect(
       report.warnings.every((w) => /^notes\/[bc]\.md: skipped, no such file \(gone since the scan\); it leaves the index$/.test(w)),
     ).toBe(true);
