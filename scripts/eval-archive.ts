@@ -13,7 +13,8 @@
  *   npm run eval:archive [-- --half test|tune|all] [--json] [--write] [--rebuild]
  *
  * The index is cached under $PRIORS_CACHE_DIR (or ~/.cache/priors)/eval-archive/<key>, the key hashing the
- * archive's contents, the model settings and the built CLI, so a rerun after no change skips ingest.
+ * archive's contents, the model settings and the sources outside src/search (query-side code), so a rerun after a
+ * ranking change skips ingest.
  * --write updates this configuration's block in the `eval:archive` section of BENCHMARKS.md.
  */
 import { spawnSync } from 'node:child_process';
@@ -79,8 +80,13 @@ function indexKey(): string {
   const h = createHash('sha256');
   for (const r of roots) hashTree(h, r);
   h.update(JSON.stringify(ingestSettings));
-  // The built CLI decides chunking and fields, so a code change means a fresh index.
-  hashTree(h, path.join(repo, 'dist'));
+  // The code decides chunking, fields and vectors, so a code change means a fresh index — except src/search,
+  // which only reads the index: ranking experiments reuse it (the searches themselves run the fresh build).
+  for (const f of walk(path.join(repo, 'src'))) {
+    if (f.startsWith(path.join(repo, 'src', 'search') + path.sep)) continue;
+    h.update(path.relative(repo, f)).update('\0').update(readFileSync(f)).update('\0');
+  }
+  h.update(readFileSync(path.join(repo, 'package-lock.json')));
   return h.digest('hex').slice(0, 16);
 }
 

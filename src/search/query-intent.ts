@@ -7,9 +7,11 @@
 const PREAMBLES: readonly RegExp[] = [
   /^\s*(?:please\s+)?(?:find|show|list|get|give|pull up|look up|search(?: for)?)(?:\s+me)?(?:\s+(?:all|any|the|my))*\s+/i,
   /^\s*(?:(?:my|the|any|all)\s+)*(?:prior|previous|past|earlier|old|older)?\s*(?:posts?|writing|articles?|essays?|pieces?|chapters?|newsletters?|passages?|notes)\s+(?:on|about|regarding|re:?|covering|discussing|where|that)\s+/i,
-  /^\s*(?:what|where|when|how)\s+(?:did|have|had)\s+I\s+(?:ever\s+)?(?:say|said|write|written|wrote|argue|argued|claim|claimed|mention|mentioned|discuss|discussed|talk(?:ed)?)(?:\s+(?:about|that|on))?\s+/i,
+  /^\s*(?:what|where|when|how)\s+(?:do|did|have|had)\s+I\s+(?:ever\s+)?(?:say|said|write|written|wrote|argue|argued|claim|claimed|mention|mentioned|discuss|discussed|talk(?:ed)?)(?:\s+(?:about|that|on))?\s+/i,
   /^\s*(?:the\s+)?(?:exact\s+)?(?:line|quote|words?|sentence|bit|part)\s+(?:I|where I)\s+(?:said|wrote|made)(?:\s+(?:in|on)\s+the\s+(?:interview|podcast|post|book|episode))?(?:\s+(?:about|on|that))?\s+/i,
   /^\s*(?:the\s+)?(?:exact\s+)?(?:line|quote|words?|sentence)\s+(?:about|on)\s+/i,
+  // What is left of "the first time I wrote about X" once the "first" cue is taken out (parseQuery).
+  /^\s*(?:the\s+)?times?\s+(?:that\s+)?I\s+(?:wrote|write|said|talked|posted|mentioned|discussed)(?:\s+(?:about|on))?\s+/i,
 ];
 
 /** The topic of a request: instruction preambles removed, trailing '?' dropped; the original if nothing is left. */
@@ -27,4 +29,54 @@ export function queryTopic(query: string): string {
   }
   q = q.replace(/[?!.\s]+$/, '').trim();
   return q || query.trim();
+}
+
+/** What kind of document a request points at, beyond its words. */
+export type DocumentKind = 'chapter' | 'interview';
+
+/** Cues in a request that say where to look rather than what to match. */
+export interface QueryIntent {
+  /** The text to match: the topic with the cue words removed (the original if nothing is left). */
+  text: string;
+  /** "in the book", "chapter" → chapters; "guest", "interview", "podcast", "episode", "conversation" → interviews. */
+  kind: DocumentKind | null;
+  /** Years named in the request ("in 2023", "back in 2021"). */
+  years: number[];
+  /** "first", "earliest", "early on": the oldest documents on the topic are wanted. */
+  earliest: boolean;
+}
+
+// Each cue is removed from the matched text with the few words that only frame it ("in the book", "my guest").
+const KIND_CUES: readonly { kind: DocumentKind; re: RegExp }[] = [
+  {
+    kind: 'chapter',
+    re: /\b(?:(?:in|from|of)\s+)?(?:the|my)\s+(?:rlhf\s+)?book(?:'s|s)?\b|\b(?:book|textbook)(?:'s)?\b|\b(?:the\s+)?chapters?\b(?:\s+(?:on|about))?/gi,
+  },
+  {
+    kind: 'interview',
+    re: /\b(?:(?:in|from|on|during)\s+)?(?:the|my|an?|that)?\s*(?:interviews?|interviewed|podcasts?|episodes?|conversations?|guests?(?:'s)?)\b(?:\s+(?:on|about|with|who|where|said|say|says|said that|thought|argued))*/gi,
+  },
+];
+const YEAR = /\b(?:(?:in|from|back in|during|around)\s+)?((?:19|20)\d{2})\b/g;
+const EARLIEST = /\b(?:first|earliest|early\s+on|early)\b/gi;
+
+/** The request's topic and its cues: document kind, years, and whether the earliest writing is wanted. */
+export function parseQuery(query: string): QueryIntent {
+  let text = queryTopic(query);
+  let kind: DocumentKind | null = null;
+  for (const cue of KIND_CUES) {
+    // Tested on the request as typed: queryTopic may already have removed "the chapter on".
+    if (kind === null && cue.re.test(query)) {
+      kind = cue.kind;
+      text = text.replace(cue.re, ' ');
+    }
+    cue.re.lastIndex = 0;
+  }
+  const years = [...text.matchAll(YEAR)].map((m) => Number(m[1]));
+  if (years.length) text = text.replace(YEAR, ' ');
+  const earliest = EARLIEST.test(text);
+  EARLIEST.lastIndex = 0;
+  if (earliest) text = text.replace(EARLIEST, ' ');
+  text = queryTopic(text.replace(/^[\s,;:]+|\s+/g, ' ').trim());
+  return { text: /[\p{L}\p{N}]/u.test(text) ? text : queryTopic(query), kind, years, earliest };
 }

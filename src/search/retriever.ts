@@ -5,10 +5,12 @@ import { fullTextSearch, vectorSearch, type HitRow, type Ranked } from '../index
 import type { IndexStore } from '../index/store.js';
 import { collapseNearDuplicates } from './dedupe.js';
 import { filterToSql, pathMatcher } from './filters.js';
-import { queryTopic } from './query-intent.js';
+import { parseQuery, type DocumentKind, type QueryIntent } from './query-intent.js';
+import { DOCUMENT_RANK_DEFAULTS, orderByDocument, scoreDocuments, type DocumentRankOptions } from './document-rank.js';
 import type { Reranker } from '../embed/reranker.js';
 import { rerankHits } from './rerank.js';
 import { fuseRankings, type FusionMethod } from './hybrid-fusion.js';
+import type { Normalisation } from './fusion.js';
 import type { SearchHit, SearchMode, SearchRequest } from './types.js';
 
 export function rowToHit(row: HitRow, score: number): SearchHit {
@@ -33,10 +35,65 @@ export function rowToHit(row: HitRow, score: number): SearchHit {
   };
 }
 
+/** How much a document's score grows when the request's cues point at it. */
+export interface CueBoosts {
+  /** The kind the request names (chapter, interview). */
+  kind: number;
+  /** A year the request names. */
+  year: number;
+  /** "first", "early on": the oldest candidate gets this much, the newest nothing. */
+  earliest: number;
+}
+
+export const CUE_BOOST_DEFAULTS: CueBoosts = { kind: 1, year: 0.3, earliest: 2 };
+
+const CHAPTER_PATH = /(^|\/)chapters?\//i;
+
+/** Whether a passage belongs to a document of this kind; untyped archives are read by their folders. */
+export function isKind(hit: Pick<SearchHit, 'type' | 'docId' | 'relPath' | 'speaker'>, kind: DocumentKind): boolean {
+  if (kind === 'chapter') return hit.type === 'chapter' || CHAPTER_PATH.test(hit.docId) || CHAPTER_PATH.test(hit.relPath);
+  return hit.type === 'interview' || hit.type === 'transcript' || hit.speaker !== null;
+}
+
+function yearOf(hit: Pick<SearchHit, 'date'>): number | null {
+  const y = hit.date ? Number(hit.date.slice(0, 4)) : NaN;
+  return Number.isFinite(y) ? y : null;
+}
+
+/** A document's score factor from the request's cues (1 when none applies). */
+export function cueFactor(intent: QueryIntent, boosts: CueBoosts, candidates: readonly SearchHit[]): (best: SearchHit) => number {
+  let oldest = Infinity;
+  let newest = -Infinity;
+  if (intent.earliest) {
+    for (const h of candidates) {
+      const y = yearOf(h);
+      if (y === null) continue;
+      oldest = Math.min(oldest, y);
+      newest = Math.max(newest, y);
+    }
+  }
+  return (best) => {
+    let f = 1;
+    if (intent.kind && isKind(best, intent.kind)) f *= 1 + boosts.kind;
+    const y = yearOf(best);
+    if (y !== null && intent.years.includes(y)) f *= 1 + boosts.year;
+    if (intent.earliest && y !== null && newest > oldest) f *= 1 + (boosts.earliest * (newest - y)) / (newest - oldest);
+    return f;
+  };
+}
+
 /** Hybrid retrieval over one index: BM25 and vector lists, fused, filtered, de-duplicated. */
 export class Retriever {
   /** How hybrid mode fuses its lists; benchmarks compare the alternatives in one run. */
   fusion: FusionMethod = 'convex';
+  /** How convex fusion puts the two lists on one scale. */
+  normalisation: Normalisation = 'minmax';
+  /** How passages add up to a document's rank (search output is ordered by it). */
+  documentRank: DocumentRankOptions = { ...DOCUMENT_RANK_DEFAULTS };
+  /** How strongly the request's cues (kind, year, "first") lift matching documents. */
+  cueBoosts: CueBoosts = { ...CUE_BOOST_DEFAULTS };
+  /** Candidates taken from each first-stage list. */
+  poolSize = 100;
   /** Trust in the vector list relative to BM25 (from the model registry). */
   denseWeight: number;
   /** Optional second stage (a cross-encoder); off unless configured. */
@@ -67,20 +124,29 @@ export class Retriever {
   /** Ranked, de-duplicated passages (flat: several may come from one document). */
   async search(req: SearchRequest): Promise<SearchHit[]> {
     if (!req.query.trim()) throw new UsageError('the query is empty — say what to look for');
-    const query = queryTopic(req.query);
+    const intent = parseQuery(req.query);
+    const query = intent.text;
     if (!Number.isInteger(req.k) || req.k < 1) throw new UsageError('k must be a whole number ≥ 1');
     const mode = this.effectiveMode(req.mode);
     const where = filterToSql(req.filters);
     const keepPath = pathMatcher(req.filters);
     // Wider pools: fusion needs depth, and the path glob and de-duplication remove some candidates.
-    const pool = Math.max(req.k * 2, 50) * (keepPath ? 10 : 1);
+    const pool = Math.max(req.k * 2, this.poolSize) * (keepPath ? 10 : 1);
     const [lexical, dense] = await Promise.all([
       mode === 'vector' ? Promise.resolve([]) : this.bm25(query, where, pool),
       mode === 'bm25' ? Promise.resolve([]) : this.vector(query, where, pool),
     ]);
-    const ranked = mode === 'hybrid' ? fuseRankings(lexical, dense, this.denseWeight, this.fusion) : mode === 'bm25' ? lexical : dense;
+    const ranked =
+      mode === 'hybrid'
+        ? fuseRankings(lexical, dense, this.denseWeight, this.fusion, this.normalisation)
+        : mode === 'bm25'
+          ? lexical
+          : dense;
     const hits = ranked.filter((r) => !keepPath || keepPath(r.row.rel_path)).map((r) => rowToHit(r.row, r.score));
-    const ordered = this.reranker ? await rerankHits(this.reranker, query, hits) : hits;
-    return collapseNearDuplicates(ordered, { limit: req.k });
+    const reranked = this.reranker ? await rerankHits(this.reranker, query, hits) : hits;
+    // maxOverlap 0: one list never shows two overlapping passages of a document.
+    const distinct = collapseNearDuplicates(reranked, { maxOverlap: 0 });
+    const docs = scoreDocuments(distinct, this.documentRank, cueFactor(intent, this.cueBoosts, distinct));
+    return orderByDocument(docs, this.documentRank).slice(0, req.k);
   }
 }

@@ -103,6 +103,28 @@ describe('search', () => {
     expect(new Set(texts).size).toBe(texts.length);
   });
 
+  it('reads cues in the request: "first" → earlier posts, "podcast" → an interview', async () => {
+    // RLHF is the topic of a 2023 and a 2025 post; "first" puts the older one ahead.
+    const plainRlhf = await callTool(searchTool, ctx, { query: 'RLHF', k: 5 });
+    expect(plainRlhf.results[0]?.docId).toBe('posts/2025/2025-09-09-rlhf-three-years-later.md');
+    const first = await callTool(searchTool, ctx, { query: 'the first time I wrote about RLHF', k: 5 });
+    expect(first.results[0]?.docId).toBe('posts/2023/2023-09-19-over-optimising-the-reward-model.md');
+    const podcast = await callTool(searchTool, ctx, { query: 'the podcast conversation about calibration', k: 5 });
+    expect(podcast.results[0]?.docId).toBe(OKAFOR);
+    const plain = await callTool(searchTool, ctx, { query: 'calibration', k: 5 });
+    expect(plain.results[0]?.docId).toBe(CALIBRATION);
+  });
+
+  it('never lists two overlapping passages of one document', async () => {
+    const out = await callTool(searchTool, ctx, { query: 'reward model preference data', k: 30 });
+    expect(out.results.length).toBeGreaterThan(5);
+    out.results.forEach((a, i) =>
+      out.results.slice(i + 1).forEach((b) => {
+        if (a.docId === b.docId) expect(a.lineEnd < b.lineStart || b.lineEnd < a.lineStart).toBe(true);
+      }),
+    );
+  });
+
   it('every mode works', async () => {
     for (const mode of ['hybrid', 'bm25', 'vector'] as const) {
       const out = await callTool(searchTool, ctx, { query: 'benchmark contamination', k: 3, mode });

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { parseQuery, queryTopic } from '../../src/search/query-intent.js';
+
+describe('queryTopic', () => {
+  it('drops request preambles', () => {
+    expect(queryTopic('prior posts on calibration')).toBe('calibration');
+    expect(queryTopic('where do I say open models are a year behind?')).toBe('open models are a year behind');
+  });
+});
+
+describe('parseQuery', () => {
+  it('reads book and chapter cues as chapters and strips them from the matched text', () => {
+    const q = parseQuery('in the book, where do I say reward models get one pass over their data');
+    expect(q.kind).toBe('chapter');
+    expect(q.text).toBe('reward models get one pass over their data');
+    expect(parseQuery("the book's example of a refusal").kind).toBe('chapter');
+    expect(parseQuery('the chapter on rejection sampling')).toMatchObject({ kind: 'chapter', text: 'rejection sampling' });
+  });
+
+  it('reads guest, interview, podcast, episode and conversation as interviews', () => {
+    for (const q of [
+      'what did my guest say about GPU export rules',
+      'the interview about compute',
+      'the podcast episode on open models',
+      'the conversation where we talked about poems',
+    ]) {
+      expect(parseQuery(q).kind).toBe('interview');
+      expect(parseQuery(q).text).not.toMatch(/guest|interview|podcast|episode|conversation/i);
+    }
+  });
+
+  it('reads years and "first" / "early on"', () => {
+    expect(parseQuery('what I wrote about open models in 2023')).toMatchObject({ years: [2023], text: 'what I wrote about open models' });
+    const first = parseQuery('the first time I wrote about RLHF');
+    expect(first).toMatchObject({ earliest: true, text: 'RLHF' });
+    expect(parseQuery('when did I first write about model specs')).toMatchObject({ earliest: true, text: 'model specs' });
+  });
+
+  it('leaves a plain query alone, and never returns an empty text', () => {
+    expect(parseQuery('reward model over-optimisation')).toEqual({ text: 'reward model over-optimisation', kind: null, years: [], earliest: false });
+    expect(parseQuery('the interview').text).toBe('the interview');
+  });
+});
