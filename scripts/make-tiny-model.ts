@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export interface TinyModelSpec {
+interface TinyModelSpec {
   id: string;
   dim: number;
   seed: number;
@@ -73,7 +73,7 @@ function corpusWords(): string[] {
 }
 
 /** Token strings in id order: specials first, then unique entries. */
-export function tinyVocab(): string[] {
+function tinyVocab(): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const t of [...SPECIALS, ...CHARS, ...CHARS.map((c) => `##${c}`), ...SUFFIXES.map((s) => `##${s}`), ...corpusWords()]) {
@@ -211,7 +211,7 @@ function tokenizerJson(vocab: string[]): unknown {
 }
 
 /** The files of the model folder, by relative path. */
-export function tinyModelFiles(spec: TinyModelSpec): Record<string, Buffer | string> {
+function tinyModelFiles(spec: TinyModelSpec): Record<string, Buffer | string> {
   const vocab = tinyVocab();
   const model = onnxModel(spec, vocab.length);
   const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;

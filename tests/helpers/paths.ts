@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-export const SHARED = path.resolve(REPO, '..', 'shared');
+const SHARED = path.resolve(REPO, '..', 'shared');
 export const SHARED_DATA = path.join(SHARED, 'data');
 /** The stand-in models beside the clone (archive tier only: quality needs real vectors). */
 export const SHARED_MODEL_DIR = path.join(SHARED, 'models');

@@ -16,16 +16,16 @@ export const RESOURCES = {
   chromium: { label: '/usr/bin/chromium', path: '/usr/bin/chromium' },
 } as const;
 
-export type Resource = keyof typeof RESOURCES;
+type Resource = keyof typeof RESOURCES;
 
 /** The resources each tier's files use. */
-export const TIER_NEEDS: Record<string, readonly Resource[]> = {
+const TIER_NEEDS: Record<string, readonly Resource[]> = {
   archive: ['sharedData', 'sharedModels'],
   browser: ['chromium'],
   slow: ['sharedData'],
 };
 
-export const requireAllTiers = (): boolean => process.env.PRIORS_REQUIRE_ALL_TIERS === '1';
+const requireAllTiers = (): boolean => process.env.PRIORS_REQUIRE_ALL_TIERS === '1';
 
 /** `../shared/data (looked for /abs/path)`, or just the path when that is the label. */
 function describeMissing(resource: Resource): string {

@@ -103,8 +103,8 @@ export function crashAndLockSuite(makeArchive: (dir: string) => void, timeout: n
         for (const [docId, list] of byDoc) {
           const indexes = list.map((c) => c.chunk_index).sort((a, b) => a - b);
           expect(indexes, docId).toEqual(indexes.map((_, i) => i));
-          const allOld = list.every((c) => oldText.get(docId)!.includes(c.text));
-          const allNew = list.every((c) => newText.get(docId)!.includes(c.text));
+          const allOld = list.every((c) => (oldText.get(docId) ?? '').includes(c.text));
+          const allNew = list.every((c) => (newText.get(docId) ?? '').includes(c.text));
           const hasNewLine = list.some((c) => c.text.includes('Edited after the first ingest'));
           expect(allOld || allNew, `${docId} mixes old and new chunks`).toBe(true);
           if (hasNewLine) inNewState++;
