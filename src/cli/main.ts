@@ -4,6 +4,7 @@ import './closed-pipe.js';
 import module from 'node:module';
 import { Command, CommanderError, Help } from 'commander';
 import type { PriorsConfig } from '../config/config.js';
+import { debugEnabled } from '../config/env.js';
 import { PriorsError, errorMessage } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.js';
@@ -73,7 +74,7 @@ try {
     process.exitCode = err.exitCode;
   } else {
     process.stderr.write(`error: ${errorMessage(err)}\n`);
-    if (process.env.PRIORS_DEBUG) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    if (debugEnabled()) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
     process.exitCode = 1;
   }
 }

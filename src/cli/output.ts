@@ -1,3 +1,5 @@
+import { colorDisabled } from '../config/env.js';
+
 /** Output helpers shared by the CLI commands. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -11,4 +13,4 @@ export function warnLine(message: string): void {
   process.stderr.write(`warning: ${message}\n`);
 }
 
-export const useColor = (json: boolean) => !json && process.stdout.isTTY === true && !process.env.NO_COLOR;
+export const useColor = (json: boolean) => !json && process.stdout.isTTY === true && !colorDisabled();

@@ -3,13 +3,14 @@
  * passages it is sent. Runs only from the built dist/ (worker threads load JavaScript).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { quietNativeLogs } from '../config/env.js';
 import type { ModelLocation } from './model-location.js';
 import { loadTransformersEmbedder } from './transformers-embedder.js';
 
 export type WorkerRequest = { id: number; texts: string[] };
 export type WorkerResponse = { id: number; vectors: Float32Array[] } | { id: number; error: string };
 
-process.env.LANCEDB_LOG ??= 'error';
+quietNativeLogs();
 const port = parentPort;
 if (!port) throw new Error('embed-worker must run as a worker thread');
 const embedder = await loadTransformersEmbedder(workerData as ModelLocation);

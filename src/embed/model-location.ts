@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
+import { envModelDir, modelCacheDir } from '../config/env.js';
 
 /** Where transformers.js should look for a model: a local folder tree, or the hub (through a cache). */
 export type ModelLocation = { kind: 'local'; root: string; id: string } | { kind: 'hub'; cacheDir: string; id: string };
@@ -14,7 +14,7 @@ export interface ModelLookup {
 }
 
 export function defaultCacheDir(): string {
-  return process.env.PRIORS_CACHE_DIR ?? path.join(homedir(), '.cache', 'priors', 'models');
+  return modelCacheDir();
 }
 
 function isModelFolder(dir: string): boolean {
@@ -33,7 +33,7 @@ export function locateModel(lookup: ModelLookup): ModelLocation {
     const org = path.basename(parent);
     return { kind: 'local', root: path.dirname(parent), id: `${org}/${path.basename(asPath)}` };
   }
-  const modelDir = lookup.modelDir ?? process.env.PRIORS_MODEL_DIR;
+  const modelDir = lookup.modelDir ?? envModelDir();
   if (modelDir && isModelFolder(path.join(modelDir, lookup.model))) {
     return { kind: 'local', root: path.resolve(modelDir), id: lookup.model };
   }

@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { openAIEnv } from '../config/env.js';
 import { PriorsError, errorMessage } from '../core/errors.js';
 import { estimateTokens, type Embedder } from './embedder.js';
 import { modelSettings } from './registry.js';
@@ -14,10 +15,11 @@ export interface OpenAIEmbedderOptions {
 
 /** Embeddings from any OpenAI-compatible `/v1/embeddings` (OpenAI, Ollama, LM Studio, vLLM…). */
 export async function loadOpenAIEmbedder(opts: OpenAIEmbedderOptions): Promise<Embedder> {
+  const env = openAIEnv();
   const client = new OpenAI({
-    baseURL: opts.baseURL ?? process.env.OPENAI_BASE_URL,
+    baseURL: opts.baseURL ?? env.baseURL,
     // Local servers (Ollama, llama.cpp) need no key, but the client insists on one.
-    apiKey: opts.apiKey ?? process.env.OPENAI_API_KEY ?? 'not-needed',
+    apiKey: opts.apiKey ?? env.apiKey ?? 'not-needed',
     maxRetries: 4,
     timeout: 60_000,
   });

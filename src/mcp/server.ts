@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { debugEnabled } from '../config/env.js';
 import { PriorsError, errorMessage } from '../core/errors.js';
 import { TOOLS } from '../tools/index.js';
 import { callTool, toolJsonSchema, type ToolContext, type ToolDefinition } from '../tools/tool.js';
@@ -96,7 +97,7 @@ export function createMcpServer(ctx: ToolContext, options: McpServerOptions = {}
       // Bad arguments, a missing index or document: the agent reads the message and can correct itself.
       if (err instanceof PriorsError) return errorResult(err.message);
       const message = errorMessage(err).split('\n')[0] ?? 'unknown error';
-      log(`${tool.name} failed: ${process.env.PRIORS_DEBUG ? ((err as Error).stack ?? message) : message}`);
+      log(`${tool.name} failed: ${debugEnabled() ? ((err as Error).stack ?? message) : message}`);
       return errorResult(`${tool.name} failed: ${message}`);
     }
   });

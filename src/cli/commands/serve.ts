@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Hono } from 'hono';
 import { resolveLlmSettings } from '../../agent/llm-config.js';
 import type { PriorsConfig } from '../../config/config.js';
+import { envToken } from '../../config/env.js';
 import { IndexMissingError, UsageError, errorMessage } from '../../core/errors.js';
 import { isLoopbackHost, resolveToken } from '../../server/auth.js';
 import type { Limiter } from '../../server/limit.js';
@@ -46,7 +47,7 @@ export function registerServe(program: Command, config: () => PriorsConfig): voi
       const host = flags.host?.trim() || DEFAULT_HOST;
       const port = intFlag(flags.port, '--port') ?? DEFAULT_PORT;
       if (port < 0 || port > 65535) throw new UsageError(`--port must be between 0 and 65535, not ${port}`);
-      const token = resolveToken(host, flags.token ?? process.env.PRIORS_TOKEN);
+      const token = resolveToken(host, flags.token ?? envToken());
       const corsOrigins = listFlag(flags.cors) ?? [];
       for (const o of corsOrigins) {
         if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new UsageError(`--cors takes origins like http://localhost:3000, not "${o}"`);

@@ -1,0 +1,47 @@
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * Environment variables read outside `loadConfig`: by layers that run without a loaded config (the embed
+ * layer in a worker thread, the library, error reporting). Every `process.env` access of priors is in
+ * src/config, so this file and config.ts are the whole list. Read on each call, never cached: tests and
+ * long-running servers may change them.
+ */
+
+/** PRIORS_DEBUG: stack traces for unexpected errors. */
+export function debugEnabled(): boolean {
+  return Boolean(process.env.PRIORS_DEBUG);
+}
+
+/** NO_COLOR (no-color.org): plain terminal output. */
+export function colorDisabled(): boolean {
+  return Boolean(process.env.NO_COLOR);
+}
+
+/** PRIORS_MODEL_DIR: a folder of `<org>/<name>/` models, searched first (when no --model-dir was given). */
+export function envModelDir(): string | undefined {
+  return process.env.PRIORS_MODEL_DIR;
+}
+
+/** Where downloaded models are kept: PRIORS_CACHE_DIR, else ~/.cache/priors/models. */
+export function modelCacheDir(): string {
+  return process.env.PRIORS_CACHE_DIR ?? path.join(homedir(), '.cache', 'priors', 'models');
+}
+
+/** PRIORS_TOKEN: the bearer token `priors serve` requires (when --token is not given). */
+export function envToken(): string | undefined {
+  return process.env.PRIORS_TOKEN;
+}
+
+/** OPENAI_BASE_URL / OPENAI_API_KEY, for an embeddings API configured only through the environment. */
+export function openAIEnv(): { baseURL: string | undefined; apiKey: string | undefined } {
+  return { baseURL: process.env.OPENAI_BASE_URL, apiKey: process.env.OPENAI_API_KEY };
+}
+
+/**
+ * LanceDB's native logger reads LANCEDB_LOG once, when it loads: keep its routine warnings ("No existing
+ * dataset … it will be created") off users' terminals unless they ask for them. Call before LanceDB loads.
+ */
+export function quietNativeLogs(): void {
+  process.env.LANCEDB_LOG ??= 'error';
+}
