@@ -54,7 +54,7 @@ export interface AssistantResult {
 
 export class AssistantCancelledError extends PriorsError {
   constructor() {
-    super('answer cancelled', 130);
+    super('answer cancelled', 'cancelled');
     this.name = 'AssistantCancelledError';
   }
 }
@@ -65,7 +65,7 @@ export class LlmApiError extends PriorsError {
     message: string,
     readonly status: number | null = null,
   ) {
-    super(message);
+    super(message, 'upstream');
     this.name = 'LlmApiError';
   }
 }

@@ -2,12 +2,11 @@
 import './quiet-native-logs.js';
 import './closed-pipe.js';
 import module from 'node:module';
-import { Command, CommanderError, Help } from 'commander';
+import { Command, Help } from 'commander';
 import type { PriorsConfig } from '../config/config.js';
-import { debugEnabled } from '../config/env.js';
-import { PriorsError, errorMessage } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.js';
+import { reportFailure } from './errors.js';
 
 // Node ≥ 22.1 can keep the compiled code of the command chunks between runs (a cold start then mostly skips
 // parsing); Node 20 has no such cache and skips this.
@@ -66,15 +65,5 @@ try {
   }
   await program.parseAsync(argv, { from: 'user' });
 } catch (err) {
-  if (err instanceof CommanderError) {
-    // Commander already printed its message (unknown flag, missing argument, --help, --version).
-    process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof PriorsError) {
-    process.stderr.write(`error: ${err.message}\n`);
-    process.exitCode = err.exitCode;
-  } else {
-    process.stderr.write(`error: ${errorMessage(err)}\n`);
-    if (debugEnabled()) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
-    process.exitCode = 1;
-  }
+  reportFailure(err);
 }

@@ -1,8 +1,38 @@
+/**
+ * One taxonomy of failures. Every error meant for a user is a `PriorsError` whose `kind` says what went wrong;
+ * each front end maps kinds to its own signal in one place: CLI exit codes (cli/errors.ts), HTTP statuses
+ * (server/errors.ts), MCP tool errors and protocol codes (mcp/errors.ts). Anything else is a bug: an
+ * `internal` error with the message only (stack with PRIORS_DEBUG).
+ */
+export type ErrorKind =
+  /** Bad input from the caller (flags, query, tool arguments, request body). */
+  | 'usage'
+  /** A named document (or other thing) does not exist. */
+  | 'not_found'
+  /** No index at the location yet. */
+  | 'index_missing'
+  /** Another ingest holds the index. */
+  | 'locked'
+  /** The index was embedded with another model than the one at hand. */
+  | 'model_mismatch'
+  /** The request conflicts with the index as it is (e.g. other chunking settings). */
+  | 'conflict'
+  /** Input over a size limit. */
+  | 'too_large'
+  /** A service priors depends on (an LLM or embeddings API) failed or refused. */
+  | 'upstream'
+  /** A server's queue is full (or its caller left while waiting): try again shortly. */
+  | 'busy'
+  /** The user stopped it (Ctrl-C, a closed request). */
+  | 'cancelled'
+  /** Something priors itself could not do (a model that won't load, a damaged index, a bug). */
+  | 'internal';
+
 /** Errors meant for users: `message` is one line that says what is wrong and what to do. */
 export class PriorsError extends Error {
   constructor(
     message: string,
-    readonly exitCode = 1,
+    readonly kind: ErrorKind = 'internal',
   ) {
     super(message);
     this.name = 'PriorsError';
@@ -12,28 +42,31 @@ export class PriorsError extends Error {
 /** Bad input from the user (flags, query, tool arguments). */
 export class UsageError extends PriorsError {
   constructor(message: string) {
-    super(message, 2);
+    super(message, 'usage');
     this.name = 'UsageError';
   }
 }
 
 export class IndexMissingError extends PriorsError {
   constructor(readonly indexPath: string) {
-    super(`no index at ${indexPath} — run \`priors ingest\` first`);
+    super(`no index at ${indexPath} — run \`priors ingest\` first`, 'index_missing');
     this.name = 'IndexMissingError';
   }
 }
 
 export class ModelMismatchError extends PriorsError {
   constructor(indexPath: string, stored: string, requested: string) {
-    super(`index at ${indexPath} was built with ${stored}, not ${requested} — rerun ingest with --rebuild to re-embed with the new model`);
+    super(
+      `index at ${indexPath} was built with ${stored}, not ${requested} — rerun ingest with --rebuild to re-embed with the new model`,
+      'model_mismatch',
+    );
     this.name = 'ModelMismatchError';
   }
 }
 
 export class IndexLockedError extends PriorsError {
   constructor(indexPath: string, pid: number) {
-    super(`index at ${indexPath} is locked by another ingest (pid ${pid}); wait for it to finish`);
+    super(`index at ${indexPath} is locked by another ingest (pid ${pid}); wait for it to finish`, 'locked');
     this.name = 'IndexLockedError';
   }
 }
@@ -41,16 +74,21 @@ export class IndexLockedError extends PriorsError {
 /** A server refuses work because its queue is full; the caller should try again shortly. */
 export class BusyError extends PriorsError {
   constructor(message = 'the server is busy; try again in a moment') {
-    super(message, 1);
+    super(message, 'busy');
     this.name = 'BusyError';
   }
 }
 
 export class NotFoundError extends PriorsError {
   constructor(message: string) {
-    super(message, 1);
+    super(message, 'not_found');
     this.name = 'NotFoundError';
   }
+}
+
+/** The kind of any thrown value: a `PriorsError`'s own, `internal` for everything else. */
+export function errorKind(err: unknown): ErrorKind {
+  return err instanceof PriorsError ? err.kind : 'internal';
 }
 
 export function errorMessage(err: unknown): string {

@@ -29,15 +29,15 @@ export async function loadOpenAIEmbedder(opts: OpenAIEmbedderOptions): Promise<E
     const out: Float32Array[] = [];
     for (let i = 0; i < texts.length; i += BATCH) {
       const batch = texts.slice(i, i + BATCH);
-      let res;
+      let res: Awaited<ReturnType<typeof client.embeddings.create>>;
       try {
         res = await client.embeddings.create({ model: opts.model, input: batch, encoding_format: 'float' });
       } catch (err) {
-        throw new PriorsError(`embeddings API (${client.baseURL}) failed for model ${opts.model}: ${errorMessage(err)}`);
+        throw new PriorsError(`embeddings API (${client.baseURL}) failed for model ${opts.model}: ${errorMessage(err)}`, 'upstream');
       }
       const sorted = [...res.data].sort((a, b) => a.index - b.index);
       if (sorted.length !== batch.length) {
-        throw new PriorsError(`embeddings API returned ${sorted.length} vectors for ${batch.length} inputs`);
+        throw new PriorsError(`embeddings API returned ${sorted.length} vectors for ${batch.length} inputs`, 'upstream');
       }
       for (const d of sorted) out.push(normalise(Float32Array.from(d.embedding)));
     }
@@ -52,7 +52,7 @@ export async function loadOpenAIEmbedder(opts: OpenAIEmbedderOptions): Promise<E
     embedPassages: (texts) => run(texts.map((t) => settings.passagePrefix + t)),
     embedQuery: async (text) => {
       const [v] = await run([settings.queryPrefix + text]);
-      if (!v) throw new PriorsError('embeddings API returned no vector for the query');
+      if (!v) throw new PriorsError('embeddings API returned no vector for the query', 'upstream');
       return v;
     },
     countTokens: estimateTokens,

@@ -101,6 +101,7 @@ function checkSettings(store: IndexStore, wanted: IndexSettings): void {
     if (wanted.embedding === null) {
       throw new PriorsError(
         `index at ${store.location} was built with ${describeSignature(have.embedding)}, which could not be loaded here — fix the model setup or rerun ingest with --rebuild for a full-text-only index`,
+        'model_mismatch',
       );
     }
     throw new ModelMismatchError(store.location, describeSignature(have.embedding), describeSignature(wanted.embedding));
@@ -108,6 +109,7 @@ function checkSettings(store: IndexStore, wanted: IndexSettings): void {
   if (!sameChunking(have.chunking, wanted.chunking)) {
     throw new PriorsError(
       `index at ${store.location} was chunked with ${have.chunking.maxTokens}/${have.chunking.overlapTokens} tokens, not ${wanted.chunking.maxTokens}/${wanted.chunking.overlapTokens} — rerun ingest with --rebuild`,
+      'conflict',
     );
   }
 }
@@ -161,6 +163,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       if (!embedder) {
         throw new PriorsError(
           `index at ${store.location} uses ${describeSignature(stored)}, which could not be loaded — fix the model setup or rerun ingest with --rebuild`,
+          'model_mismatch',
         );
       }
       if (!sameEmbedding(signatureOf(embedder), signature)) {

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Resource } from '@modelcontextprotocol/sdk/types.js';
-import { IndexMissingError, NotFoundError, PriorsError } from '../core/errors.js';
+import { IndexMissingError } from '../core/errors.js';
 import { documentText } from '../tools/get-document.js';
 import { allDocuments, type DocumentSummary } from '../tools/list-documents.js';
 import type { ToolContext } from '../tools/tool.js';
-import { INTERNAL_ERROR, INVALID_PARAMS, McpProtocolError, RESOURCE_NOT_FOUND } from './errors.js';
+import { INVALID_PARAMS, McpProtocolError, protocolError } from './errors.js';
 
 const PREFIX = 'priors://doc/';
 /** `{+docId}` (reserved expansion) lets a docId keep its slashes: priors://doc/posts/2024/a.md. */
@@ -36,12 +36,6 @@ function describe(doc: DocumentSummary): string {
   return [doc.date, doc.type, `${doc.words} words`, doc.path].filter(Boolean).join(' · ');
 }
 
-function asProtocolError(err: unknown): unknown {
-  if (err instanceof NotFoundError) return new McpProtocolError(RESOURCE_NOT_FOUND, err.message);
-  if (err instanceof PriorsError) return new McpProtocolError(INTERNAL_ERROR, err.message);
-  return err;
-}
-
 /** Documents as resources: listed with title and date, readable as their exact text, docIds completable. */
 export function registerDocumentResources(server: McpServer, ctx: ToolContext, schedule: <T>(job: () => Promise<T>) => Promise<T>): void {
   const documents = () => allDocuments(ctx);
@@ -54,7 +48,7 @@ export function registerDocumentResources(server: McpServer, ctx: ToolContext, s
       } catch (err) {
         // No index yet is not a broken server: the list is empty and tool calls say what to run.
         if (err instanceof IndexMissingError) return { resources: [] };
-        throw asProtocolError(err);
+        throw protocolError(err);
       }
       const resources: Resource[] = docs.map((d) => ({
         uri: docUri(d.docId),
@@ -98,7 +92,7 @@ export function registerDocumentResources(server: McpServer, ctx: ToolContext, s
           return { contents: [{ uri: uri.href, mimeType: mimeType(doc.path), text: doc.text }] };
         });
       } catch (err) {
-        throw asProtocolError(err);
+        throw protocolError(err);
       }
     },
   );

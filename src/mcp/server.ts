@@ -1,11 +1,9 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { debugEnabled } from '../config/env.js';
-import { PriorsError, errorMessage } from '../core/errors.js';
 import { TOOLS } from '../tools/index.js';
 import { callTool, toolJsonSchema, type ToolContext, type ToolDefinition } from '../tools/tool.js';
 import { VERSION } from '../version.js';
-import { INVALID_PARAMS, McpProtocolError } from './errors.js';
+import { INVALID_PARAMS, McpProtocolError, toolErrorResult } from './errors.js';
 import { registerPrompts } from './prompts.js';
 import { registerDocumentResources } from './resources.js';
 
@@ -62,10 +60,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function errorResult(message: string): CallToolResult {
-  return { isError: true, content: [{ type: 'text', text: message }] };
-}
-
 /** One MCP server over one tool context. Cheap to create: nothing is opened until a tool or resource needs the index. */
 export function createMcpServer(ctx: ToolContext, options: McpServerOptions = {}): McpServer {
   const log = options.log ?? stderrLog;
@@ -94,11 +88,7 @@ export function createMcpServer(ctx: ToolContext, options: McpServerOptions = {}
         structuredContent: isRecord(out) ? out : { result: out },
       };
     } catch (err) {
-      // Bad arguments, a missing index or document: the agent reads the message and can correct itself.
-      if (err instanceof PriorsError) return errorResult(err.message);
-      const message = errorMessage(err).split('\n')[0] ?? 'unknown error';
-      log(`${tool.name} failed: ${debugEnabled() ? ((err as Error).stack ?? message) : message}`);
-      return errorResult(`${tool.name} failed: ${message}`);
+      return toolErrorResult(tool.name, err, log);
     }
   });
 
