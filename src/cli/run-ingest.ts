@@ -75,7 +75,10 @@ export async function runIngest(roots: string[], flags: IngestFlags, config: Pri
 }
 
 export function printIngestReport(report: IngestReport, json: boolean): void {
-  if (json) return printJson(report);
+  if (json) {
+    printJson(report);
+    return;
+  }
   printLine(
     `${report.index}: ${report.added} added, ${report.updated} updated, ${report.removed} removed, ${report.unchanged} unchanged, ${report.skipped} skipped`,
   );

@@ -57,9 +57,11 @@ function readConfigFile(file: string): z.infer<typeof fileSchema> {
 }
 
 export function loadConfig(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): PriorsConfig {
-  const merged = configFiles(cwd)
-    .map(readConfigFile)
-    .reduce((a, b) => ({ ...a, ...b, llm: { ...a.llm, ...b.llm } }), {});
+  let merged: z.infer<typeof fileSchema> = {};
+  for (const file of configFiles(cwd)) {
+    const next = readConfigFile(file);
+    merged = { ...merged, ...next, llm: { ...merged.llm, ...next.llm } };
+  }
   const embedder = env.PRIORS_EMBEDDER ?? merged.embedder ?? 'transformers';
   if (embedder !== 'transformers' && embedder !== 'openai') {
     throw new PriorsError(`PRIORS_EMBEDDER must be transformers or openai, not "${embedder}"`);

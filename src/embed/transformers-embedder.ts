@@ -78,7 +78,9 @@ export async function loadTransformersEmbedder(location: ModelLocation, options:
       );
       const data = tensor.data as Float32Array;
       const dim = data.length / ids.length;
-      ids.forEach((id, j) => (out[id] = data.slice(j * dim, (j + 1) * dim)));
+      ids.forEach((id, j) => {
+        out[id] = data.slice(j * dim, (j + 1) * dim);
+      });
     }
     return out;
   }

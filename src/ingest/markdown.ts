@@ -279,7 +279,7 @@ function splitPieces(text: string): Piece[] {
     const next = lineEnd + 1;
     if (fence !== null || htmlEnd !== null) {
       if (fence !== null && isFenceClose(line, fence)) fence = null;
-      else if (htmlEnd !== null && htmlEnd.test(line)) htmlEnd = null;
+      else if (htmlEnd?.test(line)) htmlEnd = null;
       if (piece) piece.end = lineEnd;
       pos = next;
       continue;

@@ -8,7 +8,7 @@ import { markdownBlocks, type MarkdownBlocks } from './markdown.js';
 import { buildMeta } from './metadata.js';
 import { detectTranscript, scanLines, transcriptBlocks } from './transcript.js';
 
-export type { JsonlError, JsonlResult } from './jsonl.js';
+export type { JsonlResult } from './jsonl.js';
 
 const MARKDOWN = new Set(['.md', '.mdx', '.markdown']);
 

@@ -104,12 +104,12 @@ export function convexFusion(lists: Scored[][], weights: number[], normalisation
   const normed = lists.map((l) => normalise(l, normalisation));
   const ids = new Set<string>();
   const bestRank = new Map<string, number>();
-  lists.forEach((list) =>
+  for (const list of lists) {
     list.forEach((item, i) => {
       ids.add(item.id);
       bestRank.set(item.id, Math.min(bestRank.get(item.id) ?? Infinity, i + 1));
-    }),
-  );
+    });
+  }
   const total = new Map<string, number>();
   for (const id of ids) {
     let s = 0;

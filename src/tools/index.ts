@@ -7,9 +7,8 @@ import { relatedTool } from './related.js';
 import { searchTool } from './search.js';
 import { statsTool } from './stats.js';
 import { timelineTool } from './timeline.js';
-import type { ToolDefinition } from './tool.js';
 
-/** Every tool, in the order front ends list them. `ask` is the offline overview; the rest are the agent tools. */
+/** Every tool, in the order front ends list them. `ask` is the offline overview and `stats` describes the index; the rest are the agent tools. */
 export const TOOLS = [
   searchTool,
   quoteTool,
@@ -21,9 +20,3 @@ export const TOOLS = [
   statsTool,
   askTool,
 ] as const;
-
-export type AnyTool = (typeof TOOLS)[number];
-
-export function findTool(name: string): ToolDefinition | undefined {
-  return (TOOLS as readonly ToolDefinition[]).find((t) => t.name === name);
-}

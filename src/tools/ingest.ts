@@ -3,7 +3,7 @@ import { type EmbedderRequest, loadEmbedderForNewIndex, loadEmbedderOrWarn } fro
 import { DEFAULT_MODEL_ID, isWordVecModel, WORDVEC_MODEL_ID } from '../embed/registry.js';
 import { type IngestOptions, type IngestReport, ingest, type LazyEmbedder } from '../ingest/ingest.js';
 
-export type { IngestProgress, IngestReport } from '../ingest/ingest.js';
+export type { IngestReport } from '../ingest/ingest.js';
 
 /**
  * Building or updating an index, as the front ends start it. Not a schema tool: ingest reads local folders

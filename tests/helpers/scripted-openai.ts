@@ -114,9 +114,9 @@ function streamChunks(reply: Extract<Reply, { type: 'stream' }>): string[] {
   const pieces = typeof reply.content === 'string' ? (reply.content.match(/\S+\s*|\s+/g) ?? []) : (reply.content ?? []);
   for (const p of pieces) out.push(chunkJson({ content: p }));
   const calls = reply.toolCalls ?? [];
-  calls.forEach((c, index) =>
-    out.push(chunkJson({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] })),
-  );
+  calls.forEach((c, index) => {
+    out.push(chunkJson({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }));
+  });
   const fragments = calls.map((c) => {
     const third = Math.ceil(c.arguments.length / 3) || 1;
     const parts: string[] = [];
