@@ -118,277 +118,370 @@ function wordCount(text: string): number {
   return text.match(/\S+/g)?.length ?? 0;
 }
 
+/**
+ * The embedder of one run. A model the index already uses is loaded only when a changed document needs its
+ * tokenizer (a no-op re-ingest never loads it); its corpus statistics are restored from the index, or fitted
+ * on the first batch of a new one.
+ */
+class RunModel {
+  /** Set when the embedder needs corpus statistics the index doesn't have yet (new index, --rebuild). */
+  fitPending = false;
+
+  private constructor(
+    private readonly store: IndexStore,
+    /** The model the index was built with, as it was before this run. */
+    private readonly stored: EmbeddingSignature | null,
+    private embedder: Embedder | null,
+    private deferred: LazyEmbedder | null,
+    /** What the index will record: the loaded model's signature, or the stored one while deferred. */
+    readonly signature: EmbeddingSignature | null,
+  ) {}
+
+  static async choose(store: IndexStore, spec: IngestOptions['embedder'], rebuild: boolean): Promise<RunModel> {
+    const stored = store.settings?.embedding ?? null;
+    if (!spec || !isLazy(spec)) return new RunModel(store, stored, spec, null, spec ? signatureOf(spec) : null);
+    const exists = !rebuild && store.settings !== null;
+    // No model named: an existing index keeps the one it was built with (none, for a full-text index).
+    const keep = exists && spec.model === null;
+    const sameModel = exists && stored !== null && stored.backend === spec.backend && stored.model === spec.model;
+    if (keep || sameModel) return new RunModel(store, stored, null, stored ? spec : null, stored);
+    const embedder = await spec.load(null);
+    return new RunModel(store, stored, embedder, null, embedder ? signatureOf(embedder) : null);
+  }
+
+  /** The embedder if it is loaded (for embedding a batch: chunking it loaded the model already). */
+  get loaded(): Embedder | null {
+    return this.embedder;
+  }
+
+  /** The embedder, loading a deferred one now. */
+  async get(): Promise<Embedder | null> {
+    if (!this.deferred) return this.embedder;
+    const stored = this.stored;
+    const embedder = await this.deferred.load(stored);
+    this.deferred = null;
+    if (!embedder) {
+      throw new PriorsError(
+        `index at ${this.store.location} uses ${describeSignature(stored)}, which could not be loaded — fix the model setup or rerun ingest with --rebuild`,
+        'model_mismatch',
+      );
+    }
+    if (!sameEmbedding(signatureOf(embedder), this.signature)) {
+      throw new ModelMismatchError(this.store.location, describeSignature(this.signature), describeSignature(signatureOf(embedder)));
+    }
+    this.embedder = embedder;
+    this.adoptStatistics();
+    return embedder;
+  }
+
+  /**
+   * An index's frozen statistics go back into the embedder that made its vectors; without any, they are
+   * fitted on the first batch (even if this embedder object was fitted before, on another index).
+   */
+  adoptStatistics(): void {
+    const e = this.embedder;
+    if (!e) return;
+    const saved = this.store.corpusStatistics;
+    if (e.corpusStatistics && saved !== null) e.corpusStatistics.restore(saved);
+    else this.fitPending = e.corpusStatistics !== undefined;
+  }
+}
+
+type Batch = { doc: PendingDoc; chunks: Chunk[] }[];
+
+/**
+ * One ingest, as named phases: `prepare` (model and settings), `discover` (files), `visit` each file (diff it
+ * against the index, parse what changed, chunk), batches `embed`ded and `commit`ted as they fill, then
+ * `sweep` (documents whose files are gone, index refresh, settings) and the `report`.
+ */
+class IngestRun {
+  private readonly timings: StageTimings = { readParseMs: 0, chunkMs: 0, embedMs: 0, writeMs: 0, indexMs: 0 };
+  private readonly warnings: string[] = [];
+  private readonly chunking: ChunkOptions;
+  private readonly now = new Date().toISOString();
+  private readonly maxBytes: number;
+  private model!: RunModel;
+  private wanted!: IndexSettings;
+  /** Documents in the index before this run, by id and by file. */
+  private existing = new Map<string, DocumentRow>();
+  private byFile = new Map<string, DocumentRow[]>();
+  /** Ids still present in the sources (or kept: unreadable files keep their last good version). */
+  private readonly seen = new Set<string>();
+  private readonly counts = { added: 0, updated: 0, unchanged: 0, skipped: 0, chunksWritten: 0 };
+  private filesTotal = 0;
+  private filesDone = 0;
+  private removed = 0;
+  private pending: Batch = [];
+  private pendingChunks = 0;
+  /** The batch being embedded and committed while the next one is read and chunked. */
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: IndexStore,
+    private readonly opts: IngestOptions,
+    private readonly started: number,
+  ) {
+    this.chunking = opts.chunking ?? DEFAULT_CHUNKING;
+    this.maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  }
+
+  private warn(m: string): void {
+    this.warnings.push(m);
+    this.opts.onWarning?.(m);
+  }
+
+  private progress(phase: IngestProgress['phase']): void {
+    this.opts.onProgress?.({ phase, filesDone: this.filesDone, filesTotal: this.filesTotal, chunksDone: this.counts.chunksWritten });
+  }
+
+  /** Settle the model and the index settings: a new index (or --rebuild) starts empty; an old one must match. */
+  async prepare(): Promise<void> {
+    const { store, opts } = this;
+    this.model = await RunModel.choose(store, opts.embedder, opts.rebuild === true);
+    this.wanted = {
+      formatVersion: 1,
+      embedding: this.model.signature,
+      chunking: this.chunking,
+      createdAt: store.settings?.createdAt ?? this.now,
+      lastIngestAt: this.now,
+    };
+    if (opts.rebuild || !store.settings) await store.reset(this.wanted);
+    else checkSettings(store, this.wanted);
+    this.model.adoptStatistics();
+  }
+
+  /** The source files, and what the index holds now. */
+  async discover(): Promise<SourceFile[]> {
+    this.existing = new Map((await this.store.listDocuments()).map((d) => [d.doc_id, d]));
+    for (const d of this.existing.values()) this.byFile.set(d.abs_path, [...(this.byFile.get(d.abs_path) ?? []), d]);
+    const { files, unreadable } = discoverFiles(this.opts.roots, SUPPORTED_EXTENSIONS, [this.store.location]);
+    for (const u of unreadable) {
+      this.counts.skipped++;
+      this.warn(`${u.relPath}: skipped, ${u.reason}; what was indexed from it stays as it was`);
+      // Nothing can be said about the files in there: they keep their last indexed state.
+      const prefix = u.absPath.endsWith(path.sep) ? u.absPath : u.absPath + path.sep;
+      for (const d of this.existing.values()) if (d.abs_path === u.absPath || d.abs_path.startsWith(prefix)) this.seen.add(d.doc_id);
+    }
+    this.filesTotal = files.length;
+    return files;
+  }
+
+  /** Diff one file against the index and parse it if it changed; its changed documents go on to `queue`. */
+  async visit(file: SourceFile): Promise<void> {
+    this.filesDone++;
+    const t = performance.now();
+    if (file.size > this.maxBytes) {
+      this.counts.skipped++;
+      this.warn(`${file.relPath}: skipped, ${file.size} bytes is over the ${this.maxBytes}-byte limit (--max-file-size)`);
+      this.markSeen(this.byFile.get(file.absPath));
+      return;
+    }
+    // A regular file only, read once: it may have been deleted, replaced or locked since discovery.
+    const read = readRegularFile(file.absPath, this.maxBytes);
+    if (!read.ok) {
+      this.counts.skipped++;
+      if (read.gone) {
+        this.warn(`${file.relPath}: skipped, ${read.reason} (gone since the scan); it leaves the index`);
+      } else {
+        this.warn(`${file.relPath}: skipped, ${read.reason}`);
+        this.markSeen(this.byFile.get(file.absPath));
+      }
+      return;
+    }
+    const decoded = decodeSource(read.bytes);
+    if (!decoded.ok) {
+      this.counts.skipped++;
+      this.warn(`${file.relPath}: skipped, ${decoded.reason}`);
+      // A file that turned unreadable keeps its last good version in the index.
+      this.markSeen(this.byFile.get(file.absPath));
+      return;
+    }
+    const known = this.byFile.get(file.absPath) ?? [];
+    if (known.length > 0 && known.every((d) => d.file_hash === decoded.hash)) {
+      // The whole file is unchanged: nothing to parse.
+      this.markSeen(known);
+      this.counts.unchanged += known.length;
+      this.timings.readParseMs += performance.now() - t;
+      this.progress('scan');
+      return;
+    }
+    const docs = this.parse(file, decoded.content);
+    this.timings.readParseMs += performance.now() - t;
+    for (const doc of docs) {
+      const docId = doc.meta.docId;
+      for (const w of doc.warnings) this.warn(w);
+      if (this.seen.has(docId)) {
+        this.counts.skipped++;
+        this.warn(`${file.relPath}: skipped document ${docId}, the id is already used by another document`);
+        continue;
+      }
+      this.seen.add(docId);
+      // A JSONL record's hash covers its own text and fields, so editing one record re-embeds only that one.
+      const contentHash =
+        docs.length === 1 && !file.relPath.endsWith('.jsonl') ? decoded.hash : sha256(JSON.stringify([doc.meta, doc.source]));
+      const old = this.existing.get(docId);
+      if (old && old.content_hash === contentHash && old.abs_path === file.absPath) {
+        this.counts.unchanged++;
+        continue;
+      }
+      await this.queue({ doc, file, contentHash, fileHash: decoded.hash, isNew: !old });
+    }
+    this.progress('scan');
+  }
+
+  private parse(file: SourceFile, content: string): ParsedDocument[] {
+    if (!file.relPath.toLowerCase().endsWith('.jsonl')) return [parseFile({ relPath: file.relPath, docId: file.docId, content })];
+    const parsed = parseJsonl({ relPath: file.relPath, content });
+    for (const e of parsed.errors) this.warn(`${file.relPath}:${e.line}: ${e.message}`);
+    return parsed.docs;
+  }
+
+  private markSeen(rows: DocumentRow[] | undefined): void {
+    for (const r of rows ?? []) this.seen.add(r.doc_id);
+  }
+
+  /** Chunk a changed document and add it to the pending batch. */
+  private async queue(item: PendingDoc): Promise<void> {
+    // Chunk budgets are measured with the model's tokenizer, so the first changed document loads it.
+    const model = await this.model.get();
+    const t = performance.now();
+    const chunks = chunkDocument(item.doc, this.chunking, model ? (text) => model.countTokens(text) : estimateTokens);
+    this.timings.chunkMs += performance.now() - t;
+    this.pending.push({ doc: item, chunks });
+    this.pendingChunks += chunks.length;
+    if (this.pendingChunks >= (this.model.fitPending ? FIT_SAMPLE_CHUNKS : FLUSH_CHUNKS)) await this.flush();
+  }
+
+  /**
+   * Hand the pending batch to embed + commit. One batch is embedded and committed while the next is read and
+   * chunked: with an embedder that runs in worker threads, parsing and embedding use both cores. Commits
+   * stay in order, one at a time.
+   */
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingChunks = 0;
+    const statistics = this.model.loaded?.corpusStatistics;
+    if (statistics && this.model.fitPending) {
+      this.model.fitPending = false;
+      // The first batch of a new index: freeze the corpus statistics before any vector is made.
+      const t = performance.now();
+      statistics.fit(passageTexts(batch));
+      await this.store.writeCorpusStatistics(statistics.save());
+      this.timings.embedMs += performance.now() - t;
+    }
+    await this.inFlight;
+    this.inFlight = this.embed(batch).then((vectors) => this.commit(batch, vectors));
+    // Handled when awaited (next flush or the end); this only stops an early rejection counting as unhandled.
+    this.inFlight.catch(() => undefined);
+  }
+
+  private async embed(batch: Batch): Promise<Float32Array[] | null> {
+    // Loaded already: chunking the batch needed its tokenizer.
+    const embedder = this.model.loaded;
+    if (!embedder) return null;
+    const t = performance.now();
+    const vectors = await embedder.embedPassages(passageTexts(batch));
+    this.timings.embedMs += performance.now() - t;
+    return vectors;
+  }
+
+  /** Write a batch's documents and chunks to the index in one call. */
+  private async commit(batch: Batch, vectors: Float32Array[] | null): Promise<void> {
+    const t = performance.now();
+    const chunkRows: ChunkRow[] = [];
+    const docRows: DocumentRow[] = [];
+    let v = 0;
+    for (const { doc, chunks } of batch) {
+      for (const c of chunks) chunkRows.push(toChunkRow(doc.doc.meta, c, doc.file.relPath, vectors ? vectors[v++]! : null));
+      docRows.push(
+        toDocumentRow(
+          doc.doc.meta,
+          {
+            absPath: doc.file.absPath,
+            relPath: doc.file.relPath,
+            contentHash: doc.contentHash,
+            fileHash: doc.fileHash,
+            mtimeMs: doc.file.mtimeMs,
+            size: doc.file.size,
+            lineBase: doc.doc.lineBase,
+            chunkCount: chunks.length,
+            words: wordCount(chunks.length ? doc.doc.source : ''),
+          },
+          this.now,
+        ),
+      );
+      if (doc.isNew) this.counts.added++;
+      else this.counts.updated++;
+    }
+    await this.store.replaceDocuments(docRows, chunkRows);
+    this.counts.chunksWritten += chunkRows.length;
+    this.timings.writeMs += performance.now() - t;
+    this.progress('index');
+  }
+
+  /** Embed and commit what is still pending, and wait for the last batch. */
+  async drain(): Promise<void> {
+    await this.flush();
+    await this.inFlight;
+  }
+
+  /** Remove documents whose sources are gone, bring the indexes up to date, record the settings. */
+  async sweep(): Promise<void> {
+    const removed = [...this.existing.keys()].filter((id) => !this.seen.has(id));
+    this.removed = removed.length;
+    let t = performance.now();
+    await this.store.removeDocuments(removed);
+    this.timings.writeMs += performance.now() - t;
+
+    t = performance.now();
+    if (this.counts.added + this.counts.updated + removed.length > 0 || this.opts.rebuild) await this.store.refreshIndexes();
+    await this.store.writeSettings(this.wanted);
+    this.timings.indexMs += performance.now() - t;
+    this.progress('finish');
+  }
+
+  async report(): Promise<IngestReport> {
+    return {
+      index: this.store.location,
+      model: describeSignature(this.wanted.embedding),
+      ...this.counts,
+      removed: this.removed,
+      documents: this.existing.size - this.removed + this.counts.added,
+      chunks: await this.store.countChunks(),
+      warnings: this.warnings,
+      timings: this.timings,
+      totalMs: performance.now() - this.started,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    };
+  }
+}
+
+/** What is embedded: each chunk's text with its title/heading prefix. */
+function passageTexts(batch: Batch): string[] {
+  return batch.flatMap(({ doc, chunks }) =>
+    chunks.map((c) => {
+      const prefix = contextPrefix(doc.doc.meta, c);
+      return prefix ? `${prefix}\n\n${c.text}` : c.text;
+    }),
+  );
+}
+
 /** Build or update an index from folders of writing: only new and changed documents are parsed and embedded. */
 export async function ingest(opts: IngestOptions): Promise<IngestReport> {
   const started = performance.now();
-  const timings: StageTimings = { readParseMs: 0, chunkMs: 0, embedMs: 0, writeMs: 0, indexMs: 0 };
-  const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-    opts.onWarning?.(m);
-  };
-  const chunking = opts.chunking ?? DEFAULT_CHUNKING;
   const release = isLocalLocation(opts.index) ? acquireIngestLock(opts.index) : () => undefined;
   const store = await IndexStore.open(opts.index, { create: true });
   try {
-    const now = new Date().toISOString();
-    const spec = opts.embedder;
-    const stored = store.settings?.embedding ?? null;
-    let embedder: Embedder | null = null;
-    let deferred: LazyEmbedder | null = null;
-    /** Set when the embedder needs corpus statistics the index doesn't have yet (new index, --rebuild). */
-    let fitPending = false;
-    // An index's frozen statistics go back into the embedder that made its vectors; without any, they are
-    // fitted on the first batch (even if this embedder object was fitted before, on another index).
-    const adoptStatistics = (e: Embedder) => {
-      const saved = store.corpusStatistics;
-      if (e.corpusStatistics && saved !== null) e.corpusStatistics.restore(saved);
-      else fitPending = e.corpusStatistics !== undefined;
-    };
-    if (spec && isLazy(spec)) {
-      const exists = !opts.rebuild && store.settings !== null;
-      // No model named: an existing index keeps the one it was built with (none, for a full-text index).
-      const keep = exists && spec.model === null;
-      const sameModel = exists && stored !== null && stored.backend === spec.backend && stored.model === spec.model;
-      if (keep || sameModel) deferred = stored ? spec : null;
-      else embedder = await spec.load(null);
-    } else {
-      embedder = spec;
-    }
-    const signature = embedder ? signatureOf(embedder) : deferred ? stored : null;
-    const getEmbedder = async (): Promise<Embedder | null> => {
-      if (!deferred) return embedder;
-      embedder = await deferred.load(stored);
-      deferred = null;
-      if (!embedder) {
-        throw new PriorsError(
-          `index at ${store.location} uses ${describeSignature(stored)}, which could not be loaded — fix the model setup or rerun ingest with --rebuild`,
-          'model_mismatch',
-        );
-      }
-      if (!sameEmbedding(signatureOf(embedder), signature)) {
-        throw new ModelMismatchError(store.location, describeSignature(signature), describeSignature(signatureOf(embedder)));
-      }
-      adoptStatistics(embedder);
-      return embedder;
-    };
-    const wanted: IndexSettings = {
-      formatVersion: 1,
-      embedding: signature,
-      chunking,
-      createdAt: store.settings?.createdAt ?? now,
-      lastIngestAt: now,
-    };
-    if (opts.rebuild || !store.settings) await store.reset(wanted);
-    else checkSettings(store, wanted);
-    if (embedder) adoptStatistics(embedder);
-
-    const existing = new Map((await store.listDocuments()).map((d) => [d.doc_id, d]));
-    const byFile = new Map<string, DocumentRow[]>();
-    for (const d of existing.values()) byFile.set(d.abs_path, [...(byFile.get(d.abs_path) ?? []), d]);
-    const { files, unreadable } = discoverFiles(opts.roots, SUPPORTED_EXTENSIONS, [store.location]);
-    const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-
-    const seen = new Set<string>();
-    const report = { added: 0, updated: 0, unchanged: 0, skipped: 0, chunksWritten: 0 };
-    for (const u of unreadable) {
-      report.skipped++;
-      warn(`${u.relPath}: skipped, ${u.reason}; what was indexed from it stays as it was`);
-      // Nothing can be said about the files in there: they keep their last indexed state.
-      const prefix = u.absPath.endsWith(path.sep) ? u.absPath : u.absPath + path.sep;
-      for (const d of existing.values()) if (d.abs_path === u.absPath || d.abs_path.startsWith(prefix)) seen.add(d.doc_id);
-    }
-    let pending: { doc: PendingDoc; chunks: Chunk[] }[] = [];
-    let pendingChunks = 0;
-    let filesDone = 0;
-    const progress = (phase: IngestProgress['phase']) =>
-      opts.onProgress?.({ phase, filesDone, filesTotal: files.length, chunksDone: report.chunksWritten });
-
-    /** What is embedded: each chunk's text with its title/heading prefix. */
-    const passageTexts = (batch: typeof pending): string[] =>
-      batch.flatMap(({ doc, chunks }) =>
-        chunks.map((c) => {
-          const prefix = contextPrefix(doc.doc.meta, c);
-          return prefix ? `${prefix}\n\n${c.text}` : c.text;
-        }),
-      );
-
-    const embedBatch = async (batch: typeof pending): Promise<Float32Array[] | null> => {
-      // Loaded already: chunking the batch needed its tokenizer.
-      if (!embedder) return null;
-      const t = performance.now();
-      const vectors = await embedder.embedPassages(passageTexts(batch));
-      timings.embedMs += performance.now() - t;
-      return vectors;
-    };
-
-    const writeBatch = async (batch: typeof pending, vectors: Float32Array[] | null) => {
-      const t = performance.now();
-      const chunkRows: ChunkRow[] = [];
-      const docRows: DocumentRow[] = [];
-      let v = 0;
-      for (const { doc, chunks } of batch) {
-        for (const c of chunks) chunkRows.push(toChunkRow(doc.doc.meta, c, doc.file.relPath, vectors ? vectors[v++]! : null));
-        docRows.push(
-          toDocumentRow(
-            doc.doc.meta,
-            {
-              absPath: doc.file.absPath,
-              relPath: doc.file.relPath,
-              contentHash: doc.contentHash,
-              fileHash: doc.fileHash,
-              mtimeMs: doc.file.mtimeMs,
-              size: doc.file.size,
-              lineBase: doc.doc.lineBase,
-              chunkCount: chunks.length,
-              words: wordCount(chunks.length ? doc.doc.source : ''),
-            },
-            now,
-          ),
-        );
-        if (doc.isNew) report.added++;
-        else report.updated++;
-      }
-      await store.replaceDocuments(docRows, chunkRows);
-      report.chunksWritten += chunkRows.length;
-      timings.writeMs += performance.now() - t;
-      progress('index');
-    };
-
-    // One batch is embedded and written while the next is read and chunked: with an embedder that runs
-    // in worker threads, parsing and embedding use both cores. Writes stay in order, one at a time.
-    let inFlight: Promise<void> = Promise.resolve();
-    const flush = async () => {
-      if (pending.length === 0) return;
-      const batch = pending;
-      pending = [];
-      pendingChunks = 0;
-      const statistics = embedder?.corpusStatistics;
-      if (statistics && fitPending) {
-        fitPending = false;
-        // The first batch of a new index: freeze the corpus statistics before any vector is made.
-        const t = performance.now();
-        statistics.fit(passageTexts(batch));
-        await store.writeCorpusStatistics(statistics.save());
-        timings.embedMs += performance.now() - t;
-      }
-      await inFlight;
-      inFlight = embedBatch(batch).then((vectors) => writeBatch(batch, vectors));
-      // Handled when awaited (next flush or the end); this only stops an early rejection counting as unhandled.
-      inFlight.catch(() => undefined);
-    };
-
-    const queue = async (item: PendingDoc) => {
-      // Chunk budgets are measured with the model's tokenizer, so the first changed document loads it.
-      const model = await getEmbedder();
-      const t = performance.now();
-      const chunks = chunkDocument(item.doc, chunking, model ? (text) => model.countTokens(text) : estimateTokens);
-      timings.chunkMs += performance.now() - t;
-      pending.push({ doc: item, chunks });
-      pendingChunks += chunks.length;
-      if (pendingChunks >= (fitPending ? FIT_SAMPLE_CHUNKS : FLUSH_CHUNKS)) await flush();
-    };
-
-    for (const file of files) {
-      filesDone++;
-      const t = performance.now();
-      if (file.size > maxBytes) {
-        report.skipped++;
-        warn(`${file.relPath}: skipped, ${file.size} bytes is over the ${maxBytes}-byte limit (--max-file-size)`);
-        markSeen(byFile.get(file.absPath), seen);
-        continue;
-      }
-      // A regular file only, read once: it may have been deleted, replaced or locked since discovery.
-      const read = readRegularFile(file.absPath, maxBytes);
-      if (!read.ok) {
-        report.skipped++;
-        if (read.gone) {
-          warn(`${file.relPath}: skipped, ${read.reason} (gone since the scan); it leaves the index`);
-        } else {
-          warn(`${file.relPath}: skipped, ${read.reason}`);
-          markSeen(byFile.get(file.absPath), seen);
-        }
-        continue;
-      }
-      const decoded = decodeSource(read.bytes);
-      if (!decoded.ok) {
-        report.skipped++;
-        warn(`${file.relPath}: skipped, ${decoded.reason}`);
-        // A file that turned unreadable keeps its last good version in the index.
-        markSeen(byFile.get(file.absPath), seen);
-        continue;
-      }
-      const known = byFile.get(file.absPath) ?? [];
-      if (known.length > 0 && known.every((d) => d.file_hash === decoded.hash)) {
-        // The whole file is unchanged: nothing to parse.
-        markSeen(known, seen);
-        report.unchanged += known.length;
-        timings.readParseMs += performance.now() - t;
-        progress('scan');
-        continue;
-      }
-      const docs: ParsedDocument[] = [];
-      if (file.relPath.toLowerCase().endsWith('.jsonl')) {
-        const parsed = parseJsonl({ relPath: file.relPath, content: decoded.content });
-        for (const e of parsed.errors) warn(`${file.relPath}:${e.line}: ${e.message}`);
-        docs.push(...parsed.docs);
-      } else {
-        docs.push(parseFile({ relPath: file.relPath, docId: file.docId, content: decoded.content }));
-      }
-      timings.readParseMs += performance.now() - t;
-      for (const doc of docs) {
-        const docId = doc.meta.docId;
-        for (const w of doc.warnings) warn(w);
-        if (seen.has(docId)) {
-          report.skipped++;
-          warn(`${file.relPath}: skipped document ${docId}, the id is already used by another document`);
-          continue;
-        }
-        seen.add(docId);
-        // A JSONL record's hash covers its own text and fields, so editing one record re-embeds only that one.
-        const contentHash =
-          docs.length === 1 && !file.relPath.endsWith('.jsonl') ? decoded.hash : sha256(JSON.stringify([doc.meta, doc.source]));
-        const old = existing.get(docId);
-        if (old && old.content_hash === contentHash && old.abs_path === file.absPath) {
-          report.unchanged++;
-          continue;
-        }
-        await queue({ doc, file, contentHash, fileHash: decoded.hash, isNew: !old });
-      }
-      progress('scan');
-    }
-    await flush();
-    await inFlight;
-
-    const removed = [...existing.keys()].filter((id) => !seen.has(id));
-    let t = performance.now();
-    await store.removeDocuments(removed);
-    timings.writeMs += performance.now() - t;
-
-    t = performance.now();
-    if (report.added + report.updated + removed.length > 0 || opts.rebuild) await store.refreshIndexes();
-    await store.writeSettings(wanted);
-    timings.indexMs += performance.now() - t;
-    progress('finish');
-
-    return {
-      index: store.location,
-      model: describeSignature(wanted.embedding),
-      ...report,
-      removed: removed.length,
-      documents: existing.size - removed.length + report.added,
-      chunks: await store.countChunks(),
-      warnings,
-      timings,
-      totalMs: performance.now() - started,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    };
+    const run = new IngestRun(store, opts, started);
+    await run.prepare();
+    for (const file of await run.discover()) await run.visit(file);
+    await run.drain();
+    await run.sweep();
+    return await run.report();
   } finally {
     store.close();
     release();
   }
-}
-
-function markSeen(rows: DocumentRow[] | undefined, seen: Set<string>): void {
-  for (const r of rows ?? []) seen.add(r.doc_id);
 }
