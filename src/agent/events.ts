@@ -1,3 +1,4 @@
+import type { DocumentHeader } from '../core/types.js';
 /** What the assistant loop reports while it works; the CLI prints these, the HTTP API streams them as SSE. */
 export type AssistantEvent =
   | { type: 'tool_call'; id: string; name: string; arguments: unknown }
@@ -8,12 +9,8 @@ export type AssistantEvent =
   | { type: 'done'; answer: string };
 
 /** A document the answer cites, as shown in the sources list. */
-export interface AnswerSource {
+export interface AnswerSource extends DocumentHeader {
   n: number;
-  docId: string;
-  title: string | null;
-  date: string | null;
-  url: string | null;
   citation: string;
 }
 

@@ -4,16 +4,13 @@
  */
 import { findExact } from '../tools/quote.js';
 import type { QuoteCheck } from './events.js';
+import type { DocumentHeader } from '../core/types.js';
 
 /** A passage a tool returned: what the model saw, and so what it may quote. */
-export interface EvidenceChunk {
+export interface EvidenceChunk extends DocumentHeader {
   /** The source number the model cites the document by (`[n]`); one number per document. */
   n: number;
-  docId: string;
   path: string;
-  title: string | null;
-  date: string | null;
-  url: string | null;
   /** 1-based inclusive file lines of `text` (equal for a JSONL record, whose lines don't map). */
   lineStart: number;
   lineEnd: number;

@@ -1,16 +1,23 @@
 /** Shared shapes of the core. Offsets always refer to `ParsedDocument.source`. */
 
-/** Normalised metadata of one document (a file, or one record of a JSONL export). */
-export interface DocMeta {
+/**
+ * What every result says about the document it comes from — search hits, quotes, citations, answers, document
+ * lists (the public field names; absent values are null).
+ */
+export interface DocumentHeader {
   /** Stable id: POSIX path relative to the ingest root (prefixed by the root's name when several roots are given), or the record id for JSONL. */
   docId: string;
-  /** Source file, POSIX, relative to its root. For JSONL records: the .jsonl file. */
-  relPath: string;
   title: string | null;
-  subtitle: string | null;
-  /** ISO date `YYYY-MM-DD` (or full ISO timestamp when the source had one), null when unknown. */
+  /** ISO date `YYYY-MM-DD` (or full ISO timestamp when the source had one; `YYYY-MM` and `YYYY` are kept as written), null when unknown. */
   date: string | null;
   url: string | null;
+}
+
+/** Normalised metadata of one document (a file, or one record of a JSONL export). */
+export interface DocMeta extends DocumentHeader {
+  /** Source file, POSIX, relative to its root. For JSONL records: the .jsonl file. */
+  relPath: string;
+  subtitle: string | null;
   /** `post` | `transcript` | `record` | `text` (normalised); the raw front-matter type stays in `extra`. */
   type: string;
   tags: string[];

@@ -1,3 +1,4 @@
+import type { DocumentHeader } from '../core/types.js';
 /** Filters every retrieval front end accepts. */
 export interface SearchFilters {
   /** Inclusive ISO dates (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`). */
@@ -22,11 +23,7 @@ export interface SearchRequest {
 }
 
 /** One passage, as every front end shows it (the JSON contract of `priors search --json`). */
-export interface SearchHit {
-  docId: string;
-  title: string | null;
-  date: string | null;
-  url: string | null;
+export interface SearchHit extends DocumentHeader {
   type: string;
   section: string | null;
   speaker: string | null;

@@ -1,16 +1,12 @@
 import { UsageError } from '../core/errors.js';
+import type { DocumentHeader } from '../core/types.js';
 
 /**
  * Citation rendering. Every format carries the file and line range so a reader can check the quote;
  * missing metadata is left out rather than printed as "null".
  */
 
-export interface CitationInput {
-  docId: string;
-  title: string | null;
-  /** ISO `YYYY-MM-DD` or full ISO timestamp (also accepts `YYYY-MM` / `YYYY`); other strings are shown as is. */
-  date: string | null;
-  url: string | null;
+export interface CitationInput extends DocumentHeader {
   /** Source file, POSIX, relative to its root. */
   relPath: string;
   /** 1-based inclusive line range. */

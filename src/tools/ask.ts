@@ -5,6 +5,7 @@ import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';
 import { hitToJson, type HitJson } from './hit-json.js';
 import { indent } from './search.js';
+import type { DocumentHeader } from '../core/types.js';
 
 export const askInput = z
   .object({
@@ -15,11 +16,7 @@ export const askInput = z
   })
   .strict();
 
-export interface AskDocument {
-  docId: string;
-  title: string | null;
-  date: string | null;
-  url: string | null;
+export interface AskDocument extends DocumentHeader {
   type: string;
   path: string;
   score: number;

@@ -4,6 +4,7 @@ import { decodeTags } from '../index/rows.js';
 import { type ToolContext, defineTool } from './tool.js';
 import { shortText } from './limits.js';
 import { lineCount, sliceLines } from './source-lines.js';
+import type { DocumentHeader } from '../core/types.js';
 
 /** An agent asking for "the document" gets at most this much text and a pointer to the rest. */
 export const MAX_DOCUMENT_CHARS = 20_000;
@@ -23,12 +24,8 @@ export const getDocumentInput = z
   })
   .strict();
 
-export interface GetDocumentOutput {
-  docId: string;
-  title: string | null;
+export interface GetDocumentOutput extends DocumentHeader {
   subtitle: string | null;
-  date: string | null;
-  url: string | null;
   type: string;
   tags: string[];
   authors: string[];

@@ -3,6 +3,7 @@ import { decodeTags } from '../index/rows.js';
 import type { DocumentRow } from '../index/schema.js';
 import { type ToolContext, defineTool } from './tool.js';
 import { shortList } from './limits.js';
+import type { DocumentHeader } from '../core/types.js';
 
 const isoDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date like 2024, 2024-06 or 2024-06-30');
 
@@ -18,11 +19,7 @@ export const listDocumentsInput = z
   })
   .strict();
 
-export interface DocumentSummary {
-  docId: string;
-  title: string | null;
-  date: string | null;
-  url: string | null;
+export interface DocumentSummary extends DocumentHeader {
   type: string;
   tags: string[];
   path: string;

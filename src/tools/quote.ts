@@ -11,6 +11,7 @@ import type { SearchHit } from '../search/types.js';
 import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { offsetsToLines } from './source-lines.js';
+import type { DocumentHeader } from '../core/types.js';
 
 export const quoteInput = z
   .object({
@@ -21,11 +22,7 @@ export const quoteInput = z
 
 export type QuoteVerdict = 'verified' | 'paraphrase' | 'not_found';
 
-export interface QuoteLocation {
-  docId: string;
-  title: string | null;
-  date: string | null;
-  url: string | null;
+export interface QuoteLocation extends DocumentHeader {
   path: string;
   lineStart: number;
   lineEnd: number;

@@ -6,6 +6,7 @@ import { cappedText, shortText, TEXT_LIMITS } from './limits.js';
 import { readCallerFile } from './caller-file.js';
 import { defineTool } from './tool.js';
 import { hitToJson, type HitJson } from './hit-json.js';
+import type { DocumentHeader } from '../core/types.js';
 
 export const relatedInput = z
   .object({
@@ -22,11 +23,7 @@ export interface RelatedPassage extends HitJson {
   draftExcerpt: string;
 }
 
-export interface RelatedDocument {
-  docId: string;
-  title: string | null;
-  date: string | null;
-  url: string | null;
+export interface RelatedDocument extends DocumentHeader {
   path: string;
   score: number;
   passages: RelatedPassage[];

@@ -4,6 +4,7 @@ import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';
 import { hitToJson, type HitJson } from './hit-json.js';
+import type { DocumentHeader } from '../core/types.js';
 
 export const timelineInput = z
   .object({
@@ -13,11 +14,7 @@ export const timelineInput = z
   })
   .strict();
 
-export interface TimelineEntry {
-  date: string | null;
-  docId: string;
-  title: string | null;
-  url: string | null;
+export interface TimelineEntry extends DocumentHeader {
   relevance: number;
   passage: HitJson;
 }
