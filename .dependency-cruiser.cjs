@@ -1,7 +1,7 @@
 /**
  * The layers of src/, as rules (npm run lint). Imports only point down:
  *
- *   cli, server, mcp, agent   front ends
+ *   cli, server, mcp, agent   front ends (and lib.ts, the library entry)
  *   tools                     one module per capability (schema tools, ingest, evaluate)
  *   search, ingest, eval      retrieval, the ingest pipeline, retrieval metrics
  *   index                     the LanceDB store (the only importer of @lancedb/lancedb and apache-arrow)
@@ -39,6 +39,20 @@ module.exports = {
       comment: 'CLI, HTTP, MCP and the agent reach the core only through src/tools (and core, config, version).',
       from: { path: layer(FRONT) },
       to: { path: layer('search|ingest|eval|index|embed|text') },
+    },
+    {
+      name: 'library-through-tools',
+      severity: 'error',
+      comment: 'The library entry (src/lib.ts) offers the tools, like every other front end.',
+      from: { path: '^src/lib\\.ts$' },
+      to: { path: layer('search|ingest|eval|index|embed|text') },
+    },
+    {
+      name: 'nothing-imports-the-library-entry',
+      severity: 'error',
+      comment: 'src/lib.ts is the package entry for other programs; priors itself never imports it.',
+      from: { path: '^src/', pathNot: '^src/lib\\.ts$' },
+      to: { path: '^src/lib\\.ts$' },
     },
     ...LAYERS.map((l) => ({
       name: `no-upward-from-${l.name}`,

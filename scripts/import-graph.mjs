@@ -20,7 +20,7 @@ try {
 const result = JSON.parse(raw);
 
 const LAYERS = [
-  ['cli', 'server', 'mcp', 'agent'],
+  ['cli', 'server', 'mcp', 'agent', 'lib.ts'],
   ['tools'],
   ['search', 'ingest', 'eval'],
   ['index'],
