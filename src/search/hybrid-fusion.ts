@@ -9,7 +9,11 @@ export type FusionMethod = 'convex' | 'rrf';
  * BM25's score gaps, so a weak model only reorders near-ties and adds candidates BM25 missed (measured on
  * SciFact, see BENCHMARKS.md).
  */
-export function fuseRankings(lexical: Ranked[], dense: Ranked[], denseWeight: number, method: FusionMethod = 'convex',
+export function fuseRankings(
+  lexical: Ranked[],
+  dense: Ranked[],
+  denseWeight: number,
+  method: FusionMethod = 'convex',
   normalisation: Normalisation = 'minmax',
 ): Ranked[] {
   if (dense.length === 0 || denseWeight <= 0) return lexical.length ? lexical : dense;

@@ -118,11 +118,11 @@ describe('search', () => {
   it('never lists two overlapping passages of one document', async () => {
     const out = await callTool(searchTool, ctx, { query: 'reward model preference data', k: 30 });
     expect(out.results.length).toBeGreaterThan(5);
-    out.results.forEach((a, i) =>
-      out.results.slice(i + 1).forEach((b) => {
+    out.results.forEach((a, i) => {
+      for (const b of out.results.slice(i + 1)) {
         if (a.docId === b.docId) expect(a.lineEnd < b.lineStart || b.lineEnd < a.lineStart).toBe(true);
-      }),
-    );
+      }
+    });
   });
 
   it('every mode works', async () => {

@@ -37,7 +37,12 @@ describe('parseQuery', () => {
   });
 
   it('leaves a plain query alone, and never returns an empty text', () => {
-    expect(parseQuery('reward model over-optimisation')).toEqual({ text: 'reward model over-optimisation', kind: null, years: [], earliest: false });
+    expect(parseQuery('reward model over-optimisation')).toEqual({
+      text: 'reward model over-optimisation',
+      kind: null,
+      years: [],
+      earliest: false,
+    });
     expect(parseQuery('the interview').text).toBe('the interview');
   });
 });
