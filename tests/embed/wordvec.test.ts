@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { tableRows } from '../../src/embed/wordvec/tokenize.js';
 import { ingest } from '../../src/ingest/ingest.js';
 import { IndexStore } from '../../src/index/store.js';
 import { openRetriever } from '../../src/search/open-retriever.js';
-import { CLI, CORPUS } from '../helpers/paths.js';
+import { CLI, CORPUS, REPO } from '../helpers/paths.js';
 import { tempDir } from '../helpers/sample-index.js';
 import { loadTestWordVectors, TEST_CACHE } from '../helpers/wordvec.js';
 
@@ -19,7 +19,7 @@ let table: WordTable;
 
 beforeAll(async () => {
   wv = await loadTestWordVectors();
-  table = new WordTable(readFileSync(tablePath(TEST_CACHE)));
+  table = WordTable.fromBuffer(readFileSync(tablePath(TEST_CACHE)));
 });
 
 /** The package's own values for one word, read straight from its JSON. */
@@ -49,10 +49,16 @@ describe('word-vector table', () => {
 
   it('rejects a truncated or altered file, and openWordTable converts again', async () => {
     const good = readFileSync(tablePath(TEST_CACHE));
-    expect(() => new WordTable(good.subarray(0, good.length - 10))).toThrow(/bytes/);
+    expect(() => WordTable.fromBuffer(good.subarray(0, good.length - 10))).toThrow(/bytes/);
     const flipped = Buffer.from(good);
     flipped[flipped.length - 5]! ^= 0xff;
-    expect(() => new WordTable(flipped)).toThrow(/checksum/);
+    expect(() => WordTable.fromBuffer(flipped)).toThrow(/checksum/);
+    // A query process reads only the vocabulary section; the vector section is checked when ingest reads it all.
+    const damaged = path.join(tempDir(), 'damaged.bin');
+    writeFileSync(damaged, flipped);
+    const opened = WordTable.open(damaged);
+    expect(() => opened.loadVectors()).toThrow(/damaged/);
+    expect(existsSync(damaged)).toBe(false);
 
     // A small source in the package's format keeps the rebuild cheap.
     const cache = tempDir();
@@ -72,7 +78,32 @@ describe('word-vector table', () => {
     const rebuilt = await openWordTable({ cacheDir: cache, sourceFile: source });
     expect(rebuilt.count).toBe(2);
     expect(rebuilt.rank(rebuilt.find('a'))).toBe(1);
-    expect(new WordTable(readFileSync(tablePath(cache))).count).toBe(2);
+    expect(WordTable.open(tablePath(cache)).count).toBe(2);
+  });
+
+  it('two processes converting into one cache at once both end with a whole table', async () => {
+    const cache = tempDir();
+    const source = path.join(cache, 'source.json');
+    const words = Array.from({ length: 20_000 }, (_, i) => `w${i.toString(36)}`);
+    const vectors = Object.fromEntries(words.map((w, i) => [w, [i % 7, -(i % 5), 0.5, 1, i]]));
+    writeFileSync(source, JSON.stringify({ precision: 8, dimensions: 3, words, vectors, unkVector: [0, 0, 0, -1] }));
+    const script = `import { openWordTable } from ${JSON.stringify(path.join(REPO, 'src/embed/wordvec/table.ts'))};
+      const t = await openWordTable({ cacheDir: ${JSON.stringify(cache)}, sourceFile: ${JSON.stringify(source)} });
+      console.log(t.count);`;
+    const run = () =>
+      new Promise<string>((resolve, reject) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+          cwd: REPO,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        p.stdout.on('data', (d) => (out += d));
+        p.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`exit ${code}`))));
+      });
+    expect(await Promise.all([run(), run()])).toEqual(['20000', '20000']);
+    expect(WordTable.open(tablePath(cache)).count).toBe(20_000);
+    // No temporary file is left behind.
+    expect(readdirSync(path.dirname(tablePath(cache)))).toEqual([path.basename(tablePath(cache))]);
   });
 });
 

@@ -19,6 +19,8 @@ const SIF_A = 3e-3;
 /** Passages the common component is estimated from (more changes it by little). */
 const COMPONENT_SAMPLE = 20_000;
 const LOOKUP_CACHE_MAX = 200_000;
+/** From this many passages in one call, reading every vector row at once beats reading rows one by one. */
+const FULL_LOAD_PASSAGES = 256;
 
 interface SavedStatistics {
   version: 1;
@@ -62,18 +64,17 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics {
     return this.a / (this.a + (this.counts.get(row) ?? 0) / this.total);
   }
 
-  /** Weighted mean of the text's word vectors (not yet projected, not normalised); null when no word is known. */
-  private mean(text: string): Float64Array | null {
-    const rows = tableRows(text, this.lookup);
+  /** Weighted mean of a text's word vectors (not yet projected, not normalised); null when no word is known. */
+  private mean(rows: ArrayLike<number>): Float64Array | null {
     if (rows.length === 0) return null;
     const v = new Float64Array(this.table.dim);
-    for (const row of rows) this.table.addTo(v, row, this.weight(row));
+    for (let i = 0; i < rows.length; i++) this.table.addTo(v, rows[i]!, this.weight(rows[i]!));
     for (let k = 0; k < v.length; k++) v[k]! /= rows.length;
     return v;
   }
 
   private embed(text: string): Float32Array {
-    const v = this.mean(text);
+    const v = this.mean(tableRows(text, this.lookup));
     const out = new Float32Array(this.table.dim);
     if (v) {
       const u = this.component;
@@ -82,7 +83,7 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics {
         for (let k = 0; k < v.length; k++) dot += v[k]! * u[k]!;
         for (let k = 0; k < v.length; k++) v[k]! -= dot * u[k]!;
       }
-      const norm = Math.hypot(...v);
+      const norm = length(v);
       if (norm > 1e-12) {
         for (let k = 0; k < v.length; k++) out[k] = v[k]! / norm;
         return out;
@@ -94,22 +95,23 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics {
   }
 
   fit(passages: readonly string[]): void {
+    this.table.loadVectors();
+    // Each passage is tokenised once: counting and the common component both need its words.
+    const tokens = passages.map((text) => Int32Array.from(tableRows(text, this.lookup)));
     const counts = new Map<number, number>();
     let total = 0;
-    const rows: number[] = [];
-    for (const text of passages) {
-      rows.length = 0;
-      for (const row of tableRows(text, this.lookup, rows)) counts.set(row, (counts.get(row) ?? 0) + 1);
+    for (const rows of tokens) {
+      for (const row of rows) counts.set(row, (counts.get(row) ?? 0) + 1);
       total += rows.length;
     }
     this.counts = counts;
     this.total = total;
     this.a = SIF_A;
-    this.component = this.commonComponent(passages);
+    this.component = this.commonComponent(tokens);
   }
 
   /** First right singular vector of the passages' weighted means (uncentred, as in SIF), by power iteration. */
-  private commonComponent(passages: readonly string[]): Float64Array {
+  private commonComponent(passages: readonly Int32Array[]): Float64Array {
     const d = this.table.dim;
     const cov = new Float64Array(d * d);
     const step = Math.max(1, Math.floor(passages.length / COMPONENT_SAMPLE));
@@ -130,7 +132,7 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics {
         for (let c = 0; c < d; c++) s += cov[r * d + c]! * u[c]!;
         next[r] = s;
       }
-      const norm = Math.hypot(...next);
+      const norm = length(next);
       // An empty corpus has no common component: keep a zero vector (projection removes nothing).
       if (norm === 0) return new Float64Array(d);
       for (let k = 0; k < d; k++) next[k]! /= norm;
@@ -173,6 +175,9 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics {
   }
 
   async embedPassages(texts: string[]): Promise<Float32Array[]> {
+    // A first build embeds thousands of passages: read all 34 MB of vectors at once. One edited post's few
+    // passages read their words' rows one by one, which is cheaper than reading the whole section.
+    if (texts.length >= FULL_LOAD_PASSAGES) this.table.loadVectors();
     return texts.map((t) => this.embed(t));
   }
 
@@ -185,7 +190,16 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics {
     return estimateTokens(text);
   }
 
-  async dispose(): Promise<void> {}
+  async dispose(): Promise<void> {
+    this.table.close();
+  }
+}
+
+/** Euclidean length (Math.hypot over a spread array is several times slower on hot paths). */
+function length(v: Float64Array): number {
+  let sum = 0;
+  for (let k = 0; k < v.length; k++) sum += v[k]! * v[k]!;
+  return Math.sqrt(sum);
 }
 
 function uint32s(base64: string): Uint32Array {

