@@ -19,8 +19,9 @@ import * as lancedb from '@lancedb/lancedb';
 import { DataType, Float32, Int32, makeData, RecordBatch, Struct, Table, Utf8, type Data, type Schema } from 'apache-arrow';
 import { estimateTokens, type Embedder } from '../src/embed/embedder.js';
 import { chunkSchema } from '../src/index/schema.js';
-import { DEFAULT_CHUNKING, type IndexSettings } from '../src/index/settings.js';
-import { ANN_INDEX_MIN_ROWS, createVectorIndex, IndexStore } from '../src/index/store.js';
+import { DEFAULT_CHUNKING, INDEX_FORMAT_VERSION, type IndexSettings } from '../src/index/settings.js';
+import { ANN_INDEX_MIN_ROWS, IndexStore } from '../src/index/store.js';
+import { createVectorIndex, IndexWriter } from '../src/index/writer.js';
 import { percentile } from '../src/search/metrics.js';
 import { ANN_REFINE_FACTOR } from '../src/index/chunk-search.js';
 import { Retriever } from '../src/search/retriever.js';
@@ -56,11 +57,15 @@ const HIT_COLUMNS = chunkSchema(DIM)
 if (process.argv[2] === '--fts-child') {
   const location = process.argv[3];
   if (!location) throw new Error('--fts-child needs an index path');
-  const store = await IndexStore.open(location, { create: false });
+  const writer = await IndexWriter.open(location);
+  const settings = writer.currentSettings;
+  if (!settings) throw new Error(`no index at ${location}`);
+  await writer.begin(settings, { rebuild: false });
   const t = performance.now();
-  await store.refreshIndexes();
+  await writer.refreshIndexes();
   const ms = performance.now() - t;
-  store.close();
+  await writer.publish();
+  writer.close();
   process.stdout.write(`${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
   process.exit(0);
 }
@@ -437,7 +442,7 @@ async function tunedVector(table: lancedb.Table, vec: Float32Array, limit: numbe
 async function coldFirstQuery(location: string, embedder: Embedder, queries: readonly { text: string }[]): Promise<number> {
   const ms: number[] = [];
   for (let i = 0; i < COLD_RUNS; i++) {
-    const store = await IndexStore.open(location, { create: false });
+    const store = await IndexStore.open(location);
     try {
       const t = performance.now();
       await new Retriever(store, embedder).vector(queries[queries.length - 1 - i]!.text, undefined, K);
@@ -457,7 +462,7 @@ const int = (n: number) => n.toLocaleString('en-US');
 function settingsFor(): IndexSettings {
   const now = new Date().toISOString();
   return {
-    formatVersion: 1,
+    formatVersion: INDEX_FORMAT_VERSION,
     embedding: { backend: 'transformers', model: 'synthetic-256', dimension: DIM },
     chunking: DEFAULT_CHUNKING,
     createdAt: now,
@@ -497,7 +502,7 @@ function runFtsChild(location: string): Promise<{ ms: number; maxRssMb: number }
 
 const work = mkdtempSync(path.join(tmpdir(), 'priors-bench-scale-'));
 let activeChild: ChildProcess | null = null;
-const stores: IndexStore[] = [];
+const stores: { close(): void }[] = [];
 function cleanUp(): void {
   activeChild?.kill('SIGKILL');
   for (const s of stores.splice(0)) s.close();
@@ -516,12 +521,12 @@ try {
   const loadBefore = loadavg();
   const thresholdRows = Math.min(ANN_INDEX_MIN_ROWS, ROWS);
   log(`${int(ROWS)} rows of ${DIM}-d vectors in ${CLUSTERS} clusters → ${work}`);
-  const big = await IndexStore.open(path.join(work, 'full'), { create: true });
-  stores.push(big);
-  await big.reset(settingsFor());
-  const small = await IndexStore.open(path.join(work, 'threshold'), { create: true });
-  stores.push(small);
-  await small.reset(settingsFor());
+  let bigWriter = await IndexWriter.open(path.join(work, 'full'));
+  stores.push(bigWriter);
+  await bigWriter.begin(settingsFor(), { rebuild: true });
+  const smallWriter = await IndexWriter.open(path.join(work, 'threshold'));
+  stores.push(smallWriter);
+  await smallWriter.begin(settingsFor(), { rebuild: true });
 
   // 1. Generate and write; the first ANN_INDEX_MIN_ROWS rows also go to a second index of exactly that size.
   const schema = chunkSchema(DIM);
@@ -536,24 +541,31 @@ try {
     const table = writer.batch(n);
     genMs += performance.now() - g;
     const w = performance.now();
-    await big.chunks.add(table);
+    await bigWriter.chunks.add(table);
     writeMs += performance.now() - w;
     if (done < thresholdRows) {
       const s = performance.now();
-      await small.chunks.add(done + n <= thresholdRows ? table : table.slice(0, thresholdRows - done));
+      await smallWriter.chunks.add(done + n <= thresholdRows ? table : table.slice(0, thresholdRows - done));
       smallWriteMs += performance.now() - s;
     }
     done += n;
     if (done % 200_000 === 0 || done === ROWS) log(`written ${int(done)} rows (rss ${mb(process.memoryUsage().rss / 1024)} MB)`);
   }
   const totalWriteMs = performance.now() - tWrite - smallWriteMs;
-  const rows = await big.countChunks();
+  const rows = await bigWriter.countChunks();
   log(`generation ${sec(genMs)} s, LanceDB writes ${sec(writeMs)} s; within-cluster cosine ${writer.withinClusterCosine.toFixed(3)}`);
 
   // 2. Compaction, as refreshIndexes() does first (it would also run on the next ingest).
-  const compact = await timed(() => big.chunks.optimize({ cleanupOlderThan: new Date() }));
-  await small.chunks.optimize({ cleanupOlderThan: new Date() });
+  const compact = await timed(() => bigWriter.chunks.optimize({ cleanupOlderThan: new Date() }));
+  await smallWriter.chunks.optimize({ cleanupOlderThan: new Date() });
   log(`compaction ${sec(compact.ms)} s`);
+  // Readers see what a writer has published; every index change below is published before it is searched.
+  await bigWriter.publish();
+  await smallWriter.publish();
+  const big = await IndexStore.open(bigWriter.location);
+  stores.push(big);
+  const small = await IndexStore.open(smallWriter.location);
+  stores.push(small);
 
   // 3. Flat search (no ANN index yet) through Retriever.vector: the ground truth for recall.
   const qrng = new Rng(7);
@@ -570,8 +582,9 @@ try {
 
   // 4. ANN index: the exact call refreshIndexes() makes.
   log('building the ANN index on the full table…');
-  const annBuild = await timed(() => createVectorIndex(big.chunks));
-  const stats = await big.chunks.indexStats('vector_idx');
+  const annBuild = await timed(() => createVectorIndex(bigWriter.chunks));
+  await bigWriter.publish();
+  const stats = await bigWriter.chunks.indexStats('vector_idx');
   const indexType = stats?.indexType ?? 'unknown';
   log(`ANN build ${sec(annBuild.ms)} s (${indexType}, ${stats?.distanceType ?? '?'}, ${int(stats?.numIndexedRows ?? 0)} rows)`);
   const annDefault = await latency(ANN_QUERIES, 5, viaRetriever(bigRetriever, K));
@@ -581,7 +594,7 @@ try {
   log(`ANN @ ${int(rows)}, first query on a fresh connection: p50 ${msf(annCold)} ms`);
   const annPool = await latency(ANN_QUERIES, 5, viaRetriever(bigRetriever, POOL));
   const measureTuned = async (label: string, tune: Tuning): Promise<{ label: string; lat: Latency; recall: number }> => {
-    const lat = await latency(ANN_QUERIES, 5, (i) => tunedVector(big.chunks, queries[i]!.vector, K, tune));
+    const lat = await latency(ANN_QUERIES, 5, (i) => tunedVector(bigWriter.chunks, queries[i]!.vector, K, tune));
     const recall = recallAt(K, lat.ids.slice(0, FLAT_QUERIES), flatBig.ids);
     log(`  ${label}: p50 ${msf(lat.p50)} ms, recall@10 ${recall.toFixed(3)}`);
     return { label, lat, recall };
@@ -595,10 +608,11 @@ try {
   ];
 
   // 5. The same at the threshold size.
-  const smallBuild = await timed(() => createVectorIndex(small.chunks));
+  const smallBuild = await timed(() => createVectorIndex(smallWriter.chunks));
+  await smallWriter.publish();
   const annSmall = await latency(ANN_QUERIES, 5, viaRetriever(smallRetriever, K));
   const smallRecall = recallAt(K, annSmall.ids.slice(0, FLAT_QUERIES), flatSmall.ids);
-  const smallUnrefined = await latency(FLAT_QUERIES, 5, (i) => tunedVector(small.chunks, queries[i]!.vector, K, {}));
+  const smallUnrefined = await latency(FLAT_QUERIES, 5, (i) => tunedVector(smallWriter.chunks, queries[i]!.vector, K, {}));
   const smallUnrefinedRecall = recallAt(K, smallUnrefined.ids, flatSmall.ids);
   log(
     `ANN @ ${int(thresholdRows)}: build ${sec(smallBuild.ms)} s, p50 ${msf(annSmall.p50)} ms, recall@10 ${smallRecall.toFixed(3)} (${smallUnrefinedRecall.toFixed(3)} without refinement)`,
@@ -607,7 +621,13 @@ try {
 
   // 6. FTS: refreshIndexes() in a child process (vector index and compaction done, so it builds the FTS index).
   log(`building the FTS index via refreshIndexes() in a child process (gives up after ${FTS_TIMEOUT_MS / 60_000} min)…`);
+  // The child takes the ingest lock, as an ingest would.
+  stores.splice(stores.indexOf(bigWriter), 1);
+  bigWriter.close();
   const fts = await runFtsChild(big.location);
+  bigWriter = await IndexWriter.open(big.location);
+  stores.push(bigWriter);
+  await bigWriter.begin(settingsFor(), { rebuild: false });
   let ftsRows: string[][] = [];
   let ftsNote = '';
   if ('ms' in fts) {
@@ -645,7 +665,8 @@ try {
   const altRows: string[][] = [];
   for (const alt of alternatives) {
     log(`comparison: ${alt.label}…`);
-    const build = await timed(() => big.chunks.createIndex('vector', { config: alt.config, replace: true }));
+    const build = await timed(() => bigWriter.chunks.createIndex('vector', { config: alt.config, replace: true }));
+    await bigWriter.publish();
     const lat = await latency(ANN_QUERIES, 5, viaRetriever(bigRetriever, K));
     const recall = recallAt(K, lat.ids.slice(0, FLAT_QUERIES), flatBig.ids);
     const cold = await coldFirstQuery(big.location, embedder, queries);

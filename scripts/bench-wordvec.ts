@@ -96,7 +96,7 @@ try {
       let t = performance.now();
       const e = await loadWordVecEmbedder({ cacheDir: process.env.PRIORS_CACHE_DIR });
       const openMs = performance.now() - t;
-      const store = await IndexStore.open(${JSON.stringify(index)}, { create: false });
+      const store = await IndexStore.open(${JSON.stringify(index)});
       t = performance.now();
       e.restore(store.corpusStatistics);
       const restoreMs = performance.now() - t;

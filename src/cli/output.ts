@@ -13,4 +13,9 @@ export function warnLine(message: string): void {
   process.stderr.write(`warning: ${message}\n`);
 }
 
+/** Something priors did that the user should know of, not a problem with their input. */
+export function noteLine(message: string): void {
+  process.stderr.write(`note: ${message}\n`);
+}
+
 export const useColor = (json: boolean) => !json && process.stdout.isTTY === true && !colorDisabled();

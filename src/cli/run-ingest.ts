@@ -3,7 +3,7 @@ import { UsageError } from '../core/errors.js';
 import type { PriorsConfig } from '../config/config.js';
 import { ingestArchive, type IngestReport } from '../tools/ingest.js';
 import { formatEta, ProgressLine } from './progress.js';
-import { printJson, printLine, warnLine } from './output.js';
+import { noteLine, printJson, printLine, warnLine } from './output.js';
 
 export interface IngestFlags {
   index: string;
@@ -59,6 +59,12 @@ export async function runIngest(roots: string[], flags: IngestFlags, config: Pri
         if (!json) {
           progress.done();
           warnLine(m);
+        }
+      },
+      onNotice: (m) => {
+        if (!json) {
+          progress.done();
+          noteLine(m);
         }
       },
       onProgress: (p) =>

@@ -79,6 +79,18 @@ export class BusyError extends PriorsError {
   }
 }
 
+/** An index written by another version of priors, in a layout this one does not read. */
+export class IndexFormatError extends PriorsError {
+  constructor(indexPath: string, found: number, wanted: number) {
+    super(
+      found < wanted
+        ? `index at ${indexPath} was written by an older priors (index format ${found}, this version reads ${wanted}) — run \`priors ingest <your folders> --index ${indexPath}\` to rebuild it`
+        : `index at ${indexPath} was written by a newer priors (index format ${found}, this version reads ${wanted}) — upgrade priors, or rebuild it with \`priors ingest <your folders> --index ${indexPath} --rebuild\``,
+    );
+    this.name = 'IndexFormatError';
+  }
+}
+
 export class NotFoundError extends PriorsError {
   constructor(message: string) {
     super(message, 'not_found');

@@ -1,6 +1,6 @@
 import { MatchQuery } from '@lancedb/lancedb';
 import type { ChunkRow } from './schema.js';
-import type { IndexStore } from './store.js';
+import type { Snapshot } from './store.js';
 
 /**
  * The two first-stage searches over the chunk table, built here so that only the index layer speaks
@@ -45,10 +45,10 @@ export function ftsQueryText(query: string): string {
 }
 
 /** BM25 over the full-text index; `where` is an SQL filter on chunk columns. */
-export async function fullTextSearch(store: IndexStore, query: string, where: string | undefined, limit: number): Promise<Ranked[]> {
+export async function fullTextSearch(snapshot: Snapshot, query: string, where: string | undefined, limit: number): Promise<Ranked[]> {
   const text = ftsQueryText(query);
   if (!text) return [];
-  let q = store.chunks
+  let q = snapshot.chunks
     .search(new MatchQuery(text, 'fts_text'), 'fts')
     .select([...HIT_COLUMNS, '_score'])
     .limit(limit);
@@ -58,11 +58,11 @@ export async function fullTextSearch(store: IndexStore, query: string, where: st
 }
 
 /** Nearest chunks by cosine similarity to `vector`. */
-export async function vectorSearch(store: IndexStore, vector: Float32Array, where: string | undefined, limit: number): Promise<Ranked[]> {
+export async function vectorSearch(snapshot: Snapshot, vector: Float32Array, where: string | undefined, limit: number): Promise<Ranked[]> {
   // With an IVF-PQ index (≥ ANN_INDEX_MIN_ROWS chunks) the compressed distances alone find few true
   // neighbours; re-ranking 50× the candidates on full vectors brings recall@10 to ~0.99 for a few ms
   // (BENCHMARKS.md, scale). Without an index the search is exact and this changes nothing.
-  let q = store.chunks
+  let q = snapshot.chunks
     .query()
     .nearestTo(Array.from(vector))
     .distanceType('cosine')

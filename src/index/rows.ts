@@ -63,6 +63,7 @@ export interface DocumentFacts {
   lineBase: number;
   chunkCount: number;
   words: number;
+  warnings: readonly string[];
 }
 
 export function toDocumentRow(meta: DocMeta, facts: DocumentFacts, ingestedAt: string): DocumentRow {
@@ -86,5 +87,6 @@ export function toDocumentRow(meta: DocMeta, facts: DocumentFacts, ingestedAt: s
     chunk_count: facts.chunkCount,
     words: facts.words,
     ingested_at: ingestedAt,
+    warnings: JSON.stringify(facts.warnings),
   };
 }

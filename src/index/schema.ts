@@ -46,6 +46,8 @@ export interface DocumentRow {
   chunk_count: number;
   words: number;
   ingested_at: string;
+  /** JSON array of the warnings reading this document's file gave, replayed while the file is unchanged (`--strict`). */
+  warnings: string;
 }
 
 const str = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
@@ -99,6 +101,7 @@ export function documentSchema(): Schema {
     int('chunk_count'),
     int('words'),
     str('ingested_at'),
+    str('warnings'),
   ]);
 }
 

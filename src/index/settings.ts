@@ -1,9 +1,16 @@
 import type { ChunkOptions } from '../core/types.js';
 import type { EmbeddingSignature } from '../embed/embedder.js';
 
+/**
+ * The on-disk layout this code reads and writes. 1 (0.1.0): `chunks` and `documents` tables read at their latest
+ * versions. 2: tables per generation, named with the versions readers use by a manifest row committed with the
+ * settings (one atomic switch per batch); document rows carry their warnings.
+ */
+export const INDEX_FORMAT_VERSION = 2;
+
 /** Stored in the index: what its chunks and vectors were made with. */
 export interface IndexSettings {
-  formatVersion: 1;
+  formatVersion: number;
   embedding: EmbeddingSignature | null;
   chunking: ChunkOptions;
   createdAt: string;

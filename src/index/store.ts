@@ -1,16 +1,60 @@
 import * as lancedb from '@lancedb/lancedb';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { IndexMissingError, NotFoundError, PriorsError } from '../core/errors.js';
-import type { IndexSettings } from './settings.js';
-import { chunkSchema, documentSchema, metaSchema, sqlIn, type ChunkRow, type DocumentRow } from './schema.js';
+import { IndexFormatError, IndexMissingError, NotFoundError, PriorsError } from '../core/errors.js';
+import { sqlIn, type DocumentRow } from './schema.js';
+import { INDEX_FORMAT_VERSION, type IndexSettings } from './settings.js';
 
-const CHUNKS = 'chunks';
-const DOCUMENTS = 'documents';
-const META = 'meta';
+/** The one table every index has: settings, manifest and corpus statistics rows, replaced together in one commit. */
+export const META = 'meta';
 const CORPUS_STATISTICS = 'corpus-statistics';
 /** Below this many chunks a flat vector scan is fast enough (≈ milliseconds); above it an IVF-PQ index is built. */
 export const ANN_INDEX_MIN_ROWS = 100_000;
+
+/**
+ * Which table versions make up the index. LanceDB commits each table on its own, so a batch that touches the
+ * chunks and the documents is two commits; readers therefore never read the tables' latest versions but the
+ * ones the manifest names, and the manifest moves only after both commits (one atomic overwrite of the meta
+ * table). A crash between commits leaves versions no manifest names, which the next ingest rolls back.
+ */
+export interface Manifest {
+  /** Tables of generation g are `chunks_g` and `documents_g`; `--rebuild` fills the next generation aside. */
+  generation: number;
+  chunks: number;
+  documents: number;
+}
+
+export function tableNames(generation: number): { chunks: string; documents: string } {
+  return { chunks: `chunks_${generation}`, documents: `documents_${generation}` };
+}
+
+/** What the meta table holds; `manifest` is null in an index written before format 2. */
+export interface MetaState {
+  settings: IndexSettings;
+  manifest: Manifest | null;
+  /** The embedder's corpus statistics (SIF weights), frozen when the vectors were first made; see `CorpusStatistics`. */
+  corpusStatistics: string | null;
+}
+
+export function metaRows(state: MetaState): { key: string; value: string }[] {
+  const rows = [{ key: 'settings', value: JSON.stringify(state.settings) }];
+  if (state.manifest) rows.push({ key: 'manifest', value: JSON.stringify(state.manifest) });
+  if (state.corpusStatistics !== null) rows.push({ key: CORPUS_STATISTICS, value: state.corpusStatistics });
+  return rows;
+}
+
+export async function readMeta(meta: lancedb.Table, location: string): Promise<MetaState> {
+  const rows = (await meta.query().toArray()) as { key: string; value: string }[];
+  const value = (key: string) => rows.find((r) => r.key === key)?.value;
+  const settings = value('settings');
+  if (!settings) throw new PriorsError(`index at ${location} is damaged (no settings row) — rerun ingest with --rebuild`);
+  const manifest = value('manifest');
+  return {
+    settings: JSON.parse(settings) as IndexSettings,
+    manifest: manifest ? (JSON.parse(manifest) as Manifest) : null,
+    corpusStatistics: value(CORPUS_STATISTICS) ?? null,
+  };
+}
 
 /** Object-store URIs (s3://, gs://, …) are passed to LanceDB as they are; plain paths are resolved. */
 export function isLocalLocation(location: string): boolean {
@@ -21,94 +65,79 @@ export function resolveLocation(location: string): string {
   return isLocalLocation(location) ? path.resolve(location) : location;
 }
 
-/** The ANN index `refreshIndexes()` builds on the chunk table (exported so scripts/bench-scale.ts times this very call). */
-export async function createVectorIndex(table: lancedb.Table): Promise<void> {
-  await table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }) });
+/** One consistent state of the index: both tables checked out at the versions one manifest names. */
+export interface Snapshot {
+  readonly metaVersion: number;
+  readonly settings: IndexSettings;
+  readonly corpusStatistics: string | null;
+  readonly chunks: lancedb.Table;
+  readonly documents: lancedb.Table;
 }
 
-/** The on-disk index: a chunks table (text, metadata, vectors, FTS), a documents table and one settings row. */
+/**
+ * Read access to an index. Every read goes through `read()`, which takes the current snapshot (a check of the
+ * meta table's version, ~0.02 ms, so a long-running `serve` or `mcp` sees what a later ingest committed
+ * without a restart) and reads both tables at the versions it names.
+ */
 export class IndexStore {
+  private current: Snapshot;
+
   private constructor(
     readonly location: string,
     private readonly db: lancedb.Connection,
-    private settingsValue: IndexSettings | null,
-    private corpusStatisticsValue: string | null,
-    private chunkTable: lancedb.Table | null,
-    private docTable: lancedb.Table | null,
-  ) {}
+    private readonly meta: lancedb.Table,
+    first: Snapshot,
+  ) {
+    this.current = first;
+  }
 
-  /** Open an index; with `create: false` a missing index is an `IndexMissingError`. */
-  static async open(location: string, opts: { create: boolean }): Promise<IndexStore> {
+  /** Open an index for reading: a missing one is an `IndexMissingError`, one of another format an `IndexFormatError`. */
+  static async open(location: string): Promise<IndexStore> {
     const resolved = resolveLocation(location);
-    if (!opts.create && isLocalLocation(resolved) && !existsSync(resolved)) throw new IndexMissingError(resolved);
-    // Check for newer table versions on every read, so a long-running `serve` or `mcp` sees what a later
-    // `priors ingest` committed without a restart (a manifest check; negligible next to a search).
+    if (isLocalLocation(resolved) && !existsSync(resolved)) throw new IndexMissingError(resolved);
     const db = await lancedb.connect(resolved, { readConsistencyInterval: 0 });
-    const names = new Set(await db.tableNames());
-    if (!names.has(META)) {
-      if (!opts.create) throw new IndexMissingError(resolved);
-      return new IndexStore(resolved, db, null, null, null, null);
-    }
+    if (!(await db.tableNames()).includes(META)) throw new IndexMissingError(resolved);
     const meta = await db.openTable(META);
-    const rows = (await meta.query().toArray()) as { key: string; value: string }[];
-    const settingsRow = rows.find((r) => r.key === 'settings');
-    if (!settingsRow) throw new PriorsError(`index at ${resolved} is damaged (no settings row) — rerun ingest with --rebuild`);
-    const settings = JSON.parse(settingsRow.value) as IndexSettings;
-    const chunks = names.has(CHUNKS) ? await db.openTable(CHUNKS) : null;
-    const docs = names.has(DOCUMENTS) ? await db.openTable(DOCUMENTS) : null;
-    const statistics = rows.find((r) => r.key === CORPUS_STATISTICS)?.value ?? null;
-    return new IndexStore(resolved, db, settings, statistics, chunks, docs);
+    return new IndexStore(resolved, db, meta, await loadSnapshot(db, meta, resolved));
   }
 
-  get settings(): IndexSettings | null {
-    return this.settingsValue;
+  /** Settings as of the latest snapshot taken. */
+  get settings(): IndexSettings {
+    return this.current.settings;
   }
 
-  /** The embedder's corpus statistics (SIF weights), frozen at the first build; see `CorpusStatistics`. */
+  /** The corpus statistics the index's vectors were made with (word vectors), as of the latest snapshot. */
   get corpusStatistics(): string | null {
-    return this.corpusStatisticsValue;
-  }
-
-  get chunks(): lancedb.Table {
-    if (!this.chunkTable) throw new IndexMissingError(this.location);
-    return this.chunkTable;
+    return this.current.corpusStatistics;
   }
 
   get hasVectors(): boolean {
-    return this.settingsValue?.embedding != null;
+    return this.current.settings.embedding != null;
   }
 
-  /** Drop everything (for --rebuild) and start over with these settings. */
-  async reset(settings: IndexSettings): Promise<void> {
-    for (const name of await this.db.tableNames()) await this.db.dropTable(name);
-    this.chunkTable = await this.db.createEmptyTable(CHUNKS, chunkSchema(settings.embedding?.dimension ?? null));
-    this.docTable = await this.db.createEmptyTable(DOCUMENTS, documentSchema());
-    this.corpusStatisticsValue = null;
-    await this.writeSettings(settings);
+  /** The state the latest manifest names (re-opened only when the meta table moved). */
+  async snapshot(): Promise<Snapshot> {
+    if ((await this.meta.version()) !== this.current.metaVersion) this.current = await loadSnapshot(this.db, this.meta, this.location);
+    return this.current;
   }
 
-  async writeSettings(settings: IndexSettings): Promise<void> {
-    await this.writeMeta(settings, this.corpusStatisticsValue);
-  }
-
-  /** Stored before the first vectors are written, so a crash can't leave vectors without their statistics. */
-  async writeCorpusStatistics(statistics: string): Promise<void> {
-    if (!this.settingsValue) throw new PriorsError(`index at ${this.location} has no settings yet`);
-    await this.writeMeta(this.settingsValue, statistics);
-  }
-
-  private async writeMeta(settings: IndexSettings, statistics: string | null): Promise<void> {
-    const rows = [{ key: 'settings', value: JSON.stringify(settings) }];
-    if (statistics !== null) rows.push({ key: CORPUS_STATISTICS, value: statistics });
-    // Overwrite is a single commit: readers see the old or the new rows, never none.
-    await this.db.createTable(META, rows, { mode: 'overwrite', schema: metaSchema });
-    this.settingsValue = settings;
-    this.corpusStatisticsValue = statistics;
+  /**
+   * Run reads against one snapshot. An ingest that finishes meanwhile removes the versions it superseded (the
+   * index keeps only its current state on disk); a read caught on removed files is run again, once, on the new
+   * snapshot — so a reader never needs old versions kept for it, and never mixes two states in one answer.
+   */
+  async read<T>(fn: (snapshot: Snapshot) => Promise<T>): Promise<T> {
+    const snapshot = await this.snapshot();
+    try {
+      return await fn(snapshot);
+    } catch (err) {
+      if ((await this.meta.version()) === snapshot.metaVersion) throw err;
+      return fn(await this.snapshot());
+    }
   }
 
   async listDocuments(): Promise<DocumentRow[]> {
-    if (!this.docTable) return [];
-    return (await this.docTable.query().toArray()) as DocumentRow[];
+    return this.read(async (s) => (await s.documents.query().toArray()) as DocumentRow[]);
   }
 
   async getDocument(docId: string): Promise<DocumentRow> {
@@ -118,80 +147,39 @@ export class IndexStore {
   }
 
   async getDocuments(docIds: readonly string[]): Promise<DocumentRow[]> {
-    if (!this.docTable || docIds.length === 0) return [];
-    return (await this.docTable.query().where(sqlIn('doc_id', docIds)).toArray()) as DocumentRow[];
-  }
-
-  /**
-   * Replace whole documents. The chunks of a batch go in with one merge-insert (a single atomic commit that
-   * also deletes the documents' old chunks), then the document rows; a crash in between leaves the new chunks
-   * with the old document row, whose stale hash makes the next ingest redo it.
-   */
-  async replaceDocuments(docs: readonly DocumentRow[], chunks: readonly ChunkRow[]): Promise<void> {
-    if (docs.length === 0) return;
-    const ids = docs.map((d) => d.doc_id);
-    const chunkTable = this.chunks;
-    if (chunks.length > 0) {
-      await chunkTable
-        .mergeInsert('id')
-        .whenMatchedUpdateAll()
-        .whenNotMatchedInsertAll()
-        .whenNotMatchedBySourceDelete({ where: sqlIn('doc_id', ids) })
-        .execute(chunks as unknown as Record<string, unknown>[]);
-    } else {
-      await chunkTable.delete(sqlIn('doc_id', ids));
-    }
-    if (!this.docTable) throw new IndexMissingError(this.location);
-    await this.docTable
-      .mergeInsert('doc_id')
-      .whenMatchedUpdateAll()
-      .whenNotMatchedInsertAll()
-      .execute(docs as unknown as Record<string, unknown>[]);
-  }
-
-  /** Chunks go first: a document row without chunks is re-checked next time; the reverse would be orphans. */
-  async removeDocuments(docIds: readonly string[]): Promise<void> {
-    if (docIds.length === 0 || !this.docTable) return;
-    for (let i = 0; i < docIds.length; i += 500) {
-      const part = docIds.slice(i, i + 500);
-      await this.chunks.delete(sqlIn('doc_id', part));
-      await this.docTable.delete(sqlIn('doc_id', part));
-    }
-  }
-
-  /** Bring the full-text (and, at scale, the vector) index up to date and compact small writes. */
-  async refreshIndexes(): Promise<void> {
-    const table = this.chunks;
-    const indices = await table.listIndices();
-    const has = (column: string) => indices.some((i) => i.columns.includes(column));
-    if ((await table.countRows()) === 0) return;
-    await table.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
-    if (!has('fts_text')) {
-      await table.createIndex('fts_text', {
-        config: lancedb.Index.fts({
-          baseTokenizer: 'simple',
-          lowercase: true,
-          stem: true,
-          language: 'English',
-          removeStopWords: true,
-          asciiFolding: true,
-          withPosition: false,
-        }),
-      });
-    }
-    if (this.hasVectors && !has('vector') && (await table.countRows()) >= ANN_INDEX_MIN_ROWS) {
-      await createVectorIndex(table);
-    }
-    if (this.docTable) await this.docTable.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
+    if (docIds.length === 0) return [];
+    return this.read(async (s) => (await s.documents.query().where(sqlIn('doc_id', docIds)).toArray()) as DocumentRow[]);
   }
 
   async countChunks(): Promise<number> {
-    return this.chunkTable ? this.chunkTable.countRows() : 0;
+    return this.read((s) => s.chunks.countRows());
   }
 
   close(): void {
-    this.chunkTable?.close();
-    this.docTable?.close();
+    this.current.chunks.close();
+    this.current.documents.close();
+    this.meta.close();
     this.db.close();
   }
+}
+
+async function loadSnapshot(db: lancedb.Connection, meta: lancedb.Table, location: string): Promise<Snapshot> {
+  const metaVersion = await meta.version();
+  const { settings, manifest, corpusStatistics } = await readMeta(meta, location);
+  if (settings.formatVersion !== INDEX_FORMAT_VERSION || !manifest) {
+    throw new IndexFormatError(location, settings.formatVersion, INDEX_FORMAT_VERSION);
+  }
+  const names = tableNames(manifest.generation);
+  const open = async (name: string, version: number) => {
+    const table = await db.openTable(name);
+    await table.checkout(version);
+    return table;
+  };
+  return {
+    metaVersion,
+    settings,
+    corpusStatistics,
+    chunks: await open(names.chunks, manifest.chunks),
+    documents: await open(names.documents, manifest.documents),
+  };
 }

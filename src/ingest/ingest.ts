@@ -4,9 +4,8 @@ import type { ChunkOptions, Chunk, ParsedDocument } from '../core/types.js';
 import { describeSignature, estimateTokens, signatureOf, type Embedder, type EmbeddingSignature } from '../embed/embedder.js';
 import { contextPrefix, toChunkRow, toDocumentRow } from '../index/rows.js';
 import type { ChunkRow, DocumentRow } from '../index/schema.js';
-import { DEFAULT_CHUNKING, sameChunking, sameEmbedding, type IndexSettings } from '../index/settings.js';
-import { IndexStore, isLocalLocation } from '../index/store.js';
-import { acquireIngestLock } from '../index/lock.js';
+import { DEFAULT_CHUNKING, INDEX_FORMAT_VERSION, sameChunking, sameEmbedding, type IndexSettings } from '../index/settings.js';
+import { IndexWriter, type CommitPoint } from '../index/writer.js';
 import { chunkDocument } from './chunk.js';
 import { discoverFiles, type SourceFile } from './discover.js';
 import { parseFile, parseJsonl, SUPPORTED_EXTENSIONS } from './parse.js';
@@ -23,6 +22,10 @@ export interface IngestOptions {
   maxFileBytes?: number;
   onProgress?: (p: IngestProgress) => void;
   onWarning?: (message: string) => void;
+  /** One-line notices that are not about the inputs (an interrupted ingest rolled back, an old index rebuilt). */
+  onNotice?: (message: string) => void;
+  /** Tests stop the ingest at a commit point by throwing here (see IndexWriter). */
+  afterCommit?: (point: CommitPoint) => void;
 }
 
 /**
@@ -71,6 +74,8 @@ export interface IngestReport {
   documents: number;
   chunks: number;
   warnings: string[];
+  /** Things done to the index itself (a rollback after an interrupted ingest, a rebuild of an older format). */
+  notices: string[];
   timings: StageTimings;
   totalMs: number;
   /** Peak resident memory of this process so far. */
@@ -92,10 +97,12 @@ interface PendingDoc {
   contentHash: string;
   fileHash: string;
   isNew: boolean;
+  /** Every warning reading its file gave: stored with the document and replayed while the file is unchanged. */
+  fileWarnings: string[];
 }
 
-function checkSettings(store: IndexStore, wanted: IndexSettings): void {
-  const have = store.settings;
+function checkSettings(store: IndexWriter, wanted: IndexSettings): void {
+  const have = store.currentSettings;
   if (!have) return;
   if (!sameEmbedding(have.embedding, wanted.embedding)) {
     if (wanted.embedding === null) {
@@ -128,7 +135,7 @@ class RunModel {
   fitPending = false;
 
   private constructor(
-    private readonly store: IndexStore,
+    private readonly store: IndexWriter,
     /** The model the index was built with, as it was before this run. */
     private readonly stored: EmbeddingSignature | null,
     private embedder: Embedder | null,
@@ -137,10 +144,10 @@ class RunModel {
     readonly signature: EmbeddingSignature | null,
   ) {}
 
-  static async choose(store: IndexStore, spec: IngestOptions['embedder'], rebuild: boolean): Promise<RunModel> {
-    const stored = store.settings?.embedding ?? null;
+  static async choose(store: IndexWriter, spec: IngestOptions['embedder'], rebuild: boolean): Promise<RunModel> {
+    const stored = store.currentSettings?.embedding ?? null;
     if (!spec || !isLazy(spec)) return new RunModel(store, stored, spec, null, spec ? signatureOf(spec) : null);
-    const exists = !rebuild && store.settings !== null;
+    const exists = !rebuild && store.currentSettings !== null;
     // No model named: an existing index keeps the one it was built with (none, for a full-text index).
     const keep = exists && spec.model === null;
     const sameModel = exists && stored !== null && stored.backend === spec.backend && stored.model === spec.model;
@@ -192,11 +199,12 @@ type Batch = { doc: PendingDoc; chunks: Chunk[] }[];
 /**
  * One ingest, as named phases: `prepare` (model and settings), `discover` (files), `visit` each file (diff it
  * against the index, parse what changed, chunk), batches `embed`ded and `commit`ted as they fill, then
- * `sweep` (documents whose files are gone, index refresh, settings) and the `report`.
+ * `sweep` (documents whose files are gone, index refresh and publication) and the `report`.
  */
 class IngestRun {
   private readonly timings: StageTimings = { readParseMs: 0, chunkMs: 0, embedMs: 0, writeMs: 0, indexMs: 0 };
   private readonly warnings: string[] = [];
+  private readonly notices: string[] = [];
   private readonly chunking: ChunkOptions;
   private readonly now = new Date().toISOString();
   private readonly maxBytes: number;
@@ -217,7 +225,7 @@ class IngestRun {
   private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: IndexStore,
+    private readonly store: IndexWriter,
     private readonly opts: IngestOptions,
     private readonly started: number,
   ) {
@@ -230,24 +238,39 @@ class IngestRun {
     this.opts.onWarning?.(m);
   }
 
+  notice(m: string): void {
+    this.notices.push(m);
+    this.opts.onNotice?.(m);
+  }
+
   private progress(phase: IngestProgress['phase']): void {
     this.opts.onProgress?.({ phase, filesDone: this.filesDone, filesTotal: this.filesTotal, chunksDone: this.counts.chunksWritten });
   }
 
-  /** Settle the model and the index settings: a new index (or --rebuild) starts empty; an old one must match. */
+  /**
+   * Settle the model and the index settings: a new index (or --rebuild, or an older format) is built aside;
+   * an existing one must match, is rolled back to what was last published, and swept for orphan chunks.
+   */
   async prepare(): Promise<void> {
     const { store, opts } = this;
     this.model = await RunModel.choose(store, opts.embedder, opts.rebuild === true);
     this.wanted = {
-      formatVersion: 1,
+      formatVersion: INDEX_FORMAT_VERSION,
       embedding: this.model.signature,
       chunking: this.chunking,
-      createdAt: store.settings?.createdAt ?? this.now,
+      createdAt: store.currentSettings?.createdAt ?? this.now,
+      // Written only by a run that changes something: a no-op run writes nothing at all.
       lastIngestAt: this.now,
     };
-    if (opts.rebuild || !store.settings) await store.reset(this.wanted);
-    else checkSettings(store, this.wanted);
+    if (!opts.rebuild) checkSettings(store, this.wanted);
+    await store.begin(this.wanted, { rebuild: opts.rebuild === true });
     this.model.adoptStatistics();
+    const swept = await store.sweep();
+    if (swept.docIds.length > 0) {
+      this.notice(
+        `${store.location}: removed ${swept.orphanChunks} orphan chunks and re-reads ${swept.docIds.length} documents whose chunks did not match their rows`,
+      );
+    }
   }
 
   /** The source files, and what the index holds now. */
@@ -298,24 +321,31 @@ class IngestRun {
     }
     const known = this.byFile.get(file.absPath) ?? [];
     if (known.length > 0 && known.every((d) => d.file_hash === decoded.hash)) {
-      // The whole file is unchanged: nothing to parse.
+      // The whole file is unchanged: nothing to parse, but its warnings still stand (so --strict fails every time).
+      for (const w of storedWarnings(known)) this.warn(w);
       this.markSeen(known);
       this.counts.unchanged += known.length;
       this.timings.readParseMs += performance.now() - t;
       this.progress('scan');
       return;
     }
-    const docs = this.parse(file, decoded.content);
+    const fileWarnings: string[] = [];
+    const docs = this.parse(file, decoded.content, fileWarnings);
     this.timings.readParseMs += performance.now() - t;
+    const fresh: ParsedDocument[] = [];
     for (const doc of docs) {
-      const docId = doc.meta.docId;
-      for (const w of doc.warnings) this.warn(w);
-      if (this.seen.has(docId)) {
+      fileWarnings.push(...doc.warnings);
+      if (this.seen.has(doc.meta.docId)) {
         this.counts.skipped++;
-        this.warn(`${file.relPath}: skipped document ${docId}, the id is already used by another document`);
+        fileWarnings.push(`${file.relPath}: skipped document ${doc.meta.docId}, the id is already used by another document`);
         continue;
       }
-      this.seen.add(docId);
+      this.seen.add(doc.meta.docId);
+      fresh.push(doc);
+    }
+    for (const w of fileWarnings) this.warn(w);
+    for (const doc of fresh) {
+      const docId = doc.meta.docId;
       // A JSONL record's hash covers its own text and fields, so editing one record re-embeds only that one.
       const contentHash =
         docs.length === 1 && !file.relPath.endsWith('.jsonl') ? decoded.hash : sha256(JSON.stringify([doc.meta, doc.source]));
@@ -324,15 +354,16 @@ class IngestRun {
         this.counts.unchanged++;
         continue;
       }
-      await this.queue({ doc, file, contentHash, fileHash: decoded.hash, isNew: !old });
+      await this.queue({ doc, file, contentHash, fileHash: decoded.hash, isNew: !old, fileWarnings });
     }
     this.progress('scan');
   }
 
-  private parse(file: SourceFile, content: string): ParsedDocument[] {
+  /** The file's documents; its own warnings (bad JSONL lines) go to `warnings`. */
+  private parse(file: SourceFile, content: string, warnings: string[]): ParsedDocument[] {
     if (!file.relPath.toLowerCase().endsWith('.jsonl')) return [parseFile({ relPath: file.relPath, docId: file.docId, content })];
     const parsed = parseJsonl({ relPath: file.relPath, content });
-    for (const e of parsed.errors) this.warn(`${file.relPath}:${e.line}: ${e.message}`);
+    for (const e of parsed.errors) warnings.push(`${file.relPath}:${e.line}: ${e.message}`);
     return parsed.docs;
   }
 
@@ -368,7 +399,7 @@ class IngestRun {
       // The first batch of a new index: freeze the corpus statistics before any vector is made.
       const t = performance.now();
       statistics.fit(passageTexts(batch));
-      await this.store.writeCorpusStatistics(statistics.save());
+      this.store.setCorpusStatistics(statistics.save());
       this.timings.embedMs += performance.now() - t;
     }
     await this.inFlight;
@@ -408,6 +439,7 @@ class IngestRun {
             lineBase: doc.doc.lineBase,
             chunkCount: chunks.length,
             words: wordCount(chunks.length ? doc.doc.source : ''),
+            warnings: doc.fileWarnings,
           },
           this.now,
         ),
@@ -415,7 +447,7 @@ class IngestRun {
       if (doc.isNew) this.counts.added++;
       else this.counts.updated++;
     }
-    await this.store.replaceDocuments(docRows, chunkRows);
+    await this.store.commit({ documents: docRows, chunks: chunkRows, remove: [] });
     this.counts.chunksWritten += chunkRows.length;
     this.timings.writeMs += performance.now() - t;
     this.progress('index');
@@ -427,17 +459,17 @@ class IngestRun {
     await this.inFlight;
   }
 
-  /** Remove documents whose sources are gone, bring the indexes up to date, record the settings. */
+  /** Remove documents whose sources are gone, bring the indexes up to date, publish and clean up. */
   async sweep(): Promise<void> {
     const removed = [...this.existing.keys()].filter((id) => !this.seen.has(id));
     this.removed = removed.length;
     let t = performance.now();
-    await this.store.removeDocuments(removed);
+    // In slices: each is one commit, and an SQL IN list of thousands of ids is slow to plan.
+    for (let i = 0; i < removed.length; i += 500) await this.store.commit({ documents: [], chunks: [], remove: removed.slice(i, i + 500) });
     this.timings.writeMs += performance.now() - t;
 
     t = performance.now();
-    if (this.counts.added + this.counts.updated + removed.length > 0 || this.opts.rebuild) await this.store.refreshIndexes();
-    await this.store.writeSettings(this.wanted);
+    await this.store.finish();
     this.timings.indexMs += performance.now() - t;
     this.progress('finish');
   }
@@ -451,11 +483,17 @@ class IngestRun {
       documents: this.existing.size - this.removed + this.counts.added,
       chunks: await this.store.countChunks(),
       warnings: this.warnings,
+      notices: this.notices,
       timings: this.timings,
       totalMs: performance.now() - this.started,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
   }
+}
+
+/** The warnings stored with a file's documents, each once. */
+function storedWarnings(rows: readonly DocumentRow[]): string[] {
+  return [...new Set(rows.flatMap((r) => JSON.parse(r.warnings) as string[]))];
 }
 
 /** What is embedded: each chunk's text with its title/heading prefix. */
@@ -471,10 +509,11 @@ function passageTexts(batch: Batch): string[] {
 /** Build or update an index from folders of writing: only new and changed documents are parsed and embedded. */
 export async function ingest(opts: IngestOptions): Promise<IngestReport> {
   const started = performance.now();
-  const release = isLocalLocation(opts.index) ? acquireIngestLock(opts.index) : () => undefined;
-  const store = await IndexStore.open(opts.index, { create: true });
+  // The writer's notices (a rollback, a rebuild of an older format) come from `prepare`, once the run exists.
+  let run: IngestRun | null = null;
+  const store = await IndexWriter.open(opts.index, { onNotice: (m) => run?.notice(m), afterCommit: opts.afterCommit });
   try {
-    const run = new IngestRun(store, opts, started);
+    run = new IngestRun(store, opts, started);
     await run.prepare();
     for (const file of await run.discover()) await run.visit(file);
     await run.drain();
@@ -482,6 +521,5 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
     return await run.report();
   } finally {
     store.close();
-    release();
   }
 }

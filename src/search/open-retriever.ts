@@ -17,7 +17,7 @@ export interface OpenRetrieverOptions {
 
 /** Open an index for searching with the model it was built with; no model → full-text only, with a warning. */
 export async function openRetriever(opts: OpenRetrieverOptions): Promise<Retriever> {
-  const store = await IndexStore.open(opts.index, { create: false });
+  const store = await IndexStore.open(opts.index);
   const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const embedder = await loadIndexEmbedder(store, opts, warn);
   const retriever = new Retriever(store, embedder);

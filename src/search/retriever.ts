@@ -113,12 +113,13 @@ export class Retriever {
   }
 
   bm25(query: string, where: string | undefined, limit: number): Promise<Ranked[]> {
-    return fullTextSearch(this.store, query, where, limit);
+    return this.store.read((s) => fullTextSearch(s, query, where, limit));
   }
 
   async vector(query: string, where: string | undefined, limit: number): Promise<Ranked[]> {
     if (!this.embedder) return [];
-    return vectorSearch(this.store, await this.embedder.embedQuery(query), where, limit);
+    const vector = await this.embedder.embedQuery(query);
+    return this.store.read((s) => vectorSearch(s, vector, where, limit));
   }
 
   /** Ranked, de-duplicated passages (flat: several may come from one document). */
@@ -132,10 +133,14 @@ export class Retriever {
     const keepPath = pathMatcher(req.filters);
     // Wider pools: fusion needs depth, and the path glob and de-duplication remove some candidates.
     const pool = Math.max(req.k * 2, this.poolSize) * (keepPath ? 10 : 1);
-    const [lexical, dense] = await Promise.all([
-      mode === 'vector' ? Promise.resolve([]) : this.bm25(query, where, pool),
-      mode === 'bm25' ? Promise.resolve([]) : this.vector(query, where, pool),
-    ]);
+    const vector = mode !== 'bm25' && this.embedder ? await this.embedder.embedQuery(query) : null;
+    // Both lists from one snapshot: an ingest finishing meanwhile never mixes two states of a document.
+    const [lexical, dense] = await this.store.read((s) =>
+      Promise.all([
+        mode === 'vector' ? Promise.resolve([]) : fullTextSearch(s, query, where, pool),
+        vector ? vectorSearch(s, vector, where, pool) : [],
+      ]),
+    );
     const ranked =
       mode === 'hybrid'
         ? fuseRankings(lexical, dense, this.denseWeight, this.fusion, this.normalisation)

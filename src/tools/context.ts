@@ -24,7 +24,7 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
  */
 export function createToolContext(opts: OpenRetrieverOptions & { fileAccess?: FileAccess }): ToolContext & { close(): Promise<void> } {
   const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
-  const store = once(() => IndexStore.open(opts.index, { create: false }));
+  const store = once(() => IndexStore.open(opts.index));
   let embedder: Embedder | null = null;
   const loadEmbedder = once(async () => (embedder = await loadIndexEmbedder(await store(), opts, warn)));
   let reranker: Reranker | null = null;

@@ -119,6 +119,27 @@ describe('priors ingest', () => {
     expect(strict.stderr).toMatch(/warnings with --strict/);
   });
 
+  it('--strict fails on every run while a broken file stays unchanged, and passes once it is fixed', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'good.md'), '---\ntitle: Good\n---\n\nA paragraph about calibration.\n');
+    // Front matter strict YAML rejects (recovered line by line), and a JSONL file with one bad line.
+    writeFileSync(path.join(dir, 'broken.md'), '---\ntitle: Broken: yes: really\n  - nope\n---\n\nText.\n');
+    writeFileSync(path.join(dir, 'records.jsonl'), '{"id": "r1", "title": "One", "text": "First record."}\n{not json\n');
+    const index = path.join(dir, '.index');
+    for (let run = 1; run <= 3; run++) {
+      const r = priors(['ingest', dir, '--index', index, '--no-embed', '--strict']);
+      expect(r.code, `run ${run}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(/^warning: broken\.md.*line/m);
+      expect(r.stderr).toMatch(/^warning: records\.jsonl:2: /m);
+      expect(r.stderr).toMatch(/2 warnings with --strict/);
+    }
+    writeFileSync(path.join(dir, 'broken.md'), '---\ntitle: Fixed\n---\n\nText.\n');
+    writeFileSync(path.join(dir, 'records.jsonl'), '{"id": "r1", "title": "One", "text": "First record."}\n');
+    const fixed = priors(['ingest', dir, '--index', index, '--no-embed', '--strict']);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stderr).toBe('');
+  });
+
   it('--json is quiet on stderr and machine-readable on stdout', () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'a.md'), '# A\n\nSome text.\n');

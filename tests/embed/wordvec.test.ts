@@ -151,7 +151,7 @@ describe('SIF statistics stored with the index', () => {
   let archive: string;
   let index: string;
   const saved = async () => {
-    const store = await IndexStore.open(index, { create: false });
+    const store = await IndexStore.open(index);
     try {
       return store.corpusStatistics;
     } finally {
@@ -159,9 +159,9 @@ describe('SIF statistics stored with the index', () => {
     }
   };
   const vectorsOf = async () => {
-    const store = await IndexStore.open(index, { create: false });
+    const store = await IndexStore.open(index);
     try {
-      const rows = (await store.chunks.query().select(['id', 'doc_id', 'vector']).toArray()) as {
+      const rows = (await store.read((s) => s.chunks.query().select(['id', 'doc_id', 'vector']).toArray())) as {
         id: string;
         doc_id: string;
         vector: { toArray(): Float32Array };

@@ -34,10 +34,10 @@ function write(root: string, rel: string, text: string): void {
 
 /** Documents in the index, after checking that every chunk of a readable file is verbatim at its offsets. */
 async function intactDocuments(index: string, unreadable: readonly string[] = []): Promise<string[]> {
-  const store = await IndexStore.open(index, { create: false });
+  const store = await IndexStore.open(index);
   try {
     const docs = await store.listDocuments();
-    const chunks = (await store.chunks.query().select(['doc_id', 'start', 'end', 'text']).toArray()) as {
+    const chunks = (await store.read((s) => s.chunks.query().select(['doc_id', 'start', 'end', 'text']).toArray())) as {
       doc_id: string;
       start: number;
       end: number;

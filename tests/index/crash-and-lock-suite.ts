@@ -29,7 +29,7 @@ function ingestSync(archive: string, index: string) {
 }
 
 function versions(index: string): number {
-  const dir = path.join(index, 'chunks.lance', '_versions');
+  const dir = path.join(index, 'chunks_1.lance', '_versions');
   return existsSync(dir) ? readdirSync(dir).length : 0;
 }
 
@@ -90,9 +90,9 @@ export function crashAndLockSuite(makeArchive: (dir: string) => void, timeout: n
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
 
-      const store = await IndexStore.open(index, { create: false });
+      const store = await IndexStore.open(index);
       try {
-        const chunks = (await store.chunks.query().select(['doc_id', 'chunk_index', 'text']).toArray()) as {
+        const chunks = (await store.read((s) => s.chunks.query().select(['doc_id', 'chunk_index', 'text']).toArray())) as {
           doc_id: string;
           chunk_index: number;
           text: string;

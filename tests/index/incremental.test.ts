@@ -28,12 +28,12 @@ afterAll(async () => {
 });
 
 async function docs(): Promise<Map<string, number>> {
-  const store = await IndexStore.open(index, { create: false });
+  const store = await IndexStore.open(index);
   try {
     const rows = await store.listDocuments();
     const counts = new Map<string, number>();
     for (const r of rows) counts.set(r.doc_id, r.chunk_count);
-    const chunkRows = (await store.chunks.query().select(['doc_id']).toArray()) as { doc_id: string }[];
+    const chunkRows = (await store.read((s) => s.chunks.query().select(['doc_id']).toArray())) as { doc_id: string }[];
     // The documents table and the chunks table agree on every document.
     for (const [id, n] of counts) expect(chunkRows.filter((c) => c.doc_id === id).length, id).toBe(n);
     expect(new Set(chunkRows.map((c) => c.doc_id))).toEqual(new Set(counts.keys()));
@@ -71,13 +71,13 @@ describe('incremental ingest', () => {
   });
 
   it('an index opened before an ingest sees what the ingest committed (serve and mcp need no restart)', async () => {
-    const reader = await IndexStore.open(index, { create: false });
+    const reader = await IndexStore.open(index);
     try {
       const before = (await reader.listDocuments()).length;
       writeFileSync(path.join(archive, 'notes', 'later.md'), '---\ntitle: Later note\n---\n\nWritten while the server was running.\n');
       await ingest({ roots: [archive], index, embedder: tiny });
       expect((await reader.listDocuments()).length).toBe(before + 1);
-      expect(await reader.chunks.countRows("doc_id = 'notes/later.md'")).toBe(1);
+      expect(await reader.read((s) => s.chunks.countRows("doc_id = 'notes/later.md'"))).toBe(1);
     } finally {
       reader.close();
     }

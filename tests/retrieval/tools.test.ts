@@ -31,9 +31,11 @@ function fileLines(docId: string, lineStart: number, lineEnd: number): string {
 
 describe('the index holds exact source text', () => {
   it('every chunk equals its file sliced at its offsets, and sits within its lines', async () => {
-    const store = await IndexStore.open(index, { create: false });
+    const store = await IndexStore.open(index);
     try {
-      const rows = (await store.chunks.query().select(['doc_id', 'text', 'start', 'end', 'line_start', 'line_end']).toArray()) as {
+      const rows = (await store.read((s) =>
+        s.chunks.query().select(['doc_id', 'text', 'start', 'end', 'line_start', 'line_end']).toArray(),
+      )) as {
         doc_id: string;
         text: string;
         start: number;

@@ -1,0 +1,95 @@
+/**
+ * The integrity audit the crash tests and scripts/bench-faults.ts run after an ingest: the index must mirror a
+ * folder of Markdown files exactly (one root, so doc ids are the files' relative paths).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { IndexStore } from '../../src/index/store.js';
+import { sha256 } from '../../src/text/read-source.js';
+
+export interface Audit {
+  documents: number;
+  chunks: number;
+  /** Chunks whose document has no row. */
+  orphans: number;
+  /** Everything that is not as it must be, one line each (empty: the index mirrors the files). */
+  problems: string[];
+}
+
+interface ChunkFacts {
+  doc_id: string;
+  chunk_index: number;
+  text: string;
+  start: number;
+  end: number;
+  line_start: number;
+  line_end: number;
+}
+
+/** Markdown files under `dir`, by relative path. */
+export function markdownFiles(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.md')) continue;
+    const abs = path.join(entry.parentPath, entry.name);
+    out.set(path.relative(dir, abs).split(path.sep).join('/'), readFileSync(abs, 'utf8'));
+  }
+  return out;
+}
+
+/**
+ * Audit the index against the files in `archive`: the set of documents is the set of files, each document row
+ * has the file's current hash and exactly its chunks, every chunk is the file's text at its offsets and within
+ * its lines, and no chunk holds any of `gone` (text only deleted or reverted versions had).
+ */
+export async function auditIndex(index: string, archive: string, gone: readonly string[] = []): Promise<Audit> {
+  const files = markdownFiles(archive);
+  const store = await IndexStore.open(index);
+  try {
+    const docs = await store.listDocuments();
+    const chunks = (await store.read((s) =>
+      s.chunks.query().select(['doc_id', 'chunk_index', 'text', 'start', 'end', 'line_start', 'line_end']).toArray(),
+    )) as ChunkFacts[];
+    const problems: string[] = [];
+    const byDoc = new Map<string, ChunkFacts[]>();
+    for (const c of chunks) byDoc.set(c.doc_id, [...(byDoc.get(c.doc_id) ?? []), c]);
+    const rows = new Map(docs.map((d) => [d.doc_id, d]));
+    for (const id of files.keys()) if (!rows.has(id)) problems.push(`${id}: file has no document`);
+    let orphans = 0;
+    for (const [id, list] of byDoc) {
+      if (!rows.has(id)) {
+        orphans += list.length;
+        problems.push(`${id}: ${list.length} orphan chunks (no document row)`);
+      }
+    }
+    for (const [id, row] of rows) {
+      const text = files.get(id);
+      if (text === undefined) {
+        problems.push(`${id}: document of a deleted file`);
+        continue;
+      }
+      if (row.content_hash !== sha256(Buffer.from(text))) problems.push(`${id}: document row is not the file's current version`);
+      const list = (byDoc.get(id) ?? []).sort((a, b) => a.chunk_index - b.chunk_index);
+      if (list.length !== row.chunk_count) problems.push(`${id}: ${list.length} chunks, the row says ${row.chunk_count}`);
+      const lines = text.split('\n');
+      for (const c of list) {
+        if (text.slice(c.start, c.end) !== c.text) problems.push(`${id}#${c.chunk_index}: text is not the file's at ${c.start}-${c.end}`);
+        else if (
+          !lines
+            .slice(c.line_start - 1, c.line_end)
+            .join('\n')
+            .includes(c.text)
+        ) {
+          problems.push(`${id}#${c.chunk_index}: text is not within lines ${c.line_start}-${c.line_end}`);
+        }
+      }
+    }
+    for (const phrase of gone) {
+      const holders = chunks.filter((c) => c.text.includes(phrase));
+      if (holders.length > 0) problems.push(`"${phrase}" (gone from the files) is still in ${holders.map((c) => c.doc_id).join(', ')}`);
+    }
+    return { documents: docs.length, chunks: chunks.length, orphans, problems };
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,325 @@
+import * as lancedb from '@lancedb/lancedb';
+import { IndexFormatError, PriorsError } from '../core/errors.js';
+import { acquireIngestLock } from './lock.js';
+import { chunkSchema, documentSchema, metaSchema, sqlIn, type ChunkRow, type DocumentRow } from './schema.js';
+import { INDEX_FORMAT_VERSION, type IndexSettings } from './settings.js';
+import {
+  ANN_INDEX_MIN_ROWS,
+  isLocalLocation,
+  META,
+  metaRows,
+  readMeta,
+  resolveLocation,
+  tableNames,
+  type Manifest,
+  type MetaState,
+} from './store.js';
+
+/** Where a write can be interrupted; tests stop the writer at each one (see `WriterOptions.afterCommit`). */
+export type CommitPoint = 'chunks' | 'documents' | 'manifest' | 'optimize' | 'cleanup';
+
+export interface WriterOptions {
+  /** One-line notices (an interrupted ingest rolled back, an older index being rebuilt): not warnings about inputs. */
+  onNotice?: (message: string) => void;
+  /** Called after each commit point; a test throws here to stop the writer exactly there. */
+  afterCommit?: (point: CommitPoint) => void;
+}
+
+/** One atomic step of an ingest: these documents replace theirs (rows and chunks), these others leave. */
+export interface CommitBatch {
+  documents: readonly DocumentRow[];
+  chunks: readonly ChunkRow[];
+  remove: readonly string[];
+}
+
+/** What the orphan sweep found and removed. */
+export interface SweepResult {
+  /** Chunks whose document has no row. */
+  orphanChunks: number;
+  /** Documents removed because their chunks were orphans or did not match the row's count (the ingest re-adds them). */
+  docIds: string[];
+}
+
+/** The ANN index `finish()` builds on the chunk table (exported so scripts/bench-scale.ts times this very call). */
+export async function createVectorIndex(table: lancedb.Table): Promise<void> {
+  await table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }) });
+}
+
+/**
+ * Compact and update indices until nothing changes: one `optimize()` may leave work for the next (an index
+ * update, then the compaction it allowed), and the clean-up after publishing must not create versions.
+ */
+async function settle(table: lancedb.Table): Promise<void> {
+  for (let i = 0; i < 4; i++) {
+    const before = await table.version();
+    await table.optimize();
+    if ((await table.version()) === before) return;
+  }
+}
+
+const asRecords = (rows: readonly object[]) => rows as unknown as Record<string, unknown>[];
+
+/**
+ * The only writer of an index (ingest holds it): takes the ingest lock, rolls back what an interrupted ingest
+ * left unpublished, and applies batches with `commit()`. Each commit writes the chunks, then the document rows,
+ * then moves the manifest — readers see a batch entirely or not at all, and a crash at any point leaves the
+ * last published state for the next ingest to restore. `--rebuild` (and an index of an older format) fills a
+ * new generation of tables aside and publishes it once, at the end.
+ */
+export class IndexWriter {
+  private chunkTable: lancedb.Table | null = null;
+  private docTable: lancedb.Table | null = null;
+  private generation = 0;
+  /** False while a rebuild fills tables readers must not see yet. */
+  private publishEach = true;
+  private dirty = false;
+  private settingsValue: IndexSettings | null = null;
+  private corpusStatisticsValue: string | null = null;
+
+  private constructor(
+    readonly location: string,
+    private readonly db: lancedb.Connection,
+    /** What the index held when opened (null: no index yet). */
+    readonly stored: MetaState | null,
+    private readonly release: () => void,
+    private readonly opts: WriterOptions,
+  ) {}
+
+  /** Lock the index (local folders) and open it for writing; nothing is written until `begin()`. */
+  static async open(location: string, opts: WriterOptions = {}): Promise<IndexWriter> {
+    const resolved = resolveLocation(location);
+    const release = isLocalLocation(resolved) ? acquireIngestLock(resolved) : () => undefined;
+    try {
+      const db = await lancedb.connect(resolved);
+      const stored = (await db.tableNames()).includes(META) ? await readMeta(await db.openTable(META), resolved) : null;
+      return new IndexWriter(resolved, db, stored, release, opts);
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  /** Settings of the index as stored, when its format is the one this code writes (else the ingest starts over). */
+  get currentSettings(): IndexSettings | null {
+    const s = this.stored;
+    return s?.manifest && s.settings.formatVersion === INDEX_FORMAT_VERSION ? s.settings : null;
+  }
+
+  /**
+   * Start writing with these settings. Updates the current tables in place (after rolling back anything an
+   * interrupted ingest left unpublished) unless `rebuild` is asked, or the index is new or of an older format:
+   * then a new generation of tables is filled aside and published by `finish()`.
+   */
+  async begin(settings: IndexSettings, opts: { rebuild: boolean }): Promise<void> {
+    this.settingsValue = settings;
+    const stored = this.stored;
+    if (stored && stored.settings.formatVersion > INDEX_FORMAT_VERSION && !opts.rebuild) {
+      throw new IndexFormatError(this.location, stored.settings.formatVersion, INDEX_FORMAT_VERSION);
+    }
+    const current = this.currentSettings ? (stored?.manifest ?? null) : null;
+    if (current && !opts.rebuild) {
+      this.generation = current.generation;
+      this.corpusStatisticsValue = stored?.corpusStatistics ?? null;
+      await this.rollBackTo(current);
+      return;
+    }
+    if (stored && !current && !opts.rebuild) {
+      this.opts.onNotice?.(
+        `index at ${this.location} was written by an older priors (index format ${stored.settings.formatVersion}); rebuilding it from the files (readers keep the old one until it is done)`,
+      );
+    }
+    // A first build publishes every batch, so an interrupted one keeps its progress; a rebuild publishes once.
+    this.publishEach = stored === null;
+    this.generation = (current?.generation ?? 0) + 1;
+    const names = tableNames(this.generation);
+    const existing = await this.db.tableNames();
+    for (const name of [names.chunks, names.documents]) if (existing.includes(name)) await this.db.dropTable(name);
+    this.chunkTable = await this.db.createEmptyTable(names.chunks, chunkSchema(settings.embedding?.dimension ?? null));
+    this.docTable = await this.db.createEmptyTable(names.documents, documentSchema());
+    this.dirty = true;
+  }
+
+  /** Undo versions no manifest names (an ingest killed between commits) and drop tables of other generations. */
+  private async rollBackTo(manifest: Manifest): Promise<void> {
+    const names = tableNames(manifest.generation);
+    const open = async (name: string, version: number) => {
+      const table = await this.db.openTable(name).catch(() => {
+        throw new PriorsError(`index at ${this.location} is damaged (table ${name} is missing) — rerun ingest with --rebuild`);
+      });
+      if ((await table.version()) !== version) {
+        await table.checkout(version);
+        await table.restore();
+        this.opts.onNotice?.(`${this.location}: rolled back ${name} to its last published version (an earlier ingest was interrupted)`);
+      }
+      return table;
+    };
+    this.chunkTable = await open(names.chunks, manifest.chunks);
+    this.docTable = await open(names.documents, manifest.documents);
+    await this.dropOtherTables();
+  }
+
+  /** Leftovers: the previous generation after a rebuild, or a rebuild that was interrupted. */
+  private async dropOtherTables(): Promise<void> {
+    const keep = new Set([META, ...Object.values(tableNames(this.generation))]);
+    for (const name of await this.db.tableNames()) if (!keep.has(name)) await this.db.dropTable(name);
+  }
+
+  private get tables(): { chunks: lancedb.Table; documents: lancedb.Table } {
+    if (!this.chunkTable || !this.docTable) throw new Error('IndexWriter.begin() must come first');
+    return { chunks: this.chunkTable, documents: this.docTable };
+  }
+
+  /** Corpus statistics of the vectors being written: the index's own, or none yet (new index, rebuild). */
+  get corpusStatistics(): string | null {
+    return this.corpusStatisticsValue;
+  }
+
+  /**
+   * Freeze the corpus statistics of a new index or generation before its first vectors are made; they are
+   * published with the batch that holds those vectors, never before.
+   */
+  setCorpusStatistics(statistics: string): void {
+    this.corpusStatisticsValue = statistics;
+  }
+
+  /** The working chunk table (scripts/bench-scale.ts writes generated rows straight into it). */
+  get chunks(): lancedb.Table {
+    return this.tables.chunks;
+  }
+
+  async listDocuments(): Promise<DocumentRow[]> {
+    return (await this.tables.documents.query().toArray()) as DocumentRow[];
+  }
+
+  /**
+   * Check the chunks against the document rows, keyed on the chunks' doc ids: chunks of a document that has no
+   * row (orphans) and documents whose chunks do not match their row's count are removed, so the ingest adds
+   * those documents again from their files. With manifests this finds nothing; it guards the promise that
+   * nothing the index serves lacks a document row, whatever happened to the files in between.
+   */
+  async sweep(): Promise<SweepResult> {
+    const { chunks } = this.tables;
+    const counts = new Map<string, number>();
+    const column = (await chunks.query().select(['doc_id']).toArrow()).getChild('doc_id');
+    for (const id of column ?? []) counts.set(String(id), (counts.get(String(id)) ?? 0) + 1);
+    const rows = new Map((await this.listDocuments()).map((d) => [d.doc_id, d.chunk_count]));
+    let orphanChunks = 0;
+    const bad = new Set<string>();
+    for (const [id, n] of counts) {
+      if (!rows.has(id)) {
+        orphanChunks += n;
+        bad.add(id);
+      }
+    }
+    for (const [id, expected] of rows) if ((counts.get(id) ?? 0) !== expected) bad.add(id);
+    const docIds = [...bad];
+    if (docIds.length > 0) await this.commit({ documents: [], chunks: [], remove: docIds });
+    return { orphanChunks, docIds };
+  }
+
+  /** Apply one batch: chunks, then document rows, then (except while rebuilding aside) the manifest. */
+  async commit(batch: CommitBatch): Promise<void> {
+    const { chunks, documents } = this.tables;
+    const touched = [...batch.documents.map((d) => d.doc_id), ...batch.remove];
+    if (touched.length === 0) return;
+    this.dirty = true;
+    if (batch.chunks.length > 0) {
+      await chunks
+        .mergeInsert('id')
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .whenNotMatchedBySourceDelete({ where: sqlIn('doc_id', touched) })
+        .execute(asRecords(batch.chunks));
+    } else {
+      await chunks.delete(sqlIn('doc_id', touched));
+    }
+    this.opts.afterCommit?.('chunks');
+    if (batch.documents.length > 0) {
+      let merge = documents.mergeInsert('doc_id').whenMatchedUpdateAll().whenNotMatchedInsertAll();
+      if (batch.remove.length > 0) merge = merge.whenNotMatchedBySourceDelete({ where: sqlIn('doc_id', batch.remove) });
+      await merge.execute(asRecords(batch.documents));
+    } else {
+      await documents.delete(sqlIn('doc_id', batch.remove));
+    }
+    this.opts.afterCommit?.('documents');
+    if (this.publishEach) await this.publish();
+  }
+
+  /** Point readers at the tables' current versions: one overwrite of the meta table, the atomic switch. */
+  async publish(): Promise<Manifest> {
+    const { chunks, documents } = this.tables;
+    if (!this.settingsValue) throw new Error('IndexWriter.begin() must come first');
+    const manifest: Manifest = { generation: this.generation, chunks: await chunks.version(), documents: await documents.version() };
+    const rows = metaRows({ settings: this.settingsValue, manifest, corpusStatistics: this.corpusStatisticsValue });
+    await this.db.createTable(META, rows, { mode: 'overwrite', schema: metaSchema });
+    this.opts.afterCommit?.('manifest');
+    return manifest;
+  }
+
+  /**
+   * After the last batch: compact, bring the full-text (and at scale the vector) index up to date, publish, and
+   * remove every version the new manifest does not name, with the files only they used, and the tables of
+   * other generations. A run that changed nothing writes nothing.
+   */
+  async finish(): Promise<void> {
+    if (!this.dirty) return;
+    const { chunks, documents } = this.tables;
+    await this.refreshIndexes();
+    await settle(documents);
+    this.opts.afterCommit?.('optimize');
+    const manifest = await this.publish();
+    // Every version older than the published ones goes, with the files only they used: readers caught on a
+    // removed version read again from the new one (IndexStore.read), so nothing is kept for them. No other
+    // writer can be at work (the lock), so files of interrupted writes that no version names go too.
+    const cleanUp = async (table: lancedb.Table, version: number) => {
+      const published = (await table.listVersions()).find((v) => v.version === version);
+      if (published) await table.optimize({ cleanupOlderThan: new Date(published.timestamp), deleteUnverified: true });
+    };
+    await cleanUp(chunks, manifest.chunks);
+    await cleanUp(documents, manifest.documents);
+    const meta = await this.db.openTable(META);
+    await cleanUp(meta, await meta.version());
+    meta.close();
+    // Settled tables gain no version from the clean-up; should one appear, readers get it named.
+    if ((await chunks.version()) !== manifest.chunks || (await documents.version()) !== manifest.documents) await this.publish();
+    await this.dropOtherTables();
+    this.opts.afterCommit?.('cleanup');
+  }
+
+  /** Compact the chunk table and bring the full-text (and, at scale, the vector) index up to date; unpublished. */
+  async refreshIndexes(): Promise<void> {
+    const { chunks } = this.tables;
+    if ((await chunks.countRows()) > 0) {
+      await settle(chunks);
+      const indices = await chunks.listIndices();
+      const has = (column: string) => indices.some((i) => i.columns.includes(column));
+      if (!has('fts_text')) {
+        await chunks.createIndex('fts_text', {
+          config: lancedb.Index.fts({
+            baseTokenizer: 'simple',
+            lowercase: true,
+            stem: true,
+            language: 'English',
+            removeStopWords: true,
+            asciiFolding: true,
+            withPosition: false,
+          }),
+        });
+      }
+      if (this.settingsValue?.embedding && !has('vector') && (await chunks.countRows()) >= ANN_INDEX_MIN_ROWS) {
+        await createVectorIndex(chunks);
+      }
+    }
+  }
+
+  async countChunks(): Promise<number> {
+    return this.tables.chunks.countRows();
+  }
+
+  close(): void {
+    this.chunkTable?.close();
+    this.docTable?.close();
+    this.db.close();
+    this.release();
+  }
+}
