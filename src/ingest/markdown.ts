@@ -33,6 +33,12 @@ export const MAX_NESTING = 32;
 export const PARSE_BUDGET_MS = 5_000;
 /** Consecutive structured pieces go to remark together up to this size, so the budget is checked often. */
 const MAX_RUN_CHARS = 256 * 1024;
+/**
+ * remark is quadratic on some block sequences without a blank line (5,000 setext headings: 12 s, 10,000: 70 s)
+ * and builds a node per table cell (a 5,000-column table ran out of memory); the largest such piece in the real
+ * archive is 6 KB. A bigger one is indexed as plain paragraphs.
+ */
+export const MAX_PIECE_CHARS = 32 * 1024;
 
 /**
  * Inline constructs switched off: blocks need only the document (flow) structure, which
@@ -172,6 +178,13 @@ export function markdownBlocks(
       notes.push({
         line: fileLine(piece.deepLine),
         message: `lists or quotes nest more than ${MAX_NESTING} levels deep; indexed as plain paragraphs`,
+      });
+      asParagraphs(piece.start, piece.end);
+    } else if (piece.end - piece.start > MAX_PIECE_CHARS && !options.wholeParse) {
+      flush();
+      notes.push({
+        line: fileLine(piece.start),
+        message: `${Math.ceil((piece.end - piece.start) / 1024)} KB of structured markdown without a blank line to split it (over ${MAX_PIECE_CHARS / 1024} KB); indexed as plain paragraphs`,
       });
       asParagraphs(piece.start, piece.end);
     } else {

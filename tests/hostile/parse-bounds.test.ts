@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { estimateTokens } from '../../src/embed/embedder.js';
 import { chunkDocument } from '../../src/ingest/chunk.js';
 import { readFrontMatter } from '../../src/ingest/frontmatter.js';
-import { MAX_NESTING, markdownBlocks } from '../../src/ingest/markdown.js';
+import { MAX_NESTING, MAX_PIECE_CHARS, markdownBlocks } from '../../src/ingest/markdown.js';
 import { parseFile, parseJsonl } from '../../src/ingest/parse.js';
 import { ALIAS_BOMB, nestedList } from './fixtures.js';
 
@@ -72,6 +72,28 @@ describe('deeply nested markdown (D7)', () => {
     const { blocks, notes } = markdownBlocks(content, 0, content.length);
     expect(notes).toEqual([]);
     expect(blocks.map((b) => b.kind)).toEqual(['heading', 'paragraph', 'list', 'paragraph']);
+  });
+
+  it('indexes a block remark is slow on (20,000 setext headings, a 5,000-column table) as plain paragraphs, fast', () => {
+    const setext = Array.from({ length: 20_000 }, (_, i) => `Heading ${i}\n===`).join('\n');
+    const row = (cell: string) => `| ${Array(5000).fill(cell).join(' | ')} |`;
+    const table = [row('h'), `|${'---|'.repeat(5000)}`, ...Array.from({ length: 50 }, () => row('x'))].join('\n');
+    for (const [name, body] of [
+      ['setext.md', setext],
+      ['table.md', table],
+    ] as const) {
+      const content = `# Title\n\nIntro.\n\n${body}\n`;
+      const { value: doc, ms } = timed(() => parseFile({ relPath: name, docId: name, content }));
+      expect(ms).toBeLessThan(3000);
+      expect(doc.warnings).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^${name}:5: \\d+ KB of structured markdown without a blank line to split it \\(over ${MAX_PIECE_CHARS / 1024} KB\\); indexed as plain paragraphs$`,
+          ),
+        ),
+      ]);
+      expect(doc.blocks.at(-1)?.end).toBe(content.length - 1);
+    }
   });
 
   it('stops handing pieces to remark once the time budget is spent', () => {
