@@ -250,15 +250,21 @@ export function lastToolMessage(req: ChatRequest): string {
 }
 
 /**
- * A sentence of at least `minWords` plain words from the passages in a tool message: what an honest
- * model would quote. Skips headings, list items and lines with markup so the quote is plain prose.
+ * A sentence of at least `minWords` plain words from the passages of source [1] in a tool message (the
+ * scripted answers cite their quote as [1], so it must come from that source for verification to
+ * attribute it there; the "Cite as:" footer names it): what an honest model would quote. Skips headings,
+ * list items, and sentences with markup or quotation marks, so the quote is plain prose.
  */
 export function pickSentence(toolText: string, minWords = 8, skip = 0): string {
-  const prose = toolText
-    .split('\n')
+  const first = /^Cite as: \[1\] (.+?)(?:, \[2\] |$)/m.exec(toolText)?.[1];
+  const blocks = toolText.split(/\n(?=\d+\. )/);
+  const own = blocks.filter((b) => first !== undefined && b.includes(`${first}:`));
+  const sentences = (own.length ? own : blocks)
+    .flatMap((b) => b.split('\n'))
     .map((l) => l.trim())
-    .filter((l) => l.length > 0 && !/^(\d+\.|#|-|\*|>|Cite as:|posts\/|http)/.test(l) && !/[*_`[\]#|"“”]/.test(l));
-  const sentences = prose.flatMap((l) => l.split(/(?<=[.!?])\s+/)).filter((s) => /[.!?]$/.test(s) && s.split(/\s+/).length >= minWords);
+    .filter((l) => l.length > 0 && !/^(\d+\.|#|-|\*|>|Cite as:|posts\/|http)/.test(l) && !/^\S+:\d+(-\d+)? · /.test(l))
+    .flatMap((l) => l.split(/(?<=[.!?])\s+/))
+    .filter((x) => /[.!?]$/.test(x) && x.split(/\s+/).length >= minWords && !/[*_`[\]#|"“”]/.test(x));
   const s = sentences[skip];
   if (!s) throw new Error(`no sentence of ${minWords}+ words in tool output:\n${toolText.slice(0, 500)}`);
   return s;

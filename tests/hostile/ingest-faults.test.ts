@@ -4,7 +4,7 @@
  * verbatim in its file, unreadable documents in their last indexed state, vanished ones gone.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingest, type IngestReport } from '../../src/ingest/ingest.js';
@@ -160,27 +160,20 @@ describe('files that change while an ingest runs (D5)', () => {
 });
 
 /**
- * Permission errors need a user the kernel checks: these tests run as root, for whom chmod 000 blocks
- * nothing, so the ingest runs as `nobody` through setpriv (as the current user when not root).
+ * Permission errors need a process the kernel checks: these tests run as root, for whom chmod 000 blocks
+ * nothing, so as root the ingest runs through setpriv without the capabilities that bypass file
+ * permissions (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH). It stays uid 0, so it can still read the
+ * repository wherever the clone lives (another user could not inside a private temporary folder).
  */
 const IS_ROOT = process.getuid?.() === 0;
 const HAS_SETPRIV = spawnSync('setpriv', ['--version']).status === 0;
-const NOBODY = 65534;
 
 function runIngestUnprivileged(root: string, index: string): { status: number | null; report: IngestReport; stderr: string } {
   const args = [CLI, 'ingest', root, '--index', index, '--no-embed', '--json'];
   const r = IS_ROOT
-    ? spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, ...args], {
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH ?? '', HOME: path.dirname(index), XDG_CONFIG_HOME: path.dirname(index) },
-      })
+    ? spawnSync('setpriv', ['--bounding-set=-dac_override,-dac_read_search', process.execPath, ...args], { encoding: 'utf8' })
     : spawnSync(process.execPath, args, { encoding: 'utf8' });
   return { status: r.status, report: JSON.parse(r.stdout || '{}') as IngestReport, stderr: r.stderr };
-}
-
-function chownTree(dir: string): void {
-  chownSync(dir, NOBODY, NOBODY);
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) chownSync(path.join(e.parentPath, e.name), NOBODY, NOBODY);
 }
 
 describe.skipIf(IS_ROOT && !HAS_SETPRIV)('unreadable files and folders (EACCES, D5)', () => {
@@ -189,7 +182,6 @@ describe.skipIf(IS_ROOT && !HAS_SETPRIV)('unreadable files and folders (EACCES, 
     cpSync(CORPUS, root, { recursive: true });
     write(root, 'private/diary.md', '# Diary\n\nNot for everyone.\n');
     write(root, 'locked.md', '# Locked\n\nA post whose file will turn unreadable.\n');
-    if (IS_ROOT) chownTree(path.dirname(root));
     const first = runIngestUnprivileged(root, index);
     expect(first.status, first.stderr).toBe(0);
     expect(first.report.warnings).toEqual([]);
