@@ -39,9 +39,15 @@ export interface Ranked {
   score: number;
 }
 
-/** Turn a free-text query into words the full-text parser won't read as syntax. */
+/**
+ * Turn a free-text query into words the full-text parser won't read as syntax. A word run together from letters
+ * and digits ("GPT4", "llama3") also searches as its parts, since the index splits "GPT-4" into "gpt" and "4".
+ */
 export function ftsQueryText(query: string): string {
-  return query.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return query
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .replace(/\b(\p{L}+)(\p{N}+)\b/gu, '$1$2 $1 $2')
+    .trim();
 }
 
 /** BM25 over the full-text index; `where` is an SQL filter on chunk columns. */
@@ -72,4 +78,10 @@ export async function vectorSearch(snapshot: Snapshot, vector: Float32Array, whe
   if (where) q = q.where(where);
   const rows = (await q.toArray()) as HitRow[];
   return rows.map((row) => ({ row, score: 1 - (row._distance ?? 1) }));
+}
+
+/** Every distinct speaker of the indexed turns (interviews, transcripts). */
+export async function distinctSpeakers(store: IndexStore): Promise<string[]> {
+  const rows = (await store.chunks.query().where('speaker IS NOT NULL').select(['speaker']).toArray()) as { speaker: string | null }[];
+  return [...new Set(rows.map((r) => r.speaker).filter((s): s is string => !!s))];
 }

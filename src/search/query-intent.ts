@@ -80,3 +80,27 @@ export function parseQuery(query: string): QueryIntent {
   text = queryTopic(text.replace(/^[\s,;:]+|\s+/g, ' ').trim());
   return { text: /[\p{L}\p{N}]/u.test(text) ? text : queryTopic(query), kind, years, earliest };
 }
+
+/**
+ * The speaker a request names ("where Ross Taylor said…", "what Dettmers said"): the known speaker whose full name,
+ * or whose first or last name (4+ letters, capitalised in the request), appears in it; null when none or several do.
+ */
+export function namedSpeaker(query: string, speakers: readonly string[]): string | null {
+  const found = speakers.filter((s) => {
+    if (query.toLowerCase().includes(s.toLowerCase())) return true;
+    return s
+      .split(/\s+/)
+      .filter((part) => /^\p{Lu}\p{L}{3,}$/u.test(part))
+      .some((part) => new RegExp(`\\b${part}\\b`, 'u').test(query));
+  });
+  return found.length === 1 ? (found[0] as string) : null;
+}
+
+/** `text` without the speaker's name or its parts ("Ross Taylor", "Taylor"); unchanged if nothing would be left. */
+export function withoutName(text: string, speaker: string): string {
+  const parts = speaker.split(/\s+/).filter((part) => /^\p{L}{2,}$/u.test(part));
+  let out = text;
+  for (const part of parts) out = out.replace(new RegExp(`\\b${part}(?:'s)?\\b`, 'giu'), ' ');
+  out = queryTopic(out.replace(/\s+/g, ' ').trim());
+  return /[\p{L}\p{N}]/u.test(out) ? out : text;
+}

@@ -1,11 +1,11 @@
 import { UsageError } from '../core/errors.js';
 import type { Embedder } from '../embed/embedder.js';
 import { decodeTags } from '../index/rows.js';
-import { fullTextSearch, vectorSearch, type HitRow, type Ranked } from '../index/chunk-search.js';
+import { distinctSpeakers, fullTextSearch, vectorSearch, type HitRow, type Ranked } from '../index/chunk-search.js';
 import type { IndexStore } from '../index/store.js';
 import { collapseNearDuplicates } from './dedupe.js';
 import { filterToSql, pathMatcher } from './filters.js';
-import { parseQuery, type DocumentKind, type QueryIntent } from './query-intent.js';
+import { namedSpeaker, parseQuery, withoutName, type DocumentKind, type QueryIntent } from './query-intent.js';
 import { DOCUMENT_RANK_DEFAULTS, orderByDocument, scoreDocuments, type DocumentRankOptions } from './document-rank.js';
 import type { Reranker } from '../embed/reranker.js';
 import { rerankHits } from './rerank.js';
@@ -43,9 +43,16 @@ export interface CueBoosts {
   year: number;
   /** "first", "early on": the oldest candidate gets this much, the newest nothing. */
   earliest: number;
+  /** A speaker the request names: that speaker's turns. */
+  speaker: number;
+  /** Year-in-review, roundup and reading-list posts list other posts' titles: their score is cut by this share. */
+  roundup: number;
 }
 
-export const CUE_BOOST_DEFAULTS: CueBoosts = { kind: 1, year: 0.3, earliest: 2 };
+export const CUE_BOOST_DEFAULTS: CueBoosts = { kind: 1, year: 0.3, earliest: 2, speaker: 1, roundup: 0.3 };
+
+/** Titles of posts that mostly list or link other posts. */
+const ROUNDUP_TITLE = /\b(?:year in review|roundup|round-up|what i'?ve been reading|links?(?: for| of the)|reading list)\b/i;
 
 const CHAPTER_PATH = /(^|\/)chapters?\//i;
 
@@ -78,6 +85,7 @@ export function cueFactor(intent: QueryIntent, boosts: CueBoosts, candidates: re
     const y = yearOf(best);
     if (y !== null && intent.years.includes(y)) f *= 1 + boosts.year;
     if (intent.earliest && y !== null && newest > oldest) f *= 1 + (boosts.earliest * (newest - y)) / (newest - oldest);
+    if (best.title && ROUNDUP_TITLE.test(best.title) && !ROUNDUP_TITLE.test(intent.text)) f *= 1 - boosts.roundup;
     return f;
   };
 }
@@ -92,6 +100,7 @@ export class Retriever {
   documentRank: DocumentRankOptions = { ...DOCUMENT_RANK_DEFAULTS };
   /** How strongly the request's cues (kind, year, "first") lift matching documents. */
   cueBoosts: CueBoosts = { ...CUE_BOOST_DEFAULTS };
+  private speakers: Promise<string[]> | null = null;
   /** Candidates taken from each first-stage list. */
   poolSize = 100;
   /** Trust in the vector list relative to BM25 (from the model registry). */
@@ -122,11 +131,19 @@ export class Retriever {
     return this.store.read((s) => vectorSearch(s, vector, where, limit));
   }
 
+  /** The index's speakers, read once per retriever. */
+  private knownSpeakers(): Promise<string[]> {
+    this.speakers ??= distinctSpeakers(this.store);
+    return this.speakers;
+  }
+
   /** Ranked, de-duplicated passages (flat: several may come from one document). */
   async search(req: SearchRequest): Promise<SearchHit[]> {
     if (!req.query.trim()) throw new UsageError('the query is empty — say what to look for');
     const intent = parseQuery(req.query);
-    const query = intent.text;
+    // A named speaker's turns rarely contain their own name: the name picks the turns, not the words to match.
+    const speaker = this.cueBoosts.speaker > 0 ? namedSpeaker(req.query, await this.knownSpeakers()) : null;
+    const query = speaker ? withoutName(intent.text, speaker) : intent.text;
     if (!Number.isInteger(req.k) || req.k < 1) throw new UsageError('k must be a whole number ≥ 1');
     const mode = this.effectiveMode(req.mode);
     const where = filterToSql(req.filters);
@@ -150,6 +167,8 @@ export class Retriever {
     const hits = ranked.filter((r) => !keepPath || keepPath(r.row.rel_path)).map((r) => rowToHit(r.row, r.score));
     const reranked = this.reranker ? await rerankHits(this.reranker, query, hits) : hits;
     // maxOverlap 0: one list never shows two overlapping passages of a document.
+    if (speaker) for (const h of reranked) if (h.speaker === speaker) h.score += this.cueBoosts.speaker * Math.abs(h.score);
+    if (speaker) reranked.sort((a, b) => b.score - a.score);
     const distinct = collapseNearDuplicates(reranked, { maxOverlap: 0 });
     const docs = scoreDocuments(distinct, this.documentRank, cueFactor(intent, this.cueBoosts, distinct));
     return orderByDocument(docs, this.documentRank).slice(0, req.k);

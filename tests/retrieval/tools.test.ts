@@ -105,7 +105,7 @@ describe('search', () => {
     expect(new Set(texts).size).toBe(texts.length);
   });
 
-  it('reads cues in the request: "first" → earlier posts, "podcast" → an interview', async () => {
+  it('reads cues in the request: "first" → earlier posts, "podcast" → an interview, a name → that speaker', async () => {
     // RLHF is the topic of a 2023 and a 2025 post; "first" puts the older one ahead.
     const plainRlhf = await callTool(searchTool, ctx, { query: 'RLHF', k: 5 });
     expect(plainRlhf.results[0]?.docId).toBe('posts/2025/2025-09-09-rlhf-three-years-later.md');
@@ -115,6 +115,12 @@ describe('search', () => {
     expect(podcast.results[0]?.docId).toBe(OKAFOR);
     const plain = await callTool(searchTool, ctx, { query: 'calibration', k: 5 });
     expect(plain.results[0]?.docId).toBe(CALIBRATION);
+    // Naming a speaker lifts their turns (the name itself is not matched: turns rarely contain it).
+    const firstTurn = async (query: string) =>
+      (await callTool(searchTool, ctx, { query, k: 40 })).results.findIndex((r) => r.speaker === 'Ines Okafor');
+    const named = await firstTurn('where Okafor said calibration matters');
+    expect(named).toBeGreaterThanOrEqual(0);
+    expect(named).toBeLessThan(await firstTurn('calibration matters'));
   });
 
   it('never lists two overlapping passages of one document', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuery, queryTopic } from '../../src/search/query-intent.js';
+import { namedSpeaker, parseQuery, queryTopic } from '../../src/search/query-intent.js';
 
 describe('queryTopic', () => {
   it('drops request preambles', () => {
@@ -44,5 +44,18 @@ describe('parseQuery', () => {
       earliest: false,
     });
     expect(parseQuery('the interview').text).toBe('the interview');
+  });
+});
+
+describe('namedSpeaker', () => {
+  const speakers = ['Ross Taylor', 'Tim Dettmers', 'Riley G.', 'Nathan Lambert'];
+  it('finds a speaker by full, first or last name', () => {
+    expect(namedSpeaker('where Ross Taylor said reasoning needs verifiers', speakers)).toBe('Ross Taylor');
+    expect(namedSpeaker('what Dettmers said about quantization', speakers)).toBe('Tim Dettmers');
+    expect(namedSpeaker('the bit where Riley talked about prompts', speakers)).toBe('Riley G.');
+  });
+  it('needs a capitalised name and exactly one match', () => {
+    expect(namedSpeaker('a taylor series of prompts', speakers)).toBeNull();
+    expect(namedSpeaker('Ross Taylor and Tim Dettmers on scaling', speakers)).toBeNull();
   });
 });
