@@ -22,7 +22,7 @@ export interface DocumentRankOptions {
   leadFloor: number;
 }
 
-export const DOCUMENT_RANK_DEFAULTS: DocumentRankOptions = { support: 0.3, depth: 2, lead: 1, leadFloor: 0.8 };
+export const DOCUMENT_RANK_DEFAULTS: DocumentRankOptions = { support: 0.3, depth: 2, lead: 4, leadFloor: 0.5 };
 
 export interface DocumentScore<T> {
   docId: string;

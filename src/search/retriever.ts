@@ -43,13 +43,13 @@ export interface CueBoosts {
   year: number;
   /** "first", "early on": the oldest candidate gets this much, the newest nothing. */
   earliest: number;
-  /** A speaker the request names: that speaker's turns. */
+  /** A speaker the request names: their turns gain this share of the best passage's score. */
   speaker: number;
   /** Year-in-review, roundup and reading-list posts list other posts' titles: their score is cut by this share. */
   roundup: number;
 }
 
-export const CUE_BOOST_DEFAULTS: CueBoosts = { kind: 1, year: 0.3, earliest: 2, speaker: 1, roundup: 0.3 };
+export const CUE_BOOST_DEFAULTS: CueBoosts = { kind: 1, year: 0.3, earliest: 2, speaker: 0.5, roundup: 0.3 };
 
 /** Titles of posts that mostly list or link other posts. */
 const ROUNDUP_TITLE = /\b(?:year in review|roundup|round-up|what i'?ve been reading|links?(?: for| of the)|reading list)\b/i;
@@ -167,8 +167,12 @@ export class Retriever {
     const hits = ranked.filter((r) => !keepPath || keepPath(r.row.rel_path)).map((r) => rowToHit(r.row, r.score));
     const reranked = this.reranker ? await rerankHits(this.reranker, query, hits) : hits;
     // maxOverlap 0: one list never shows two overlapping passages of a document.
-    if (speaker) for (const h of reranked) if (h.speaker === speaker) h.score += this.cueBoosts.speaker * Math.abs(h.score);
-    if (speaker) reranked.sort((a, b) => b.score - a.score);
+    if (speaker) {
+      // A fixed lift (a share of the best score), so even their weakly matching turns pass the other passages.
+      const lift = this.cueBoosts.speaker * Math.abs(reranked[0]?.score ?? 0);
+      for (const h of reranked) if (h.speaker === speaker) h.score += lift;
+      reranked.sort((a, b) => b.score - a.score);
+    }
     const distinct = collapseNearDuplicates(reranked, { maxOverlap: 0 });
     const docs = scoreDocuments(distinct, this.documentRank, cueFactor(intent, this.cueBoosts, distinct));
     return orderByDocument(docs, this.documentRank).slice(0, req.k);

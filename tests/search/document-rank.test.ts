@@ -27,13 +27,13 @@ describe('scoreDocuments', () => {
 describe('orderByDocument', () => {
   it("puts each document's best passage in document order, then the rest by score", () => {
     const hits = [p('mention', 1.0), p('about', 0.95), p('about', 0.9), p('other', 0.5), p('z', 0)];
-    const out = orderByDocument(scoreDocuments(hits, DOCUMENT_RANK_DEFAULTS), DOCUMENT_RANK_DEFAULTS);
+    const out = orderByDocument(scoreDocuments(hits, DOCUMENT_RANK_DEFAULTS), { ...DOCUMENT_RANK_DEFAULTS, lead: 1 });
     expect(out.map((h) => h.id)).toEqual(['about@0.95', 'mention@1', 'other@0.5', 'z@0', 'about@0.9']);
   });
 
   it('keeps close seconds with their document when lead > 1', () => {
     const hits = [p('a', 1.0), p('a', 0.9), p('a', 0.2), p('b', 0.5), p('z', 0)];
-    const out = orderByDocument(scoreDocuments(hits, DOCUMENT_RANK_DEFAULTS), { ...DOCUMENT_RANK_DEFAULTS, lead: 3 });
+    const out = orderByDocument(scoreDocuments(hits, DOCUMENT_RANK_DEFAULTS), { ...DOCUMENT_RANK_DEFAULTS, lead: 3, leadFloor: 0.5 });
     expect(out.map((h) => h.id)).toEqual(['a@1', 'a@0.9', 'b@0.5', 'z@0', 'a@0.2']);
   });
 });
