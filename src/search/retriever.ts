@@ -49,7 +49,7 @@ export interface CueBoosts {
   roundup: number;
 }
 
-export const CUE_BOOST_DEFAULTS: CueBoosts = { kind: 1, year: 0.3, earliest: 2, speaker: 0.5, roundup: 0.3 };
+const CUE_BOOST_DEFAULTS: CueBoosts = { kind: 1, year: 0.3, earliest: 2, speaker: 0.5, roundup: 0.3 };
 
 /** Titles of posts that mostly list or link other posts. */
 const ROUNDUP_TITLE = /\b(?:year in review|roundup|round-up|what i'?ve been reading|links?(?: for| of the)|reading list)\b/i;
@@ -57,7 +57,7 @@ const ROUNDUP_TITLE = /\b(?:year in review|roundup|round-up|what i'?ve been read
 const CHAPTER_PATH = /(^|\/)chapters?\//i;
 
 /** Whether a passage belongs to a document of this kind; untyped archives are read by their folders. */
-export function isKind(hit: Pick<SearchHit, 'type' | 'docId' | 'relPath' | 'speaker'>, kind: DocumentKind): boolean {
+function isKind(hit: Pick<SearchHit, 'type' | 'docId' | 'relPath' | 'speaker'>, kind: DocumentKind): boolean {
   if (kind === 'chapter') return hit.type === 'chapter' || CHAPTER_PATH.test(hit.docId) || CHAPTER_PATH.test(hit.relPath);
   return hit.type === 'interview' || hit.type === 'transcript' || hit.speaker !== null;
 }
@@ -68,7 +68,7 @@ function yearOf(hit: Pick<SearchHit, 'date'>): number | null {
 }
 
 /** A document's score factor from the request's cues (1 when none applies). */
-export function cueFactor(intent: QueryIntent, boosts: CueBoosts, candidates: readonly SearchHit[]): (best: SearchHit) => number {
+function cueFactor(intent: QueryIntent, boosts: CueBoosts, candidates: readonly SearchHit[]): (best: SearchHit) => number {
   let oldest = Infinity;
   let newest = -Infinity;
   if (intent.earliest) {
