@@ -81,7 +81,7 @@ export async function vectorSearch(snapshot: Snapshot, vector: Float32Array, whe
 }
 
 /** Every distinct speaker of the indexed turns (interviews, transcripts). */
-export async function distinctSpeakers(store: IndexStore): Promise<string[]> {
-  const rows = (await store.chunks.query().where('speaker IS NOT NULL').select(['speaker']).toArray()) as { speaker: string | null }[];
+export async function distinctSpeakers(snapshot: Snapshot): Promise<string[]> {
+  const rows = (await snapshot.chunks.query().where('speaker IS NOT NULL').select(['speaker']).toArray()) as { speaker: string | null }[];
   return [...new Set(rows.map((r) => r.speaker).filter((s): s is string => !!s))];
 }

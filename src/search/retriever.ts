@@ -100,7 +100,8 @@ export class Retriever {
   documentRank: DocumentRankOptions = { ...DOCUMENT_RANK_DEFAULTS };
   /** How strongly the request's cues (kind, year, "first") lift matching documents. */
   cueBoosts: CueBoosts = { ...CUE_BOOST_DEFAULTS };
-  private speakers: Promise<string[]> | null = null;
+  /** The index's speakers, per index version (an ingest may add some). */
+  private speakers: { version: number; names: Promise<string[]> } | null = null;
   /** Candidates taken from each first-stage list. */
   poolSize = 100;
   /** Trust in the vector list relative to BM25 (from the model registry). */
@@ -131,10 +132,11 @@ export class Retriever {
     return this.store.read((s) => vectorSearch(s, vector, where, limit));
   }
 
-  /** The index's speakers, read once per retriever. */
   private knownSpeakers(): Promise<string[]> {
-    this.speakers ??= distinctSpeakers(this.store);
-    return this.speakers;
+    return this.store.read((s) => {
+      if (this.speakers?.version !== s.metaVersion) this.speakers = { version: s.metaVersion, names: distinctSpeakers(s) };
+      return this.speakers.names;
+    });
   }
 
   /** Ranked, de-duplicated passages (flat: several may come from one document). */
@@ -166,13 +168,13 @@ export class Retriever {
           : dense;
     const hits = ranked.filter((r) => !keepPath || keepPath(r.row.rel_path)).map((r) => rowToHit(r.row, r.score));
     const reranked = this.reranker ? await rerankHits(this.reranker, query, hits) : hits;
-    // maxOverlap 0: one list never shows two overlapping passages of a document.
     if (speaker) {
       // A fixed lift (a share of the best score), so even their weakly matching turns pass the other passages.
       const lift = this.cueBoosts.speaker * Math.abs(reranked[0]?.score ?? 0);
       for (const h of reranked) if (h.speaker === speaker) h.score += lift;
       reranked.sort((a, b) => b.score - a.score);
     }
+    // maxOverlap 0: one list never shows two overlapping passages of a document.
     const distinct = collapseNearDuplicates(reranked, { maxOverlap: 0 });
     const docs = scoreDocuments(distinct, this.documentRank, cueFactor(intent, this.cueBoosts, distinct));
     return orderByDocument(docs, this.documentRank).slice(0, req.k);
