@@ -60,7 +60,7 @@ export class ToolBridge {
   constructor(ctx: ToolContext, evidence: readonly EvidenceChunk[] = [], tools: readonly ToolDefinition[] = agentTools()) {
     // The model is a remote caller: it must not make tools read local files (related's `path`),
     // whose text would then be sent to the API.
-    this.ctx = { store: () => ctx.store(), retriever: () => ctx.retriever() };
+    this.ctx = { store: () => ctx.store(), retriever: (mode) => ctx.retriever(mode) };
     this.byName = new Map(tools.map((t) => [t.name, t]));
     this.tools = openAITools(tools);
     this.chunks = [];
