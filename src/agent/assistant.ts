@@ -14,6 +14,7 @@ import { PriorsError, errorMessage } from '../core/errors.js';
 import type { ToolContext } from '../tools/tool.js';
 import type { AnswerSource, AssistantEvent, QuoteCheck } from './events.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, describeEndpoint, type LlmSettings } from './llm-config.js';
+import { rewriteQuery } from './query-rewrite.js';
 import { systemPrompt } from './system-prompt.js';
 import { ToolBridge, type ToolCallRequest } from './tool-bridge.js';
 import { checkQuotes, citationWithin, citedNumbers, type EvidenceChunk, type QuoteMatch } from './verify-quotes.js';
@@ -38,6 +39,8 @@ export interface RunAssistantOptions {
   onEvent?: ((event: AssistantEvent) => void) | undefined;
   /** Rounds in which the model may call tools; after them it must answer. */
   maxRounds?: number | undefined;
+  /** Query rewriting for the model's searches (reformulations + a hypothetical passage, fused); default on. */
+  rewrite?: boolean | undefined;
 }
 
 export interface AssistantResult {
@@ -102,7 +105,9 @@ async function run(opts: RunAssistantOptions, emit: (e: AssistantEvent) => void)
   const { llm, signal } = opts;
   const maxRounds = Math.max(0, opts.maxRounds ?? DEFAULT_MAX_ROUNDS);
   const client = createLlmClient(llm);
-  const bridge = new ToolBridge(opts.ctx, opts.history?.evidence ?? []);
+  // Every search the model makes is also searched in the LLM's reformulations of it (off with `rewrite: false`).
+  const rewrite = opts.rewrite === false ? undefined : (query: string) => rewriteQuery(client, llm, query, { signal });
+  const bridge = new ToolBridge(opts.ctx, opts.history?.evidence ?? [], { rewrite });
   const turn: ChatCompletionMessageParam[] = [{ role: 'user', content: opts.question }];
   const prior = opts.history?.messages ?? [];
 

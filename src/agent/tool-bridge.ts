@@ -6,7 +6,9 @@
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { errorMessage } from '../core/errors.js';
 import { TOOLS } from '../tools/index.js';
+import { searchInput } from '../tools/search.js';
 import { callTool, toolJsonSchema, type ToolContext, type ToolDefinition } from '../tools/tool.js';
+import type { QueryRewrite } from './query-rewrite.js';
 import type { EvidenceChunk } from './verify-quotes.js';
 
 /** Tool output sent back to the model is cut here, so one big document can't flood the context. */
@@ -34,6 +36,15 @@ export interface ToolCallOutcome {
   summary: string;
 }
 
+/** Turns a search query into more phrasings of it; never throws (the plain query is its fallback). */
+export type QueryRewriter = (query: string) => Promise<QueryRewrite>;
+
+export interface ToolBridgeOptions {
+  tools?: readonly ToolDefinition[] | undefined;
+  /** When set, a search call without its own `queries` is searched in the rewriter's phrasings too. */
+  rewrite?: QueryRewriter | undefined;
+}
+
 export function agentTools(): ToolDefinition[] {
   return (TOOLS as readonly ToolDefinition[]).filter((t) => !EXCLUDED.has(t.name));
 }
@@ -55,9 +66,14 @@ export class ToolBridge {
   private readonly chunkKeys = new Set<string>();
 
   private readonly ctx: ToolContext;
+  private readonly rewrite: QueryRewriter | undefined;
+  /** One rewrite per distinct query in a conversation turn: a model often repeats a search. */
+  private readonly rewrites = new Map<string, Promise<QueryRewrite>>();
 
   /** `evidence`: chunks of earlier turns, so source numbers and quotations stay valid across a chat. */
-  constructor(ctx: ToolContext, evidence: readonly EvidenceChunk[] = [], tools: readonly ToolDefinition[] = agentTools()) {
+  constructor(ctx: ToolContext, evidence: readonly EvidenceChunk[] = [], opts: ToolBridgeOptions = {}) {
+    const tools = opts.tools ?? agentTools();
+    this.rewrite = opts.rewrite;
     // The model is a remote caller: it must not make tools read local files (related's `path`),
     // whose text would then be sent to the API.
     this.ctx = { store: () => ctx.store(), retriever: (mode) => ctx.retriever(mode) };
@@ -128,11 +144,31 @@ export class ToolBridge {
       };
     }
     try {
-      return { ok: true, args, tool, result: await callTool(tool, this.ctx, args) };
+      return { ok: true, args, tool, result: await callTool(tool, this.ctx, await this.withPhrasings(call.name, args)) };
     } catch (err) {
       // Schema errors name the field (ToolInputError); tool failures are one-line PriorsErrors.
       return { ok: false, args, error: errorMessage(err) };
     }
+  }
+
+  /**
+   * A valid search call that brings no phrasings of its own gets the rewriter's (reformulations and
+   * the hypothetical passage). Anything else passes unchanged, so validation errors still name the
+   * model's own fields.
+   */
+  private async withPhrasings(name: string, args: unknown): Promise<unknown> {
+    if (name !== 'search' || !this.rewrite) return args;
+    const parsed = searchInput.safeParse(args);
+    if (!parsed.success || parsed.data.queries !== undefined) return args;
+    const query = parsed.data.query;
+    let pending = this.rewrites.get(query);
+    if (!pending) {
+      pending = this.rewrite(query);
+      this.rewrites.set(query, pending);
+    }
+    const { queries, hypothetical } = await pending;
+    const phrasings = [...queries.slice(1), ...(hypothetical ? [hypothetical] : [])];
+    return phrasings.length ? { ...(args as Record<string, unknown>), queries: phrasings } : args;
   }
 
   /** Passages found anywhere in a tool result (search hits, quote locations, cited lines, documents…). */

@@ -1,14 +1,25 @@
 import * as z from 'zod';
 import { groupByDocument } from '../search/grouping.js';
+import { MAX_ALTERNATIVE_QUERIES, searchPhrasings } from '../search/multi-query.js';
 import type { SearchHit, SearchMode } from '../search/types.js';
 import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';
 import { hitToJson, type HitJson } from './hit-json.js';
 
+/** An alternative phrasing may be a short hypothetical passage, not only a question. */
+const MAX_QUERY_PHRASING = 1_000;
+
 export const searchInput = z
   .object({
     query: cappedText('query', TEXT_LIMITS.query).describe('what to look for, in natural language or keywords'),
+    queries: z
+      .array(cappedText('alternative query', MAX_QUERY_PHRASING))
+      .max(MAX_ALTERNATIVE_QUERIES, `give at most ${MAX_ALTERNATIVE_QUERIES} alternative queries`)
+      .optional()
+      .describe(
+        'other phrasings of the same need (synonyms, the named thing a description means, a short passage as the author might have written it); each is searched too and the lists are fused by rank',
+      ),
     k: z.number().int().min(1).max(200).default(10).describe('number of passages to return'),
     mode: z.enum(['hybrid', 'bm25', 'vector']).default('hybrid').describe('hybrid (default), bm25 (keywords) or vector (meaning)'),
     group: z
@@ -22,6 +33,8 @@ export const searchInput = z
 
 export interface SearchOutput {
   query: string;
+  /** The alternative phrasings searched with `query` and fused, when there were any. */
+  queries?: string[];
   mode: SearchMode;
   results: HitJson[];
 }
@@ -44,8 +57,13 @@ export const searchTool = defineTool({
     const mode = retriever.effectiveMode(input.mode);
     // Document grouping needs a deeper pool so that k passages still cover several documents.
     const pool = input.group === 'document' ? Math.min(input.k * 4, 200) : input.k;
-    const hits = await retriever.search({ query: input.query, k: pool, mode, filters: toFilters(input) });
-    return { query: input.query, mode, results: arrangeHits(hits, input.group, input.perDoc, input.k).map(hitToJson) };
+    const hits = await searchPhrasings(retriever, { query: input.query, k: pool, mode, filters: toFilters(input) }, input.queries ?? []);
+    return {
+      query: input.query,
+      ...(input.queries?.length ? { queries: input.queries } : {}),
+      mode,
+      results: arrangeHits(hits, input.group, input.perDoc, input.k).map(hitToJson),
+    };
   },
   toText(out) {
     if (out.results.length === 0) return `No passages found for "${out.query}".`;

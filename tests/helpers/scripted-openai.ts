@@ -2,8 +2,11 @@
  * A scripted OpenAI-compatible HTTP server for tests: the real `openai` client talks to it over
  * 127.0.0.1. Chat completions play queued replies in order (streamed SSE with content and
  * tool-call deltas, plain JSON, error statuses, or a hang); `/v1/embeddings` returns deterministic
- * hashed bag-of-words vectors, so similar texts get similar vectors and search works.
+ * hashed bag-of-words vectors, so similar texts get similar vectors and search works. Query-rewrite
+ * requests (the assistant's reformulations of a search) have their own queue, so scripts of the
+ * answer loop are unaffected by them; with none queued a rewrite fails and the search goes on plainly.
  */
+import { REWRITE_SYSTEM_PROMPT } from '../../src/agent/query-rewrite.js';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -59,10 +62,14 @@ export interface ScriptedServer {
   /** `http://127.0.0.1:<port>/v1`, as OPENAI_BASE_URL. */
   baseURL: string;
   requests: RecordedRequest[];
-  /** Bodies of the chat completion requests so far. */
+  /** Bodies of the chat completion requests of the answer loop so far (rewrite requests excluded). */
   chatRequests(): ChatRequest[];
+  /** Bodies of the query-rewrite requests so far. */
+  rewriteRequests(): ChatRequest[];
   /** Queue replies for the next chat completion requests. */
   script(...steps: Step[]): void;
+  /** Queue replies for the next query-rewrite requests (unscripted ones fail with a 500). */
+  scriptRewrite(...steps: Step[]): void;
   /** Replies still queued. */
   pending(): number;
   reset(): void;
@@ -144,6 +151,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function startScriptedServer(): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
   let queue: Step[] = [];
+  let rewriteQueue: Step[] = [];
 
   const server = createServer((req, res) => {
     const parts: Buffer[] = [];
@@ -175,7 +183,7 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
           sendJson(res, 404, { error: { message: `no route ${path}` } });
           return;
         }
-        const step = queue.shift();
+        const step = isRewriteRequest(body) ? rewriteQueue.shift() : queue.shift();
         if (!step) {
           sendJson(res, 500, { error: { message: 'scripted server: no reply queued' } }, { 'x-should-retry': 'false' });
           return;
@@ -226,13 +234,20 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
-    chatRequests: () => requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as ChatRequest),
+    chatRequests: () =>
+      requests.filter((r) => r.path === '/v1/chat/completions' && !isRewriteRequest(r.body)).map((r) => r.body as ChatRequest),
+    rewriteRequests: () =>
+      requests.filter((r) => r.path === '/v1/chat/completions' && isRewriteRequest(r.body)).map((r) => r.body as ChatRequest),
     script: (...steps) => {
       queue.push(...steps);
+    },
+    scriptRewrite: (...steps) => {
+      rewriteQueue.push(...steps);
     },
     pending: () => queue.length,
     reset: () => {
       queue = [];
+      rewriteQueue = [];
       requests.length = 0;
     },
     close: () =>
@@ -241,6 +256,11 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+function isRewriteRequest(body: unknown): boolean {
+  const first = (body as Partial<ChatRequest> | null)?.messages?.[0];
+  return first?.role === 'system' && first.content === REWRITE_SYSTEM_PROMPT;
 }
 
 /** The last tool message of a chat request (what the model would read). */

@@ -77,6 +77,27 @@ describe('POST /api/ask with an LLM (real runAssistant against a scripted OpenAI
     expect(events.at(-1)!.data.answer).toBe(tokens);
   });
 
+  it("searches the LLM's reformulations of the model's query too, and fuses them", async () => {
+    // "decontaminate" occurs only in the Devika Raman interview; the model's own query does not find it.
+    openai.scriptRewrite({ type: 'json', content: JSON.stringify({ queries: ['decontaminate'], hypothetical: null }) });
+    let toolText = '';
+    openai.script(
+      {
+        type: 'stream',
+        toolCalls: [{ id: 'q1', name: 'search', arguments: JSON.stringify({ query: 'abstention threshold', mode: 'bm25' }) }],
+      },
+      (req) => {
+        toolText = lastToolMessage(req);
+        return { type: 'stream', content: 'Done.' };
+      },
+    );
+    const events = parseSse(await (await askRequest(llmServer.url, 'when should a model abstain?')).text());
+    expect(events.at(-1)!.event).toBe('done');
+    expect(openai.rewriteRequests().map((r) => r.messages.at(-1)?.content)).toEqual(['abstention threshold']);
+    expect(toolText).toContain('posts/2022/2022-11-08-what-calibration-measures.md:');
+    expect(toolText).toContain('posts/2025/2025-04-22-interview-devika-raman.md:');
+  });
+
   it('gives the assistant a context that cannot read local files', async () => {
     openai.script(
       { type: 'stream', toolCalls: [{ id: 'r1', name: 'related', arguments: JSON.stringify({ path: '/etc/passwd' }) }] },
