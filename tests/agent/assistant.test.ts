@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AssistantCancelledError, LlmApiError, runAssistant, type RunAssistantOptions } from '../../src/agent/assistant.js';
 import type { AssistantEvent } from '../../src/agent/events.js';
 import type { LlmSettings } from '../../src/agent/llm-config.js';
@@ -8,26 +8,16 @@ import { MAX_TOOL_TEXT, ToolBridge, openAITools } from '../../src/agent/tool-bri
 import { PriorsError } from '../../src/core/errors.js';
 import { findExact } from '../../src/text/quote-match.js';
 import { CORPUS } from '../helpers/paths.js';
-import { buildSampleIndex, sampleContext } from '../helpers/sample-index.js';
-import { lastToolMessage, pickSentence, startScriptedServer, type ChatRequest, type ScriptedServer } from '../helpers/scripted-openai.js';
+import { useAssistantFixture, type AssistantFixture } from '../helpers/assistant-fixture.js';
+import { lastToolMessage, pickSentence, type ChatRequest, type ScriptedServer } from '../helpers/scripted-openai.js';
 
+const fixture = useAssistantFixture();
 let server: ScriptedServer;
-let ctx: ReturnType<typeof sampleContext>;
+let ctx: AssistantFixture['ctx'];
 let llm: LlmSettings;
-
-beforeAll(async () => {
-  const [{ index }, s] = await Promise.all([buildSampleIndex(), startScriptedServer()]);
-  server = s;
-  ctx = sampleContext(index);
-  llm = { baseURL: server.baseURL, apiKey: 'test-key', model: 'scripted-model', timeoutMs: 5000, maxRetries: 3 };
+beforeAll(() => {
+  ({ server, ctx, llm } = fixture);
 });
-
-afterAll(async () => {
-  await ctx?.close();
-  await server?.close();
-});
-
-beforeEach(() => server.reset());
 
 async function ask(question: string, more: Partial<RunAssistantOptions> = {}) {
   const events: AssistantEvent[] = [];

@@ -1,30 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runAssistant } from '../../src/agent/assistant.js';
 import type { LlmSettings } from '../../src/agent/llm-config.js';
 import { parseRewrite, REWRITE_SYSTEM_PROMPT } from '../../src/agent/query-rewrite.js';
 import { ToolBridge } from '../../src/agent/tool-bridge.js';
 import { callTool } from '../../src/tools/tool.js';
 import { searchTool } from '../../src/tools/search.js';
-import { buildSampleIndex, sampleContext } from '../helpers/sample-index.js';
-import { lastToolMessage, startScriptedServer, type ScriptedServer } from '../helpers/scripted-openai.js';
+import { useAssistantFixture } from '../helpers/assistant-fixture.js';
+import { lastToolMessage } from '../helpers/scripted-openai.js';
 
-let server: ScriptedServer;
-let ctx: ReturnType<typeof sampleContext>;
-let llm: LlmSettings;
-
-beforeAll(async () => {
-  const [{ index }, s] = await Promise.all([buildSampleIndex(), startScriptedServer()]);
-  server = s;
-  ctx = sampleContext(index);
-  llm = { baseURL: server.baseURL, apiKey: 'test-key', model: 'scripted-model', timeoutMs: 5000, maxRetries: 3 };
-});
-
-afterAll(async () => {
-  await ctx?.close();
-  await server?.close();
-});
-
-beforeEach(() => server.reset());
+const f = useAssistantFixture();
 
 // Each phrasing's words occur in one post only, so which lists reached the fused result is visible.
 const ORIGINAL = 'abstention threshold';
@@ -37,28 +21,28 @@ const VIBES = 'posts/2024/2024-01-30-vibes-are-data-too.md';
 const searchCall = (args: Record<string, unknown>) => ({ id: 'c1', name: 'search', arguments: JSON.stringify(args) });
 
 /** Runs one assistant turn whose model makes one search call, and returns what that call gave the model. */
-async function searchThroughAssistant(args: Record<string, unknown>, settings: LlmSettings = llm): Promise<string> {
+async function searchThroughAssistant(args: Record<string, unknown>, settings: LlmSettings = f.llm): Promise<string> {
   let toolText = '';
-  server.script({ type: 'stream', toolCalls: [searchCall(args)] }, (req) => {
+  f.server.script({ type: 'stream', toolCalls: [searchCall(args)] }, (req) => {
     toolText = lastToolMessage(req);
     return { type: 'stream', content: 'Done.' };
   });
-  await runAssistant({ question: 'what did I write about knowing when to abstain?', ctx, llm: settings });
+  await runAssistant({ question: 'what did I write about knowing when to abstain?', ctx: f.ctx, llm: settings });
   return toolText;
 }
 
 /** The same search, run directly without an LLM. */
 async function plainSearchText(args: Record<string, unknown>): Promise<string> {
-  const out = await callTool(searchTool, ctx, args);
+  const out = await callTool(searchTool, f.ctx, args);
   return searchTool.toText(out);
 }
 
 describe('query rewriting with an LLM (scripted OpenAI-compatible server)', () => {
   it('searches every reformulation and the hypothetical passage, and fuses them with the query', async () => {
-    server.scriptRewrite({ type: 'json', content: JSON.stringify({ queries: [REFORMULATION], hypothetical: HYPOTHETICAL }) });
+    f.server.scriptRewrite({ type: 'json', content: JSON.stringify({ queries: [REFORMULATION], hypothetical: HYPOTHETICAL }) });
     const text = await searchThroughAssistant({ query: ORIGINAL, mode: 'bm25', k: 10 });
 
-    const [rewrite, ...more] = server.rewriteRequests();
+    const [rewrite, ...more] = f.server.rewriteRequests();
     expect(more).toHaveLength(0);
     expect(rewrite).toMatchObject({ model: 'scripted-model', stream: false });
     expect(rewrite!.messages).toEqual([
@@ -78,8 +62,8 @@ describe('query rewriting with an LLM (scripted OpenAI-compatible server)', () =
 
   it('accepts a reply wrapped in a code fence, and rewrites a repeated query once', async () => {
     const reply = `Here you go:\n\`\`\`json\n${JSON.stringify({ queries: [REFORMULATION] })}\n\`\`\``;
-    server.scriptRewrite({ type: 'json', content: reply });
-    server.script(
+    f.server.scriptRewrite({ type: 'json', content: reply });
+    f.server.script(
       { type: 'stream', toolCalls: [searchCall({ query: ORIGINAL, mode: 'bm25' })] },
       { type: 'stream', toolCalls: [{ ...searchCall({ query: ORIGINAL, mode: 'bm25', k: 5 }), id: 'c2' }] },
       (req) => {
@@ -87,9 +71,9 @@ describe('query rewriting with an LLM (scripted OpenAI-compatible server)', () =
         return { type: 'stream', content: 'Done.' };
       },
     );
-    const r = await runAssistant({ question: 'abstaining', ctx, llm });
+    const r = await runAssistant({ question: 'abstaining', ctx: f.ctx, llm: f.llm });
     expect(r.toolCalls).toBe(2);
-    expect(server.rewriteRequests()).toHaveLength(1);
+    expect(f.server.rewriteRequests()).toHaveLength(1);
   });
 
   it.each([
@@ -97,20 +81,20 @@ describe('query rewriting with an LLM (scripted OpenAI-compatible server)', () =
     ['a reply with no usable phrasing', { type: 'json' as const, content: '{"queries": [42, ""], "hypothetical": "  "}' }],
     ['an API error', { type: 'status' as const, status: 500, headers: { 'x-should-retry': 'false' } }],
   ])('falls back silently to the plain query on %s', async (_label, rewriteReply) => {
-    server.scriptRewrite(rewriteReply);
+    f.server.scriptRewrite(rewriteReply);
     const args = { query: ORIGINAL, mode: 'bm25', k: 10 };
     const text = await searchThroughAssistant(args);
-    expect(server.rewriteRequests()).toHaveLength(1);
+    expect(f.server.rewriteRequests()).toHaveLength(1);
     // The model sees exactly what a search without an LLM returns.
     expect(text.replace(/\n\nCite as: .*$/s, '')).toBe(await plainSearchText(args));
   });
 
   it('falls back when the rewrite does not answer in time', async () => {
-    server.scriptRewrite({ type: 'hang' });
+    f.server.scriptRewrite({ type: 'hang' });
     const args = { query: ORIGINAL, mode: 'bm25', k: 10 };
     const started = Date.now();
     // The rewrite waits no longer than the LLM's own timeout.
-    const text = await searchThroughAssistant(args, { ...llm, timeoutMs: 1000 });
+    const text = await searchThroughAssistant(args, { ...f.llm, timeoutMs: 1000 });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(text.replace(/\n\nCite as: .*$/s, '')).toBe(await plainSearchText(args));
   });
@@ -118,26 +102,26 @@ describe('query rewriting with an LLM (scripted OpenAI-compatible server)', () =
   it('leaves a search that brings its own phrasings alone, and can be turned off', async () => {
     const own = await searchThroughAssistant({ query: ORIGINAL, queries: [REFORMULATION], mode: 'bm25' });
     expect(own).toContain(`${INTERVIEW}:`);
-    expect(server.rewriteRequests()).toHaveLength(0);
+    expect(f.server.rewriteRequests()).toHaveLength(0);
 
-    server.script({ type: 'stream', toolCalls: [searchCall({ query: ORIGINAL, mode: 'bm25' })] }, { type: 'stream', content: 'Done.' });
-    await runAssistant({ question: 'abstaining', ctx, llm, rewrite: false });
-    expect(server.rewriteRequests()).toHaveLength(0);
+    f.server.script({ type: 'stream', toolCalls: [searchCall({ query: ORIGINAL, mode: 'bm25' })] }, { type: 'stream', content: 'Done.' });
+    await runAssistant({ question: 'abstaining', ctx: f.ctx, llm: f.llm, rewrite: false });
+    expect(f.server.rewriteRequests()).toHaveLength(0);
   });
 });
 
 describe('without an LLM nothing changes', () => {
   it('a tool bridge without a rewriter passes search calls through unchanged', async () => {
     const args = { query: ORIGINAL, mode: 'bm25', k: 10 };
-    const out = await new ToolBridge(ctx).execute(searchCall(args));
+    const out = await new ToolBridge(f.ctx).execute(searchCall(args));
     expect(out.content.replace(/\n\nCite as: .*$/s, '')).toBe(await plainSearchText(args));
-    expect(server.requests).toHaveLength(0);
+    expect(f.server.requests).toHaveLength(0);
   });
 
   it('the search tool without queries returns the retriever ranking as it is', async () => {
-    const retriever = await ctx.retriever();
+    const retriever = await f.ctx.retriever();
     const hits = await retriever.search({ query: 'calibration', k: 10, mode: retriever.effectiveMode('hybrid') });
-    const out = await callTool(searchTool, ctx, { query: 'calibration' });
+    const out = await callTool(searchTool, f.ctx, { query: 'calibration' });
     expect(out.queries).toBeUndefined();
     expect(out.results.map((r) => [r.docId, r.lineStart])).toEqual(hits.map((h) => [h.docId, h.lineStart]));
   });
@@ -156,7 +140,7 @@ describe('parseRewrite', () => {
 
 describe('search tool input', () => {
   it('caps the number and length of alternative queries', async () => {
-    await expect(callTool(searchTool, ctx, { query: 'x', queries: ['a', 'b', 'c', 'd', 'e', 'f'] })).rejects.toThrow(/at most 5/);
-    await expect(callTool(searchTool, ctx, { query: 'x', queries: ['y'.repeat(1001)] })).rejects.toThrow(/1000 characters/);
+    await expect(callTool(searchTool, f.ctx, { query: 'x', queries: ['a', 'b', 'c', 'd', 'e', 'f'] })).rejects.toThrow(/at most 5/);
+    await expect(callTool(searchTool, f.ctx, { query: 'x', queries: ['y'.repeat(1001)] })).rejects.toThrow(/1000 characters/);
   });
 });
