@@ -4,6 +4,7 @@
  * passage lists are fused by rank, so a passage found by only one phrasing can still surface.
  */
 import { collapseNearDuplicates } from './dedupe.js';
+import { DOCUMENT_RANK_DEFAULTS, orderByDocument, scoreDocuments } from './document-rank.js';
 import { rrf, type Scored } from './fusion.js';
 import type { SearchHit, SearchRequest } from './types.js';
 
@@ -23,7 +24,8 @@ export interface PassageSearcher {
  * the same, as in RAG-Fusion: a passage several phrasings find rises, and one only a reformulation
  * finds ranks with the query's own top passages. (Per-list weights were not tuned: only a scripted
  * LLM runs here, so there is nothing to measure them on.) Without alternatives this is exactly
- * `searcher.search(req)`. A hit's `score` becomes its fused score.
+ * `searcher.search(req)`. A hit's `score` becomes its fused score; passages are then ordered by document as
+ * a single search orders them (the request's cues already shaped each list).
  */
 export async function searchPhrasings(
   searcher: PassageSearcher,
@@ -49,7 +51,9 @@ export async function searchPhrasings(
   const fused = rrf(ranked);
   const hits = fused.map((f) => ({ ...(byId.get(f.id) as SearchHit), score: f.score }));
   // Each list is free of overlaps on its own, but two phrasings can find overlapping chunks of a document.
-  return collapseNearDuplicates(hits, { maxOverlap: 0, limit: req.k });
+  const distinct = collapseNearDuplicates(hits, { maxOverlap: 0 });
+  // Ordered document by document like a single search, so grouped views and `ask` read the fused ranking alike.
+  return orderByDocument(scoreDocuments(distinct, DOCUMENT_RANK_DEFAULTS), DOCUMENT_RANK_DEFAULTS).slice(0, req.k);
 }
 
 function passageId(h: Pick<SearchHit, 'docId' | 'chunkIndex'>): string {
