@@ -174,9 +174,9 @@ export class Retriever {
       for (const h of reranked) if (h.speaker === speaker) h.score += lift;
       reranked.sort((a, b) => b.score - a.score);
     }
-    // maxOverlap 0: one list never shows two overlapping passages of a document.
-    const distinct = collapseNearDuplicates(reranked, { maxOverlap: 0 });
-    const docs = scoreDocuments(distinct, this.documentRank, cueFactor(intent, this.cueBoosts, distinct));
-    return orderByDocument(docs, this.documentRank).slice(0, req.k);
+    const docs = scoreDocuments(reranked, this.documentRank, cueFactor(intent, this.cueBoosts, reranked));
+    // De-duplicated last, and only as far as k (it is the costly step): maxOverlap 0, so one list never shows two
+    // overlapping passages of a document.
+    return collapseNearDuplicates(orderByDocument(docs, this.documentRank), { maxOverlap: 0, limit: req.k });
   }
 }
