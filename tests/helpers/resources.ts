@@ -46,5 +46,5 @@ export function has(resource: Resource): boolean {
 
 /** One line per missing resource of a tier, for its global setup; throws when every tier must run. */
 export function tierNotices(tier: string): string[] {
-  return (TIER_NEEDS[tier] ?? []).filter((r) => !has(r)).map((r) => `${tier} tier: skipping the tests that need ${describeMissing(r)}`);
+  return (TIER_NEEDS[tier] ?? []).filter((r) => !has(r)).map((r) => `${tier} tier: ${describeMissing(r)}; skipping the tests that need it`);
 }
