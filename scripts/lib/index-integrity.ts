@@ -2,7 +2,7 @@
  * The integrity audit the crash tests and scripts/bench-faults.ts run after an ingest: the index must mirror a
  * folder of Markdown files exactly (one root, so doc ids are the files' relative paths).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { IndexStore } from '../../src/index/store.js';
 import { sha256 } from '../../src/text/read-source.js';
@@ -92,4 +92,20 @@ export async function auditIndex(index: string, archive: string, gone: readonly 
   } finally {
     store.close();
   }
+}
+
+/** Every file under a folder with its size and mtime: what "a no-op ingest writes nothing" is checked against. */
+export function folderListing(dir: string): Map<string, { size: number; mtimeMs: number }> {
+  const out = new Map<string, { size: number; mtimeMs: number }>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const abs = path.join(entry.parentPath, entry.name);
+    const { size, mtimeMs } = statSync(abs);
+    out.set(path.relative(dir, abs), { size, mtimeMs });
+  }
+  return out;
+}
+
+export function folderBytes(dir: string): number {
+  return [...folderListing(dir).values()].reduce((n, f) => n + f.size, 0);
 }
