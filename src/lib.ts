@@ -10,6 +10,7 @@ import { getDocumentTool } from './tools/get-document.js';
 import { listDocumentsTool } from './tools/list-documents.js';
 import { quoteTool } from './tools/quote.js';
 import { relatedTool } from './tools/related.js';
+import { type ListRootsOutput, listRootsTool, removeRootTool } from './tools/roots.js';
 import { searchTool } from './tools/search.js';
 import { type StatsOutput, statsTool } from './tools/stats.js';
 import { timelineTool } from './tools/timeline.js';
@@ -23,6 +24,8 @@ export type { HitJson } from './tools/hit-json.js';
 export type { ListDocumentsOutput } from './tools/list-documents.js';
 export type { QuoteOutput } from './tools/quote.js';
 export type { RelatedOutput } from './tools/related.js';
+export type { ListRootsOutput, RemoveRootReport, RootSummary } from './tools/roots.js';
+
 export type { SearchOutput } from './tools/search.js';
 export type { StatsOutput } from './tools/stats.js';
 export type { TimelineOutput } from './tools/timeline.js';
@@ -60,6 +63,10 @@ export interface Archive {
   get: MethodOf<typeof getDocumentTool>;
   /** Documents, chunks, words, model, size and last ingest of the index (`priors stats`). */
   stats(): Promise<StatsOutput>;
+  /** The roots (collections) the index remembers (`priors roots list`). */
+  roots(): Promise<ListRootsOutput>;
+  /** Forget a root and remove its documents (`priors roots remove NAME`). */
+  removeRoot: MethodOf<typeof removeRootTool>;
   /** Release the index and the model. */
   close(): Promise<void>;
 }
@@ -85,6 +92,8 @@ export async function openArchive(index: string, options: ArchiveOptions = {}): 
     list: bind(listDocumentsTool),
     get: bind(getDocumentTool),
     stats: () => callTool(statsTool, ctx, {}),
+    roots: () => callTool(listRootsTool, ctx, {}),
+    removeRoot: bind(removeRootTool),
     close: () => ctx.close(),
   };
 }

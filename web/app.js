@@ -82,7 +82,9 @@ async function copyCitation(button, loc) {
   const label = button.textContent;
   button.disabled = true;
   try {
-    const out = await getJson('/api/cite', { docId: loc.docId, lineStart: loc.lineStart, lineEnd: loc.lineEnd, format: state.format });
+    // A verified quote cites just its sentence(s); a passage cites its lines.
+    const ref = loc.quote ? { docId: loc.docId, quote: loc.quote } : { docId: loc.docId, lineStart: loc.lineStart, lineEnd: loc.lineEnd };
+    const out = await getJson('/api/cite', { ...ref, format: state.format });
     let copied = false;
     try {
       await navigator.clipboard.writeText(out.citation);
@@ -114,13 +116,16 @@ function copyButton(loc) {
 
 function who(p) {
   if (!p.speaker) return null;
-  return p.timestamp ? `${p.speaker} [${p.timestamp}]` : p.speaker;
+  const others = (p.speakers ?? []).filter((s) => s !== p.speaker);
+  const role = p.role ? ` (${p.role})` : '';
+  return `${p.speaker}${role}${p.timestamp ? ` [${p.timestamp}]` : ''}${others.length ? ` with ${others.join(', ')}` : ''}`;
 }
 
 /** One verbatim passage with its place in the file and the copy button. */
 function passageView(p, { note } = {}) {
   const context = [p.section ? `§ ${p.section}` : null, who(p)].filter(Boolean).join(' · ');
-  const text = h('blockquote', { class: 'text' }, highlighted(p.text, p.highlights));
+  // Clean text for reading (highlights are computed on it); the citation quotes the file verbatim.
+  const text = h('blockquote', { class: 'text' }, highlighted(p.displayText ?? p.text, p.highlights));
   const el = h(
     'div',
     { class: 'passage', tabindex: '-1' },
@@ -259,7 +264,7 @@ function initSearch() {
 
 const VERDICTS = {
   verified: ['ok', 'Verified — found verbatim'],
-  paraphrase: ['warn', 'Not verbatim — the closest passages the author actually wrote'],
+  paraphrase: ['warn', 'Not verbatim — the closest passages in the archive'],
   not_found: ['bad', 'Not found — nothing in the archive says this'],
 };
 
@@ -280,7 +285,10 @@ async function runQuote() {
           'article',
           { class: 'doc' },
           docHeader(l),
-          passageView(l, res.verdict === 'paraphrase' ? { note: `similarity ${l.similarity.toFixed(2)}` } : {}),
+          passageView(
+            res.verdict === 'verified' ? { ...l, quote: text } : l,
+            res.verdict === 'paraphrase' ? { note: `similarity ${l.similarity.toFixed(2)}` } : {},
+          ),
         ),
       ),
     );

@@ -1,6 +1,6 @@
 /**
  * The integrity audit the crash tests and scripts/bench-faults.ts run after an ingest: the index must mirror a
- * folder of Markdown files exactly (one root, so doc ids are the files' relative paths).
+ * folder of Markdown files exactly (one root: documents are matched to files by their path in it).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -51,9 +51,14 @@ export async function auditIndex(index: string, archive: string, gone: readonly 
       s.chunks.query().select(['doc_id', 'chunk_index', 'text', 'start', 'end', 'line_start', 'line_end']).toArray(),
     )) as ChunkFacts[];
     const problems: string[] = [];
+    // One root: documents are keyed by their path in it (ids are `<root name>/<path>`).
+    const relOf = new Map(docs.map((d) => [d.doc_id, d.rel_path]));
     const byDoc = new Map<string, ChunkFacts[]>();
-    for (const c of chunks) byDoc.set(c.doc_id, [...(byDoc.get(c.doc_id) ?? []), c]);
-    const rows = new Map(docs.map((d) => [d.doc_id, d]));
+    for (const c of chunks) {
+      const key = relOf.get(c.doc_id) ?? c.doc_id;
+      byDoc.set(key, [...(byDoc.get(key) ?? []), c]);
+    }
+    const rows = new Map(docs.map((d) => [d.rel_path, d]));
     for (const id of files.keys()) if (!rows.has(id)) problems.push(`${id}: file has no document`);
     let orphans = 0;
     for (const [id, list] of byDoc) {

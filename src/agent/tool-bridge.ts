@@ -15,7 +15,8 @@ import type { EvidenceChunk } from './verify-quotes.js';
 export const MAX_TOOL_TEXT = 12_000;
 
 /** `ask` is the offline answer the assistant replaces; the model composes from the finer tools. */
-const EXCLUDED = new Set(['ask', 'stats']);
+/** `remove_root` changes the index: a chat model answering questions has no business calling it. */
+const EXCLUDED = new Set(['ask', 'stats', 'remove_root']);
 
 export interface ToolCallRequest {
   id: string;
@@ -121,7 +122,7 @@ export class ToolBridge {
         name: call.name,
         arguments: r.args,
         ok: true,
-        content: bound(r.tool.toText(r.result), MAX_TOOL_TEXT - footer.length) + footer,
+        content: bound(r.tool.toText(r.result, 'agent'), MAX_TOOL_TEXT - footer.length) + footer,
         summary: summarize(call.name, r.result, added.length),
       };
     });

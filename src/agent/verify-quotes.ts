@@ -169,7 +169,7 @@ function locate(quote: string, chunk: EvidenceChunk): { start: number; end: numb
   return { start: first, end: pos };
 }
 
-/** `path:line` or `path:a-b` of `[start, end)` within the chunk. */
+/** `docId:line` or `docId:a-b` of `[start, end)` within the chunk: the reference cite and get accept. */
 export function citationWithin(chunk: EvidenceChunk, start: number, end: number): string {
   let a = chunk.lineStart;
   let b = chunk.lineEnd;
@@ -177,7 +177,7 @@ export function citationWithin(chunk: EvidenceChunk, start: number, end: number)
     a = Math.min(chunk.lineEnd, chunk.lineStart + countNewlines(chunk.text, 0, start));
     b = Math.min(chunk.lineEnd, chunk.lineStart + countNewlines(chunk.text, 0, Math.max(start, end - 1)));
   }
-  return a === b ? `${chunk.path}:${a}` : `${chunk.path}:${a}-${b}`;
+  return a === b ? `${chunk.docId}:${a}` : `${chunk.docId}:${a}-${b}`;
 }
 
 function countNewlines(text: string, from: number, to: number): number {

@@ -9,6 +9,7 @@ export const COMMAND_SUMMARIES = {
     summary: 'index a folder of writing (markdown, transcripts, captions, JSONL, text); re-runs only do what changed',
   },
   stats: { term: 'stats [options]', summary: 'documents, chunks, words, model and size of an index' },
+  roots: { term: 'roots [options] [list|remove <name>]', summary: 'the roots (collections) the index remembers: list them, or remove one' },
   ask: {
     term: 'ask [options] <question...>',
     summary: 'prior writing on a topic: documents with their best verbatim passages and citations',
@@ -18,7 +19,10 @@ export const COMMAND_SUMMARIES = {
     term: 'quote [options] <text...>',
     summary: 'find where a (possibly misremembered) quote comes from: VERIFIED, PARAPHRASE or NOT FOUND',
   },
-  cite: { term: 'cite [options] <ref>', summary: 'a ready-to-paste citation with the exact quoted lines' },
+  cite: {
+    term: 'cite [options] [ref]',
+    summary: 'a ready-to-paste citation with the exact quoted lines, or of just the sentence you quote',
+  },
   related: { term: 'related [options] <draft>', summary: 'prior writing related to a draft, with the passages that connect them' },
   timeline: {
     term: 'timeline [options] <topic...>',

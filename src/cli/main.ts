@@ -22,6 +22,7 @@ type Register = (program: Command, config: () => PriorsConfig) => void;
 const COMMANDS: Record<CommandName, () => Promise<Register>> = {
   ingest: async () => (await import('./commands/ingest.js')).registerIngest,
   stats: async () => (await import('./commands/stats.js')).registerStats,
+  roots: async () => (await import('./commands/roots.js')).registerRoots,
   ask: async () => (await import('./commands/ask.js')).registerAsk,
   search: async () => (await import('./commands/search.js')).registerSearch,
   quote: async () => (await import('./commands/quote.js')).registerQuote,

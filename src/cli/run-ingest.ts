@@ -1,6 +1,7 @@
 /** Running an ingest from the CLI (progress, warnings, report); loaded only by commands that ingest. */
 import { UsageError } from '../core/errors.js';
 import type { PriorsConfig } from '../config/config.js';
+import type { RootRequest } from '../core/types.js';
 import { ingestArchive, type IngestReport } from '../tools/ingest.js';
 import { formatEta, ProgressLine } from './progress.js';
 import { noteLine, printJson, printLine, warnLine } from './output.js';
@@ -17,6 +18,10 @@ export interface IngestFlags {
   overlap?: string;
   maxFileSize?: string;
   strict?: boolean;
+  /** Read every remembered root besides the given ones. */
+  everyRoot?: boolean;
+  /** Read when no roots are given and the index remembers none. */
+  fallbackRoots?: string[];
 }
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {
@@ -27,7 +32,7 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
 }
 
 /** Run an ingest with progress on a TTY; shared by `ingest` and by `ask` on a fresh clone. */
-export async function runIngest(roots: string[], flags: IngestFlags, config: PriorsConfig): Promise<IngestReport> {
+export async function runIngest(roots: (string | RootRequest)[], flags: IngestFlags, config: PriorsConfig): Promise<IngestReport> {
   const json = flags.json === true;
   const progress = new ProgressLine(json);
   const backend = (flags.embedder ?? config.embedder) as 'transformers' | 'openai';
@@ -39,6 +44,8 @@ export async function runIngest(roots: string[], flags: IngestFlags, config: Pri
   try {
     const report = await ingestArchive({
       roots,
+      fallbackRoots: flags.fallbackRoots,
+      everyRoot: flags.everyRoot === true,
       index: flags.index,
       model: flags.noEmbed
         ? null
@@ -86,7 +93,7 @@ export function printIngestReport(report: IngestReport, json: boolean): void {
     return;
   }
   printLine(
-    `${report.index}: ${report.added} added, ${report.updated} updated, ${report.removed} removed, ${report.unchanged} unchanged, ${report.skipped} skipped`,
+    `${report.index} (${report.roots.join(', ')}): ${report.added} added, ${report.updated} updated, ${report.removed} removed, ${report.unchanged} unchanged, ${report.skipped} skipped`,
   );
   printLine(
     `${report.documents} documents, ${report.chunks} chunks, model ${report.model}, ${(report.totalMs / 1000).toFixed(1)} s` +

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import * as z from 'zod';
 import { PriorsError } from '../core/errors.js';
+import type { RootRequest } from '../core/types.js';
 
 /**
  * Settings, lowest to highest precedence: built-in defaults, `~/.config/priors/config.json`,
@@ -16,6 +17,20 @@ const fileSchema = z
     modelDir: z.string(),
     reranker: z.string(),
     embedder: z.enum(['transformers', 'openai']),
+    roots: z.array(
+      z
+        .object({
+          path: z.string().min(1),
+          name: z.string().min(1),
+          urlTemplate: z.string(),
+          book: z.string(),
+          author: z.string(),
+          publication: z.string(),
+        })
+        .partial()
+        .required({ path: true })
+        .strict(),
+    ),
     llm: z.object({ baseURL: z.string(), apiKey: z.string(), model: z.string() }).partial().strict(),
   })
   .partial()
@@ -32,6 +47,8 @@ export interface PriorsConfig {
   /** Cross-encoder for an optional rerank stage; none by default. */
   reranker: string | undefined;
   embedder: 'transformers' | 'openai';
+  /** Roots with their settings (`{ path, name?, urlTemplate?, book?, author?, publication? }`), read by a bare `priors ingest`. */
+  roots: RootRequest[];
   llm: { baseURL: string | undefined; apiKey: string | undefined; model: string | undefined };
 }
 
@@ -74,6 +91,8 @@ export function loadConfig(cwd = process.cwd(), env: NodeJS.ProcessEnv = process
     cacheDir: env.PRIORS_CACHE_DIR ?? path.join(homedir(), '.cache', 'priors'),
     reranker: env.PRIORS_RERANKER ?? merged.reranker,
     embedder,
+    // Relative root paths are relative to the working directory, like paths on the command line.
+    roots: merged.roots ?? [],
     llm: {
       baseURL: env.OPENAI_BASE_URL ?? merged.llm?.baseURL,
       apiKey: env.OPENAI_API_KEY ?? merged.llm?.apiKey,

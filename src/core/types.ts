@@ -5,7 +5,7 @@
  * lists (the public field names; absent values are null).
  */
 export interface DocumentHeader {
-  /** Stable id: POSIX path relative to the ingest root (prefixed by the root's name when several roots are given), or the record id for JSONL. */
+  /** Stable id: `<root name>/<path relative to the root>` for files, or the record's own id for JSONL. */
   docId: string;
   title: string | null;
   /** ISO date `YYYY-MM-DD` (or full ISO timestamp when the source had one; `YYYY-MM` and `YYYY` are kept as written), null when unknown. */
@@ -13,13 +13,66 @@ export interface DocumentHeader {
   url: string | null;
 }
 
+/**
+ * One collection the index remembers (`priors roots list`): a folder (or file) with a name and the settings
+ * its documents are read with. Kept in the index so a bare `priors ingest` re-reads every root the same way.
+ */
+export interface RootSettings {
+  /** Unique within an index; the first segment of every file document's id. */
+  name: string;
+  /** Absolute path of the folder or file. */
+  path: string;
+  /** URL pattern for documents without a front-matter url: `{slug}`, `{stem}`, `{path}`, `{date}`, `{year}`, `{month}`, `{day}`. */
+  urlTemplate: string | null;
+  /** Book title: every markdown/text file of the root is a chapter of this book. */
+  book: string | null;
+  /** Who wrote the root's documents (the host of its interviews); front matter `authors` adds to it. */
+  author: string | null;
+  /** Site or publication name shown in citations (e.g. "Interconnects"). */
+  publication: string | null;
+}
+
+/** A root as the user names it on the command line or in the config file; unset settings keep stored ones. */
+export interface RootRequest {
+  path: string;
+  name?: string | undefined;
+  urlTemplate?: string | undefined;
+  book?: string | undefined;
+  author?: string | undefined;
+  publication?: string | undefined;
+}
+
+/** A speaker of an interview and their part in it. */
+export interface Person {
+  name: string;
+  /** `host` is the author (or whoever is not named as a guest); null when it cannot be told. */
+  role: 'host' | 'guest' | null;
+}
+
+/** Where a speaker turn starts (offset into the document source). */
+export interface TurnMark {
+  start: number;
+  speaker: string;
+  timestamp: string | null;
+}
+
 /** Normalised metadata of one document (a file, or one record of a JSONL export). */
 export interface DocMeta extends DocumentHeader {
+  /** Name of the root (collection) the document was read from. */
+  root: string;
   /** Source file, POSIX, relative to its root. For JSONL records: the .jsonl file. */
   relPath: string;
   subtitle: string | null;
-  /** `post` | `transcript` | `record` | `text` (normalised); the raw front-matter type stays in `extra`. */
+  /** `post` | `interview` | `chapter` | `transcript` | `record` | `text` (normalised). */
   type: string;
+  /** The front-matter / record type as written (`podcast`, `newsletter`), or null. */
+  sourceType: string | null;
+  /** The book a chapter belongs to, or the publication of a post; null when unknown. */
+  container: string | null;
+  /** Chapter label of a book chapter: `1`, `12`, `A` (appendix); null otherwise. */
+  chapter: string | null;
+  /** Interview speakers with their roles (empty for other documents). */
+  people: Person[];
   tags: string[];
   authors: string[];
   /** Every front-matter / record field as parsed (JSON-safe). */
@@ -67,8 +120,12 @@ export interface Chunk {
   lineStart: number;
   lineEnd: number;
   headingPath: string[];
+  /** The speaker with most of the chunk's text (a chunk may merge short turns), or null for prose. */
   speaker: string | null;
+  /** Timestamp of the first turn of `speaker` in the chunk. */
   timestamp: string | null;
+  /** Every speaker with a turn in the chunk, in order of appearance. */
+  speakers: string[];
 }
 
 export interface ChunkOptions {

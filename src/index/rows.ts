@@ -1,4 +1,4 @@
-import type { Chunk, DocMeta } from '../core/types.js';
+import type { Chunk, DocMeta, TurnMark } from '../core/types.js';
 import type { ChunkRow, DocumentRow } from './schema.js';
 
 export const SECTION_SEPARATOR = ' > ';
@@ -9,6 +9,11 @@ export function encodeTags(tags: readonly string[]): string {
 
 export function decodeTags(encoded: string): string[] {
   return encoded.split('|').filter(Boolean);
+}
+
+/** `|Name|Other|` as written (not lower-cased: names are shown); `--speaker` matches case-insensitively. */
+export function encodeNames(names: readonly string[]): string {
+  return names.length ? `|${names.map((n) => n.replaceAll('|', '/')).join('|')}|` : '';
 }
 
 /** The context line put before a passage when it is embedded or full-text indexed (never shown as the quote). */
@@ -32,16 +37,19 @@ export function toChunkRow(meta: DocMeta, chunk: Chunk, relPath: string, vector:
   const row: ChunkRow = {
     id: `${meta.docId}#${chunk.chunkIndex}`,
     doc_id: meta.docId,
+    root: meta.root,
     chunk_index: chunk.chunkIndex,
     rel_path: relPath,
     title: meta.title,
     date: meta.date,
     url: meta.url,
     type: meta.type,
+    source_type: meta.sourceType,
     tags: encodeTags(meta.tags),
     section: chunk.headingPath.length ? chunk.headingPath.join(SECTION_SEPARATOR) : null,
     speaker: chunk.speaker,
     timestamp: chunk.timestamp,
+    speakers: encodeNames(chunk.speakers),
     start: chunk.start,
     end: chunk.end,
     line_start: chunk.lineStart,
@@ -64,11 +72,13 @@ export interface DocumentFacts {
   chunkCount: number;
   words: number;
   warnings: readonly string[];
+  turns: TurnMark[];
 }
 
 export function toDocumentRow(meta: DocMeta, facts: DocumentFacts, ingestedAt: string): DocumentRow {
   return {
     doc_id: meta.docId,
+    root: meta.root,
     rel_path: facts.relPath,
     abs_path: facts.absPath,
     content_hash: facts.contentHash,
@@ -80,8 +90,13 @@ export function toDocumentRow(meta: DocMeta, facts: DocumentFacts, ingestedAt: s
     date: meta.date,
     url: meta.url,
     type: meta.type,
+    source_type: meta.sourceType,
+    container: meta.container,
+    chapter: meta.chapter,
     tags: encodeTags(meta.tags),
     authors: JSON.stringify(meta.authors),
+    people: JSON.stringify(meta.people),
+    turns: JSON.stringify(facts.turns),
     extra: JSON.stringify(meta.extra),
     line_base: facts.lineBase,
     chunk_count: facts.chunkCount,

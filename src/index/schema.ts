@@ -4,17 +4,24 @@ import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8, type DataT
 export interface ChunkRow {
   id: string;
   doc_id: string;
+  /** Name of the root (collection), for `--root`. */
+  root: string;
   chunk_index: number;
   rel_path: string;
   title: string | null;
   date: string | null;
   url: string | null;
   type: string;
+  /** Front-matter type as written (`podcast`), so `--type podcast` still finds it. */
+  source_type: string | null;
   /** `|tag1|tag2|`, lower-cased, so `--tag` filters are a LIKE. */
   tags: string;
   section: string | null;
+  /** Speaker with most of the passage's text. */
   speaker: string | null;
   timestamp: string | null;
+  /** `|Name|Other Name|`: every speaker with a turn in the passage, in order. */
+  speakers: string;
   start: number;
   end: number;
   line_start: number;
@@ -27,6 +34,7 @@ export interface ChunkRow {
 
 export interface DocumentRow {
   doc_id: string;
+  root: string;
   rel_path: string;
   abs_path: string;
   content_hash: string;
@@ -38,8 +46,17 @@ export interface DocumentRow {
   date: string | null;
   url: string | null;
   type: string;
+  source_type: string | null;
+  /** Book title of a chapter, or the publication of a post. */
+  container: string | null;
+  /** Chapter label (`1`, `A`) of a book chapter. */
+  chapter: string | null;
   tags: string;
   authors: string;
+  /** JSON `Person[]`: interview speakers and their roles. */
+  people: string;
+  /** JSON `TurnMark[]`: where each speaker turn starts, so any quoted offset has its speaker and time. */
+  turns: string;
   /** JSON of every front-matter field. */
   extra: string;
   line_base: number;
@@ -57,16 +74,19 @@ export function chunkSchema(dimension: number | null): Schema {
   const fields: Field<DataType>[] = [
     str('id'),
     str('doc_id'),
+    str('root'),
     int('chunk_index'),
     str('rel_path'),
     str('title', true),
     str('date', true),
     str('url', true),
     str('type'),
+    str('source_type', true),
     str('tags'),
     str('section', true),
     str('speaker', true),
     str('timestamp', true),
+    str('speakers'),
     int('start'),
     int('end'),
     int('line_start'),
@@ -83,6 +103,7 @@ export function chunkSchema(dimension: number | null): Schema {
 export function documentSchema(): Schema {
   return new Schema([
     str('doc_id'),
+    str('root'),
     str('rel_path'),
     str('abs_path'),
     str('content_hash'),
@@ -94,8 +115,13 @@ export function documentSchema(): Schema {
     str('date', true),
     str('url', true),
     str('type'),
+    str('source_type', true),
+    str('container', true),
+    str('chapter', true),
     str('tags'),
     str('authors'),
+    str('people'),
+    str('turns'),
     str('extra'),
     int('line_base'),
     int('chunk_count'),

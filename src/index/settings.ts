@@ -1,12 +1,13 @@
-import type { ChunkOptions } from '../core/types.js';
+import type { ChunkOptions, RootSettings } from '../core/types.js';
 import type { EmbeddingSignature } from '../embed/embedder.js';
 
 /**
  * The on-disk layout this code reads and writes. 1 (0.1.0): `chunks` and `documents` tables read at their latest
  * versions. 2: tables per generation, named with the versions readers use by a manifest row committed with the
- * settings (one atomic switch per batch); document rows carry their warnings.
+ * settings (one atomic switch per batch); document rows carry their warnings. 3: documents and chunks carry
+ * their root, source type, speakers and book facts, and the settings remember the roots.
  */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 
 /** Stored in the index: what its chunks and vectors were made with. */
 export interface IndexSettings {
@@ -15,6 +16,8 @@ export interface IndexSettings {
   chunking: ChunkOptions;
   createdAt: string;
   lastIngestAt: string | null;
+  /** The collections a bare `priors ingest` re-reads (absent in indexes of format 1). */
+  roots?: RootSettings[];
 }
 
 export const DEFAULT_CHUNKING: ChunkOptions = { maxTokens: 320, overlapTokens: 40 };

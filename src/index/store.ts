@@ -1,8 +1,8 @@
 import * as lancedb from '@lancedb/lancedb';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { IndexFormatError, IndexMissingError, NotFoundError, PriorsError } from '../core/errors.js';
-import { sqlIn, type DocumentRow } from './schema.js';
+import { IndexFormatError, IndexMissingError, NotFoundError, PriorsError, UsageError } from '../core/errors.js';
+import { sqlIn, sqlString, type DocumentRow } from './schema.js';
 import { INDEX_FORMAT_VERSION, type IndexSettings } from './settings.js';
 
 /** The one table every index has: settings, manifest and corpus statistics rows, replaced together in one commit. */
@@ -142,8 +142,34 @@ export class IndexStore {
 
   async getDocument(docId: string): Promise<DocumentRow> {
     const [doc] = await this.getDocuments([docId]);
-    if (!doc) throw new NotFoundError(`no document "${docId}" in the index at ${this.location} — list them with \`priors list\``);
+    if (!doc)
+      throw new NotFoundError(`no document "${docId}" in the index at ${this.location} — list_documents shows the ids (CLI: priors list)`);
     return doc;
+  }
+
+  /**
+   * A document by its id, or by a unique ending of it (`2025/x.md` for `interconnects/public/2025/x.md`, the
+   * path within its root): printed ids keep working when written short. Several matches are a UsageError
+   * that lists them.
+   */
+  async resolveDocument(ref: string): Promise<DocumentRow> {
+    const [exact] = await this.getDocuments([ref]);
+    if (exact) return exact;
+    const tail = ref.replace(/^\/+/, '');
+    let candidates: DocumentRow[] = [];
+    if (tail) {
+      // LIKE's `_` matches any character: the JS check below keeps only true suffixes.
+      const like = `doc_id LIKE ${sqlString(`%/${tail.replaceAll('%', '_')}`)}`;
+      const rows = await this.read(async (s) => (await s.documents.query().where(like).limit(1000).toArray()) as DocumentRow[]);
+      candidates = rows.filter((d) => d.doc_id.endsWith(`/${tail}`));
+    }
+    if (candidates.length === 1 && candidates[0]) return candidates[0];
+    if (candidates.length > 1) {
+      const ids = candidates.map((d) => d.doc_id).sort();
+      const shown = ids.slice(0, 10).join(', ');
+      throw new UsageError(`"${ref}" matches ${ids.length} documents: ${shown}${ids.length > 10 ? ', …' : ''} — give more of the id`);
+    }
+    return this.getDocument(ref);
   }
 
   async getDocuments(docIds: readonly string[]): Promise<DocumentRow[]> {

@@ -43,7 +43,9 @@ const PROSE: ReadonlySet<BlockKind> = new Set(['paragraph', 'blockquote', 'turn'
  *   yields no chunk (the heading path already travels with every chunk below it).
  * - Transcript turns never share a chunk with prose. Consecutive turns of one speaker pack like
  *   a section; a different speaker starts a new chunk, except that turns under MIN_TURN_TOKENS
- *   merge forward (see there). `speaker`/`timestamp` are those of the turn the chunk starts in.
+ *   merge forward (see there). Such a chunk lists all its `speakers`; `speaker`/`timestamp` are
+ *   those of the one with most of its text, so `--speaker` finds a guest's answer, not the host's
+ *   question that a one-word reply merged into.
  * - A block over budget splits at paragraphs, then sentences (lines for lists/tables/code/html),
  *   then words; a single word over budget stays whole (the only way a chunk exceeds the budget).
  * - When a section or turn is split, the next chunk starts with the last whole sentences
@@ -347,6 +349,27 @@ function withOverlap(ctx: Ctx, prev: Draft, atom: Atom, gapToAtom: number): Draf
   return { start, end: atom.end, tokens: used + gapToAtom + atom.tokens, atoms: [atom], first };
 }
 
+/** Speakers of a draft in order, the one with most characters, and that speaker's first timestamp. */
+function chunkSpeakers(d: Draft, start: number): Pick<Chunk, 'speaker' | 'timestamp' | 'speakers'> {
+  const parts: { block: Block; chars: number }[] = [];
+  // An overlap carried from the previous chunk starts in `d.first`, before the first atom.
+  const firstAtom = d.atoms[0];
+  if (firstAtom && d.first !== firstAtom.block && start < firstAtom.start) parts.push({ block: d.first, chars: firstAtom.start - start });
+  for (const a of d.atoms) parts.push({ block: a.block, chars: a.end - a.start });
+  const chars = new Map<string, number>();
+  const speakers: string[] = [];
+  for (const p of parts) {
+    const s = p.block.speaker;
+    if (s === null) continue;
+    if (!chars.has(s)) speakers.push(s);
+    chars.set(s, (chars.get(s) ?? 0) + p.chars);
+  }
+  let speaker: string | null = null;
+  for (const s of speakers) if (speaker === null || (chars.get(s) ?? 0) > (chars.get(speaker) ?? 0)) speaker = s;
+  const timestamp = parts.find((p) => p.block.speaker === speaker && p.block.timestamp !== null)?.block.timestamp ?? null;
+  return { speaker, timestamp, speakers };
+}
+
 function toChunks(doc: ParsedDocument, drafts: readonly Draft[]): Chunk[] {
   const starts = doc.linesMapToFile ? lineStarts(doc.source) : null;
   const line = (offset: number) => (starts ? doc.lineBase - 1 + lineAt(starts, offset) : doc.lineBase);
@@ -365,8 +388,7 @@ function toChunks(doc: ParsedDocument, drafts: readonly Draft[]): Chunk[] {
       lineStart: line(start),
       lineEnd: line(end - 1),
       headingPath: [...d.first.headingPath],
-      speaker: d.first.speaker,
-      timestamp: d.first.timestamp,
+      ...chunkSpeakers(d, start),
     });
   }
   return chunks;

@@ -1,14 +1,16 @@
 import { type Dirent, existsSync, readFileSync, readdirSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { PriorsError, errorMessage } from '../core/errors.js';
+import { errorMessage } from '../core/errors.js';
+import type { RootSettings } from '../core/types.js';
 
 export interface SourceFile {
   absPath: string;
   /** POSIX path relative to its root. */
   relPath: string;
-  /** docId for file-based documents: relPath, prefixed with the root's name when several roots are ingested. */
+  /** docId for file-based documents: `<root name>/<relPath>`, the same whichever roots are ingested with it. */
   docId: string;
+  root: RootSettings;
   size: number;
   mtimeMs: number;
 }
@@ -30,6 +32,8 @@ export interface Unreadable {
 export interface Discovery {
   files: SourceFile[];
   unreadable: Unreadable[];
+  /** Roots whose folder (or file) is not there (an unmounted disk): their documents are left alone. */
+  missing: RootSettings[];
 }
 
 function errnoReason(err: unknown): string {
@@ -67,17 +71,6 @@ function walk(dir: string, out: string[], skipDirs: ReadonlySet<string>, problem
   }
 }
 
-/** Distinct, readable prefixes for several roots: their base names, numbered on collision. */
-function rootPrefixes(roots: readonly string[]): string[] {
-  const seen = new Map<string, number>();
-  return roots.map((root) => {
-    const base = path.basename(root) || 'root';
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    return n === 1 ? base : `${base}-${n}`;
-  });
-}
-
 /**
  * Globs from `<root>/.priorsignore` (one per line, `#` comments), matched against paths relative to the root.
  * Throws when the file exists but can't be read.
@@ -98,18 +91,23 @@ function ignoreMatcher(root: string): (relPath: string) => boolean {
  * (and files) that can't be read are reported in `unreadable` rather than stopping the walk; a root whose
  * `.priorsignore` can't be read is reported whole, since indexing it would ignore the author's exclusions.
  */
-export function discoverFiles(roots: readonly string[], extensions: ReadonlySet<string>, skipDirs: readonly string[] = []): Discovery {
+export function discoverFiles(
+  roots: readonly RootSettings[],
+  extensions: ReadonlySet<string>,
+  skipDirs: readonly string[] = [],
+): Discovery {
   const skip = new Set(skipDirs.map((d) => path.resolve(d)));
-  const prefixes = rootPrefixes(roots);
   const files: SourceFile[] = [];
   const unreadable: Unreadable[] = [];
-  roots.forEach((rootArg, i) => {
-    const root = path.resolve(rootArg);
+  const missing: RootSettings[] = [];
+  for (const rootSettings of roots) {
+    const root = path.resolve(rootSettings.path);
     let stat: Stats;
     try {
       stat = statSync(root);
     } catch {
-      throw new PriorsError(`cannot read ${rootArg}: no such file or folder`);
+      missing.push(rootSettings);
+      continue;
     }
     const base = stat.isDirectory() ? root : path.dirname(root);
     const problems: Problem[] = [];
@@ -123,7 +121,7 @@ export function discoverFiles(roots: readonly string[], extensions: ReadonlySet<
       } catch (err) {
         problems.push({ absPath: root, reason: `its .priorsignore can't be read (${errnoReason(err)})` });
         report();
-        return;
+        continue;
       }
     }
     const paths: string[] = [];
@@ -141,15 +139,9 @@ export function discoverFiles(roots: readonly string[], extensions: ReadonlySet<
         if (!vanished(err)) problems.push({ absPath: abs, reason: errnoReason(err) });
         continue;
       }
-      files.push({
-        absPath: abs,
-        relPath,
-        docId: roots.length > 1 ? `${prefixes[i]}/${relPath}` : relPath,
-        size: s.size,
-        mtimeMs: s.mtimeMs,
-      });
+      files.push({ absPath: abs, relPath, docId: `${rootSettings.name}/${relPath}`, root: rootSettings, size: s.size, mtimeMs: s.mtimeMs });
     }
     report();
-  });
-  return { files, unreadable };
+  }
+  return { files, unreadable, missing };
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { ModelMismatchError, PriorsError } from '../core/errors.js';
-import type { ChunkOptions, Chunk, ParsedDocument } from '../core/types.js';
+import { ModelMismatchError, PriorsError, UsageError } from '../core/errors.js';
+import type { ChunkOptions, Chunk, ParsedDocument, RootRequest, TurnMark } from '../core/types.js';
 import { describeSignature, estimateTokens, signatureOf, type Embedder, type EmbeddingSignature } from '../embed/embedder.js';
 import { contextPrefix, toChunkRow, toDocumentRow } from '../index/rows.js';
 import type { ChunkRow, DocumentRow } from '../index/schema.js';
@@ -10,9 +10,18 @@ import { chunkDocument } from './chunk.js';
 import { discoverFiles, type SourceFile } from './discover.js';
 import { parseFile, parseJsonl, SUPPORTED_EXTENSIONS } from './parse.js';
 import { decodeSource, readRegularFile, sha256 } from '../text/read-source.js';
+import { planRoots, type RootPlan } from './roots.js';
 
 export interface IngestOptions {
-  roots: string[];
+  /**
+   * Folders or files to read, each with optional root settings (a bare path is a root with none). Empty:
+   * every root the index remembers. Roots not named here keep their documents.
+   */
+  roots: (string | RootRequest)[];
+  /** Read when no roots are given and there is no index yet (a fresh clone's sample corpus). */
+  fallbackRoots?: string[];
+  /** Read every remembered root besides `roots` (a bare `priors ingest` with roots in the config file). */
+  everyRoot?: boolean;
   index: string;
   /** Null: full-text only. A `LazyEmbedder` is loaded only if something needs embedding. */
   embedder: Embedder | LazyEmbedder | null;
@@ -65,6 +74,8 @@ export interface StageTimings {
 export interface IngestReport {
   index: string;
   model: string;
+  /** Names of the roots read in this run. */
+  roots: string[];
   added: number;
   updated: number;
   removed: number;
@@ -210,6 +221,11 @@ class IngestRun {
   private readonly maxBytes: number;
   private model!: RunModel;
   private wanted!: IndexSettings;
+  private plan!: RootPlan;
+  /** Documents of roots this run does not read: never touched, and their ids are taken. */
+  private otherIds = new Set<string>();
+  /** Documents in the index before this run, of every root. */
+  private totalBefore = 0;
   /** Documents in the index before this run, by id and by file. */
   private existing = new Map<string, DocumentRow>();
   private byFile = new Map<string, DocumentRow[]>();
@@ -253,6 +269,7 @@ class IngestRun {
    */
   async prepare(): Promise<void> {
     const { store, opts } = this;
+    this.plan = this.planRoots();
     this.model = await RunModel.choose(store, opts.embedder, opts.rebuild === true);
     this.wanted = {
       formatVersion: INDEX_FORMAT_VERSION,
@@ -261,6 +278,7 @@ class IngestRun {
       createdAt: store.currentSettings?.createdAt ?? this.now,
       // Written only by a run that changes something: a no-op run writes nothing at all.
       lastIngestAt: this.now,
+      roots: this.plan.all,
     };
     if (!opts.rebuild) checkSettings(store, this.wanted);
     await store.begin(this.wanted, { rebuild: opts.rebuild === true });
@@ -273,11 +291,46 @@ class IngestRun {
     }
   }
 
-  /** The source files, and what the index holds now. */
+  /**
+   * The roots of this run: the ones given (a stored path keeps its name, new ones are named after their
+   * folder), else every root the index remembers, else (no index yet) the fallback. An index written before
+   * roots were remembered can't say what its roots were: it asks for them once rather than guessing.
+   */
+  private planRoots(): RootPlan {
+    const { store, opts } = this;
+    const stored = store.currentSettings?.roots ?? [];
+    let given = opts.roots;
+    if (given.length === 0 && stored.length === 0) {
+      if (store.stored !== null && !opts.rebuild) {
+        throw new UsageError(
+          `index at ${store.location} does not remember its roots (it predates them): name the folders once, e.g. priors ingest ~/writing/blog ~/writing/book`,
+        );
+      }
+      given = opts.fallbackRoots ?? [];
+    }
+    const plan = planRoots(
+      stored,
+      given.map((r) => (typeof r === 'string' ? { path: r } : r)),
+      { everyRoot: opts.everyRoot === true },
+    );
+    if (plan.ingest.length === 0) throw new UsageError(`index at ${store.location} remembers no roots — name a folder to ingest`);
+    return plan;
+  }
+
+  /** The source files, and what the index holds now (of this run's roots: the others are left alone). */
   async discover(): Promise<SourceFile[]> {
-    this.existing = new Map((await this.store.listDocuments()).map((d) => [d.doc_id, d]));
+    const runRoots = new Set(this.plan.ingest.map((r) => r.name));
+    const all = await this.store.listDocuments();
+    this.totalBefore = all.length;
+    this.existing = new Map(all.filter((d) => runRoots.has(d.root)).map((d) => [d.doc_id, d]));
+    this.otherIds = new Set(all.filter((d) => !runRoots.has(d.root)).map((d) => d.doc_id));
     for (const d of this.existing.values()) this.byFile.set(d.abs_path, [...(this.byFile.get(d.abs_path) ?? []), d]);
-    const { files, unreadable } = discoverFiles(this.opts.roots, SUPPORTED_EXTENSIONS, [this.store.location]);
+    const { files, unreadable, missing } = discoverFiles(this.plan.ingest, SUPPORTED_EXTENSIONS, [this.store.location]);
+    for (const root of missing) {
+      const kept = [...this.existing.values()].filter((d) => d.root === root.name);
+      this.markSeen(kept);
+      this.warn(`root "${root.name}": ${root.path} is missing (unmounted?); its ${kept.length} documents stay in the index`);
+    }
     for (const u of unreadable) {
       this.counts.skipped++;
       this.warn(`${u.relPath}: skipped, ${u.reason}; what was indexed from it stays as it was`);
@@ -320,7 +373,9 @@ class IngestRun {
       return;
     }
     const known = this.byFile.get(file.absPath) ?? [];
-    if (known.length > 0 && known.every((d) => d.file_hash === decoded.hash)) {
+    // New root settings (URL template, book, author) change what a file's documents say: re-derive them.
+    const settingsChanged = this.plan.changed.has(file.root.name);
+    if (!settingsChanged && known.length > 0 && known.every((d) => d.file_hash === decoded.hash)) {
       // The whole file is unchanged: nothing to parse, but its warnings still stand (so --strict fails every time).
       for (const w of storedWarnings(known)) this.warn(w);
       this.markSeen(known);
@@ -335,7 +390,7 @@ class IngestRun {
     const fresh: ParsedDocument[] = [];
     for (const doc of docs) {
       fileWarnings.push(...doc.warnings);
-      if (this.seen.has(doc.meta.docId)) {
+      if (this.seen.has(doc.meta.docId) || this.otherIds.has(doc.meta.docId)) {
         this.counts.skipped++;
         fileWarnings.push(`${file.relPath}: skipped document ${doc.meta.docId}, the id is already used by another document`);
         continue;
@@ -350,7 +405,7 @@ class IngestRun {
       const contentHash =
         docs.length === 1 && !file.relPath.endsWith('.jsonl') ? decoded.hash : sha256(JSON.stringify([doc.meta, doc.source]));
       const old = this.existing.get(docId);
-      if (old && old.content_hash === contentHash && old.abs_path === file.absPath) {
+      if (old && !settingsChanged && old.content_hash === contentHash && old.abs_path === file.absPath) {
         this.counts.unchanged++;
         continue;
       }
@@ -361,8 +416,10 @@ class IngestRun {
 
   /** The file's documents; its own warnings (bad JSONL lines) go to `warnings`. */
   private parse(file: SourceFile, content: string, warnings: string[]): ParsedDocument[] {
-    if (!file.relPath.toLowerCase().endsWith('.jsonl')) return [parseFile({ relPath: file.relPath, docId: file.docId, content })];
-    const parsed = parseJsonl({ relPath: file.relPath, content });
+    if (!file.relPath.toLowerCase().endsWith('.jsonl')) {
+      return [parseFile({ relPath: file.relPath, docId: file.docId, content, root: file.root })];
+    }
+    const parsed = parseJsonl({ relPath: file.relPath, content, root: file.root });
     for (const e of parsed.errors) warnings.push(`${file.relPath}:${e.line}: ${e.message}`);
     return parsed.docs;
   }
@@ -440,6 +497,7 @@ class IngestRun {
             chunkCount: chunks.length,
             words: wordCount(chunks.length ? doc.doc.source : ''),
             warnings: doc.fileWarnings,
+            turns: turnMarks(doc.doc),
           },
           this.now,
         ),
@@ -478,9 +536,10 @@ class IngestRun {
     return {
       index: this.store.location,
       model: describeSignature(this.wanted.embedding),
+      roots: this.plan.ingest.map((r) => r.name),
       ...this.counts,
       removed: this.removed,
-      documents: this.existing.size - this.removed + this.counts.added,
+      documents: this.totalBefore - this.removed + this.counts.added,
       chunks: await this.store.countChunks(),
       warnings: this.warnings,
       notices: this.notices,
@@ -489,6 +548,19 @@ class IngestRun {
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
   }
+}
+
+/** Turn starts of a parsed document, in order (empty when it has no speaker turns). */
+function turnMarks(doc: ParsedDocument): TurnMark[] {
+  const out: TurnMark[] = [];
+  for (const b of doc.blocks) {
+    if (b.kind !== 'turn' || b.speaker === null) continue;
+    const last = out[out.length - 1];
+    // Caption cues of one speaker continue one turn.
+    if (last && last.speaker === b.speaker && b.timestamp === null) continue;
+    out.push({ start: b.start, speaker: b.speaker, timestamp: b.timestamp });
+  }
+  return out;
 }
 
 /** The warnings stored with a file's documents, each once. */

@@ -1,4 +1,4 @@
-import type { ParsedDocument } from '../core/types.js';
+import type { ParsedDocument, RootSettings } from '../core/types.js';
 import { readRecordLine } from '../text/jsonl-record.js';
 import { paragraphBlocks } from '../text/lines.js';
 import { buildMeta, describeCut, fieldBudget, jsonSafeRecord } from './metadata.js';
@@ -19,7 +19,7 @@ export interface JsonlResult {
  * included). A bad line becomes an error naming its line; the others go on. Every field but
  * the text (which is the document source) is kept in `meta.extra`.
  */
-export function parseJsonlRecords(input: { relPath: string; content: string }): JsonlResult {
+export function parseJsonlRecords(input: { relPath: string; content: string; root?: RootSettings | undefined }): JsonlResult {
   const docs: ParsedDocument[] = [];
   const errors: JsonlError[] = [];
   const firstLine = new Map<string, number>();
@@ -32,7 +32,7 @@ export function parseJsonlRecords(input: { relPath: string; content: string }): 
     const line = content.slice(pos, nl === -1 ? content.length : nl).trim();
     pos = nl === -1 ? content.length : nl + 1;
     if (line === '') continue;
-    const result = parseRecord(line, input.relPath, lineNo);
+    const result = parseRecord(line, input.relPath, lineNo, input.root);
     if ('error' in result) {
       errors.push({ line: lineNo, message: result.error });
       continue;
@@ -49,7 +49,12 @@ export function parseJsonlRecords(input: { relPath: string; content: string }): 
   return { docs, errors };
 }
 
-function parseRecord(line: string, relPath: string, lineNo: number): { doc: ParsedDocument } | { error: string } {
+function parseRecord(
+  line: string,
+  relPath: string,
+  lineNo: number,
+  root: RootSettings | undefined,
+): { doc: ParsedDocument } | { error: string } {
   const parsed = readRecordLine(line);
   if (!parsed.ok) return { error: `${parsed.error}; line skipped` };
   const { id, text, textKey, record } = parsed;
@@ -62,15 +67,7 @@ function parseRecord(line: string, relPath: string, lineNo: number): { doc: Pars
   const nested = safe['metadata'];
   const lookup = isObject(nested) ? { ...nested, ...safe } : safe;
   // No title field: null rather than the .jsonl file's name.
-  const meta = buildMeta({
-    docId: id,
-    relPath,
-    fields: lookup,
-    firstHeading: null,
-    hasTurns: false,
-    defaultType: 'record',
-    fallbackTitle: null,
-  });
+  const meta = buildMeta({ docId: id, relPath, fields: lookup, firstHeading: null, kind: 'record', fallbackTitle: null, root });
   meta.extra = safe;
   return {
     doc: { meta, source: text, lineBase: lineNo, linesMapToFile: false, blocks: paragraphBlocks(text, 0, text.length), warnings },

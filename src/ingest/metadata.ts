@@ -1,7 +1,12 @@
 import { TomlDate } from 'smol-toml';
-import type { DocMeta } from '../core/types.js';
+import type { DocMeta, Person, RootSettings } from '../core/types.js';
 
-export type DocType = 'post' | 'transcript' | 'record' | 'text';
+/** Normalised document types; what the front matter said stays beside it as `sourceType`. */
+export type DocType = 'post' | 'interview' | 'chapter' | 'transcript' | 'record' | 'text';
+export const DOC_TYPES: readonly DocType[] = ['post', 'interview', 'chapter', 'transcript', 'record', 'text'];
+
+/** How the content was read: decides the type when nothing more specific is known. */
+export type ContentKind = 'markdown' | 'text' | 'captions' | 'record';
 
 export interface MetaInput {
   docId: string;
@@ -10,52 +15,192 @@ export interface MetaInput {
   fields: Record<string, unknown>;
   /** Text of the document's first heading, used when no title field exists. */
   firstHeading: string | null;
-  /** Speaker turns were detected in the content. */
-  hasTurns: boolean;
-  /** Type when neither content nor fields say otherwise. */
-  defaultType: DocType;
+  /** Speakers of a detected conversation (turns by 2+ speakers), in order of first turn; empty if none. */
+  speakers?: readonly string[];
+  kind: ContentKind;
   /** Title when no field or heading gives one; defaults to the file name. */
   fallbackTitle?: string | null;
+  /** The root's settings (name, URL template, book, author); absent in unit tests of the parsers. */
+  root?: RootSettings | undefined;
 }
 
 const TITLE_KEYS = ['title', 'page-title', 'page_title', 'name'];
 const SUBTITLE_KEYS = ['subtitle', 'description', 'meta-description', 'summary'];
 const DATE_KEYS = ['date', 'published', 'published_at', 'pubDate', 'publishDate', 'created', 'created_at'];
-const URL_KEYS = ['url', 'canonical_url', 'canonical', 'permalink', 'link', 'slug'];
+/** Only absolute URLs count: a relative `permalink: /p/1` or a `slug` is not a link a reader can open. */
+const URL_KEYS = ['url', 'canonical_url', 'canonical', 'permalink', 'link'];
 const TAG_KEYS = ['tags', 'keywords', 'categories'];
 const AUTHOR_KEYS = ['authors', 'author'];
+/** Book front matter that names the chapter: `search-title: "Chapter 1: Introduction"`. */
+const CHAPTER_TITLE_KEYS = ['search-title', 'chapter-title', 'title', 'page-title'];
+const CHAPTER_RE = /^\s*(chapter|appendix)\s+([0-9]+|[A-Z])\s*[:.\-–—]\s*(.+)$/i;
 
 /** Normalise raw fields into `DocMeta`; every raw field is kept (JSON-safe) in `extra`. */
 export function buildMeta(input: MetaInput): DocMeta {
   const f = input.fields;
+  const root = input.root;
+  const speakers = input.speakers ?? [];
+  const sourceType = firstString(f, ['type']);
+  const title =
+    firstString(f, TITLE_KEYS) ??
+    input.firstHeading ??
+    (input.fallbackTitle === undefined ? fileTitle(input.relPath) : input.fallbackTitle);
+  const date = firstDate(f);
+  const authors = collectStrings(f, AUTHOR_KEYS, splitAuthors);
+  if (root?.author && !authors.includes(root.author)) authors.unshift(root.author);
+  const chapter = input.kind === 'markdown' || input.kind === 'text' ? chapterOf(f, input.relPath, root) : null;
+  const type = chapter ? 'chapter' : normaliseType(sourceType, speakers.length >= 2, input.kind);
   return {
     docId: input.docId,
+    root: root?.name ?? '',
     relPath: input.relPath,
-    title:
-      firstString(f, TITLE_KEYS) ??
-      input.firstHeading ??
-      (input.fallbackTitle === undefined ? fileTitle(input.relPath) : input.fallbackTitle),
+    title: chapter?.title ?? title,
     subtitle: firstString(f, SUBTITLE_KEYS),
-    date: firstDate(f),
-    url: firstString(f, URL_KEYS),
-    type: normaliseType(f['type'], input.hasTurns, input.defaultType),
+    date,
+    url: absoluteUrl(f) ?? (root?.urlTemplate ? expandUrlTemplate(root.urlTemplate, { fields: f, relPath: input.relPath, date }) : null),
+    type,
+    sourceType,
+    container: chapter ? (root?.book ?? null) : (root?.publication ?? null),
+    chapter: chapter?.label ?? null,
+    people: type === 'interview' ? speakerRoles(speakers, authors, title) : [],
     tags: collectStrings(f, TAG_KEYS, splitTags),
-    authors: collectStrings(f, AUTHOR_KEYS, splitAuthors),
+    authors,
     extra: jsonSafeRecord(f),
   };
 }
 
 /**
- * Content decides first (detected turns → transcript, whatever the folder or front matter says);
- * a front matter `type: transcript|interview` also means transcript; JSONL records may name
- * one of the normalised types themselves. The raw value stays in `extra`.
+ * The normalised type. A conversation in the body (turns by 2+ speakers) is an `interview`, whatever the
+ * front matter says; captions are `transcript`; a front matter `type: interview|transcript` is taken as
+ * written, and recordings without a conversation (`podcast`, `video`, a talk) are `transcript`. JSONL
+ * records may name one of the normalised types themselves.
  */
-export function normaliseType(raw: unknown, hasTurns: boolean, fallback: DocType): DocType {
-  if (hasTurns) return 'transcript';
+export function normaliseType(raw: unknown, conversation: boolean, kind: ContentKind): DocType {
+  if (kind === 'captions') return 'transcript';
+  if (conversation) return 'interview';
   const t = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
-  if (t === 'transcript' || t === 'interview') return 'transcript';
-  if (fallback === 'record' && (t === 'post' || t === 'text' || t === 'record')) return t;
-  return fallback;
+  if (t === 'interview') return 'interview';
+  if (t === 'transcript' || RECORDINGS.has(t)) return 'transcript';
+  if (kind === 'record') return (DOC_TYPES as readonly string[]).includes(t) ? (t as DocType) : 'record';
+  if (t === 'chapter') return 'chapter';
+  return kind === 'text' ? 'text' : 'post';
+}
+
+const RECORDINGS = new Set(['podcast', 'episode', 'audio', 'video', 'talk', 'recording', 'lecture']);
+
+interface ChapterInfo {
+  /** `1`, `12`, `A`; null when the book gives no number (a references page). */
+  label: string | null;
+  title: string | null;
+}
+
+/**
+ * A file is a chapter when its root is a book, or when its front matter says so (`search-title: "Chapter 1:
+ * Introduction"`, `Appendix A: …`) — detectable without flags, so a folder of book chapters ingested bare
+ * still comes out as chapters. The number comes from that title, else the file name's leading number
+ * (`01-introduction.md`) or appendix letter (`appendix-a-…`).
+ */
+function chapterOf(f: Record<string, unknown>, relPath: string, root: RootSettings | undefined): ChapterInfo | null {
+  for (const k of CHAPTER_TITLE_KEYS) {
+    const v = f[k];
+    const m = typeof v === 'string' ? CHAPTER_RE.exec(v) : null;
+    if (m) return { label: (m[2] ?? '').replace(/^0+(?=\d)/, '').toUpperCase(), title: collapse(m[3] ?? '') };
+  }
+  if (!root?.book && (typeof f['type'] !== 'string' || f['type'].trim().toLowerCase() !== 'chapter')) return null;
+  const stem = fileTitle(relPath).toLowerCase();
+  const num = /^(\d+)(?:[-_. ]|$)/.exec(stem);
+  const appendix = /^appendix[-_ ]([a-z])(?:[-_. ]|$)/.exec(stem);
+  const label = num ? String(Number(num[1])) : appendix ? (appendix[1] ?? '').toUpperCase() : null;
+  return { label, title: null };
+}
+
+/** Front matter `url`/`canonical_url` (absolute http(s) only). */
+function absoluteUrl(f: Record<string, unknown>): string | null {
+  for (const k of URL_KEYS) {
+    const v = f[k];
+    if (typeof v === 'string' && /^https?:\/\/\S+$/i.test(v.trim())) return v.trim();
+  }
+  return null;
+}
+
+/**
+ * The slug a post is published under: front matter `slug`, else Substack's `post_id` minus its numeric
+ * prefix (`165344478.how-i-write` → `how-i-write`), else the file name without extension.
+ */
+export function slugOf(f: Record<string, unknown>, relPath: string): string {
+  const slug = f['slug'];
+  if (typeof slug === 'string' && slug.trim()) return slug.trim().replace(/^\/+|\/+$/g, '');
+  const postId = f['post_id'];
+  if (typeof postId === 'string') {
+    const m = /^\d+\.(.+)$/.exec(postId.trim());
+    if (m?.[1]) return m[1];
+  }
+  return fileTitle(relPath);
+}
+
+/** Fill `{slug}`, `{stem}`, `{path}` (relative path without extension), `{date}`, `{year}`, `{month}`, `{day}`. */
+export function expandUrlTemplate(
+  template: string,
+  doc: { fields: Record<string, unknown>; relPath: string; date: string | null },
+): string {
+  const day = doc.date?.slice(0, 10) ?? '';
+  const dot = doc.relPath.lastIndexOf('.');
+  const vars: Record<string, string> = {
+    slug: slugOf(doc.fields, doc.relPath),
+    stem: fileTitle(doc.relPath),
+    path: dot > doc.relPath.lastIndexOf('/') ? doc.relPath.slice(0, dot) : doc.relPath,
+    date: day,
+    year: day.slice(0, 4),
+    month: day.slice(5, 7),
+    day: day.slice(8, 10),
+  };
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const v = vars[name];
+    if (v === undefined) return whole;
+    // `{path}` keeps its slashes; every other value is one path segment.
+    return name === 'path' ? v.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(v);
+  });
+}
+
+/** Placeholders a URL template may use (for validating `--url-template`). */
+export const URL_TEMPLATE_FIELDS = ['slug', 'stem', 'path', 'date', 'year', 'month', 'day'];
+
+/**
+ * Host and guests of an interview: a speaker who is one of the authors (or a short form of one) is the
+ * host; a speaker named in the title ("Interviewing Ross Taylor on …") is a guest. When one side is known
+ * the others take the other role; when neither is, roles stay null.
+ */
+export function speakerRoles(speakers: readonly string[], authors: readonly string[], title: string | null): Person[] {
+  const isAuthor = (s: string) => authors.some((a) => sameName(a, s));
+  const lowerTitle = (title ?? '').toLowerCase();
+  const named = (s: string) => s.includes(' ') && lowerTitle.includes(s.toLowerCase());
+  const hosts = speakers.filter(isAuthor);
+  const guests = speakers.filter((s) => !isAuthor(s) && named(s));
+  if (hosts.length === 0 && guests.length === 0) return speakers.map((name) => ({ name, role: null }));
+  return speakers.map((name) => ({
+    name,
+    role: hosts.includes(name) ? 'host' : guests.includes(name) ? 'guest' : hosts.length > 0 ? 'guest' : 'host',
+  }));
+}
+
+/** `Nathan Lambert` ≈ `nathan lambert`; also `Nathan L.` / `Nathan` as short forms of the full name. */
+function sameName(a: string, b: string): boolean {
+  const x = a.toLowerCase().trim();
+  const y = b.toLowerCase().trim();
+  return x === y || isShortForm(y, x) || isShortForm(x, y);
+}
+
+/**
+ * `short` abbreviates `full`: same first name, and then nothing or an initial of the last name
+ * (`Riley G.` / `Riley` for `Riley Goodside`).
+ */
+export function isShortForm(short: string, full: string): boolean {
+  const s = short.toLowerCase().replace(/\s+/g, ' ').trim().split(' ');
+  const f = full.toLowerCase().replace(/\s+/g, ' ').trim().split(' ');
+  if (f.length < 2 || s.length > 2 || s[0] !== f[0] || s.join(' ') === f.join(' ')) return false;
+  if (s.length === 1) return true;
+  const initial = (s[1] ?? '').replace(/\.$/, '');
+  return initial.length === 1 && (f[f.length - 1] ?? '').startsWith(initial);
 }
 
 /** ISO `YYYY-MM-DD` for dates, a full ISO timestamp when the value has a time, else null. */

@@ -1,12 +1,12 @@
 import { PriorsError, errorMessage } from '../core/errors.js';
-import type { ParsedDocument } from '../core/types.js';
+import type { Block, DocMeta, ParsedDocument, RootSettings } from '../core/types.js';
 import { captionBlocks } from './captions.js';
 import { readFrontMatter } from './frontmatter.js';
 import { parseJsonlRecords, type JsonlResult } from './jsonl.js';
 import { paragraphBlocks } from '../text/lines.js';
 import { markdownBlocks, type MarkdownBlocks } from './markdown.js';
-import { buildMeta } from './metadata.js';
-import { detectTranscript, scanLines, transcriptBlocks } from './transcript.js';
+import { buildMeta, type MetaInput } from './metadata.js';
+import { detectTranscript, fullNames, namesInTitle, scanLines, speakersOf, transcriptBlocks } from './transcript.js';
 
 export type { JsonlResult } from './jsonl.js';
 
@@ -20,6 +20,8 @@ export interface FileInput {
   relPath: string;
   docId: string;
   content: string;
+  /** Settings of the root the file belongs to (URL template, book, author). */
+  root?: RootSettings | undefined;
 }
 
 /** Parse one file into blocks. Pure; never throws on odd content (only on an unsupported extension). */
@@ -33,7 +35,7 @@ export function parseFile(input: FileInput): ParsedDocument {
 }
 
 /** JSONL export: one document per line; bad lines are reported with their line number. */
-export function parseJsonl(input: { relPath: string; content: string }): JsonlResult {
+export function parseJsonl(input: { relPath: string; content: string; root?: RootSettings | undefined }): JsonlResult {
   return parseJsonlRecords(input);
 }
 
@@ -55,15 +57,52 @@ function parseMarkdown(input: FileInput): ParsedDocument {
   for (const note of prose.notes) warnings.push(`${relPath}:${note.line}: ${note.message}`);
   const blocks = transcript ? [...prose.blocks, ...transcriptBlocks(content, transcript, content.length, prose.headings)] : prose.blocks;
   const firstHeading = prose.firstHeading ?? blocks.find((b) => b.kind === 'heading')?.headingPath.at(-1) ?? null;
-  const meta = buildMeta({
-    docId: input.docId,
-    relPath,
-    fields: fm.data,
-    firstHeading,
-    hasTurns: transcript !== null,
-    defaultType: 'post',
-  });
-  return { meta, source: content, lineBase: 1, linesMapToFile: true, blocks, warnings };
+  const named = withFullNames(
+    {
+      docId: input.docId,
+      relPath,
+      fields: idsAsWritten(fm.data, content.slice(0, fm.bodyOffset)),
+      firstHeading,
+      speakers: speakersOf(transcript),
+      kind: 'markdown',
+      root: input.root,
+    },
+    blocks,
+  );
+  return { ...named, source: content, lineBase: 1, linesMapToFile: true, warnings };
+}
+
+/** Front-matter fields that are identifiers, not numbers, even when YAML reads them as one. */
+const ID_FIELDS = ['post_id', 'slug', 'id'];
+
+/**
+ * YAML reads `post_id: 27710009.2020` as the number 27710009.202, losing the slug `2020`: identifier
+ * fields that came out as numbers are taken back as written in the front matter.
+ */
+function idsAsWritten(fields: Record<string, unknown>, frontMatter: string): Record<string, unknown> {
+  let out = fields;
+  for (const key of ID_FIELDS) {
+    if (typeof fields[key] !== 'number') continue;
+    const m = new RegExp(`^${key}\\s*[:=]\\s*["']?([^"'\\s#]+)`, 'm').exec(frontMatter);
+    if (m?.[1]) out = { ...out, [key]: m[1] };
+  }
+  return out;
+}
+
+/**
+ * Metadata, with short speaker labels (`Riley G.`) replaced by the full name when one fits among the
+ * speakers, the authors or the names in the title: one person is one speaker, in filters and citations.
+ */
+function withFullNames(input: MetaInput, blocks: Block[]): { meta: DocMeta; blocks: Block[] } {
+  const meta = buildMeta(input);
+  const speakers = input.speakers ?? [];
+  const names = fullNames(speakers, [...meta.authors, ...namesInTitle(meta.title)]);
+  if (names.size === 0) return { meta, blocks };
+  const rename = (s: string) => names.get(s) ?? s;
+  return {
+    meta: buildMeta({ ...input, speakers: [...new Set(speakers.map(rename))] }),
+    blocks: blocks.map((b) => (b.speaker === null ? b : { ...b, speaker: rename(b.speaker) })),
+  };
 }
 
 /** remark does not throw on strings, but a parser bug must not stop an ingest: fall back to paragraphs. */
@@ -85,15 +124,19 @@ function parseText(input: FileInput): ParsedDocument {
     ...paragraphBlocks(content, from, proseEnd),
     ...(transcript ? transcriptBlocks(content, transcript, content.length, []) : []),
   ];
-  const meta = buildMeta({
-    docId: input.docId,
-    relPath: input.relPath,
-    fields: {},
-    firstHeading: null,
-    hasTurns: transcript !== null,
-    defaultType: 'text',
-  });
-  return { meta, source: content, lineBase: 1, linesMapToFile: true, blocks, warnings: [] };
+  const named = withFullNames(
+    {
+      docId: input.docId,
+      relPath: input.relPath,
+      fields: {},
+      firstHeading: null,
+      speakers: speakersOf(transcript),
+      kind: 'text',
+      root: input.root,
+    },
+    blocks,
+  );
+  return { ...named, source: content, lineBase: 1, linesMapToFile: true, warnings: [] };
 }
 
 function parseCaptions(input: FileInput, format: 'vtt' | 'srt'): ParsedDocument {
@@ -103,8 +146,9 @@ function parseCaptions(input: FileInput, format: 'vtt' | 'srt'): ParsedDocument 
     relPath: input.relPath,
     fields: {},
     firstHeading: null,
-    hasTurns: true,
-    defaultType: 'transcript',
+    speakers: [...new Set(blocks.flatMap((b) => (b.speaker ? [b.speaker] : [])))],
+    kind: 'captions',
+    root: input.root,
   });
   const warnings = blocks.length === 0 ? [`${input.relPath}:1: no ${format.toUpperCase()} cues found; nothing to index`] : [];
   return { meta, source: input.content, lineBase: 1, linesMapToFile: true, blocks, warnings };

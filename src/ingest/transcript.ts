@@ -1,6 +1,7 @@
 import type { Block } from '../core/types.js';
 import { paragraphRanges } from '../text/lines.js';
 import { headingText, isNoiseText, type HeadingFrame } from './markdown.js';
+import { isShortForm } from './metadata.js';
 
 /**
  * How a turn label was written. `timed` (has a timestamp) and `labelled` (`**Name:**`) are
@@ -220,6 +221,39 @@ export function detectTranscript(scan: LineScan): Transcript | null {
   const turns = scan.turns.filter((t) => t.start >= first.start && known.has(t.speaker));
   const headings = scan.headings.filter((h) => h.start > first.start);
   return { start: first.start, turns, headings };
+}
+
+/**
+ * Short forms of a name (`Riley G.`, `Nathan L.`, `Riley`) → the full name, when exactly one full name fits
+ * among the other speakers and the `known` names (the authors, names in the title); otherwise the label
+ * stays as written.
+ */
+export function fullNames(speakers: readonly string[], known: readonly string[] = []): Map<string, string> {
+  const out = new Map<string, string>();
+  const pool = [...new Set([...speakers, ...known])];
+  for (const s of speakers) {
+    const candidates = pool.filter((f) => f !== s && isShortForm(s, f));
+    if (candidates.length === 1 && candidates[0]) out.set(s, candidates[0]);
+  }
+  return out;
+}
+
+/** Two- and three-word runs of capitalised words in a title ("Interviewing Riley Goodside on …" → "Riley Goodside", …). */
+export function namesInTitle(title: string | null): string[] {
+  const words = (title ?? '').split(/[^\p{L}\p{M}'’.-]+/u);
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    for (let n = 2; n <= 3 && i + n <= words.length; n++) {
+      const run = words.slice(i, i + n);
+      if (run.every((w) => /^\p{Lu}/u.test(w))) out.push(run.join(' '));
+    }
+  }
+  return out;
+}
+
+/** Speakers of a transcript in order of their first turn. */
+export function speakersOf(t: Transcript | null): string[] {
+  return t ? [...new Set(t.turns.map((x) => x.speaker))] : [];
 }
 
 /** ok[i]: the turns from i on would be accepted as a transcript (one backward pass). */

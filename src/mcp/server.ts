@@ -16,13 +16,15 @@ export const MCP_TOOLS: readonly ToolDefinition[] = (TOOLS as readonly ToolDefin
 /** Sent once at `initialize`; clients put it ahead of the tool list, so it says what the archive is and how to use it. */
 export const MCP_INSTRUCTIONS = [
   "priors searches the user's own writing archive (their published posts, book chapters and interview transcripts), offline. It is not the web and not the current repository.",
-  'Use it instead of grepping their files: `search` returns the best verbatim passages with a path:lineStart-lineEnd citation; `related` takes a draft (its text; a file path only inside folders the user allowed with `--allow-read`) and finds the prior writing it connects to; `timeline` shows how a view changed over time.',
-  'Everything returned is the author’s exact text. Before presenting a sentence as something they wrote, check it with `quote`; use `cite` for a ready-to-paste citation and `get_document` to read around a hit.',
+  'Use it instead of grepping their files: `search` returns the best verbatim passages with a docId:lineStart-lineEnd citation; `related` takes a draft (its text; a file path only inside folders the user allowed with `--allow-read`) and finds the prior writing it connects to; `timeline` shows how a view changed over time.',
+  'Everything returned is exact text from the archive; interview passages name their speaker, and a guest’s words are not the author’s. Before presenting a sentence as something they wrote, check it with `quote`; use `cite` for a ready-to-paste citation (it also takes the sentence itself) and `get_document` to read around a hit.',
+  'Document ids are `<root>/<path>`; `docId:lines` as printed is accepted by cite and get_document, and list_roots names the collections the `root` filter takes.',
   'Documents are also resources at priors://doc/{docId}.',
 ].join('\n');
 
-/** All tools only read the index and the indexed files. */
+/** Every tool but remove_root only reads the index and the indexed files. */
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
+const DESTRUCTIVE = { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false } as const;
 
 export interface McpServerOptions {
   /** Where diagnostics go; never stdout, which belongs to the protocol on stdio. */
@@ -51,7 +53,7 @@ function listedTools(): Tool[] {
     title: t.title,
     description: t.description,
     inputSchema: inputSchema(t),
-    annotations: { title: t.title, ...READ_ONLY },
+    annotations: { title: t.title, ...(t.destructive ? DESTRUCTIVE : READ_ONLY) },
   }));
   return listed;
 }
@@ -84,7 +86,7 @@ export function createMcpServer(ctx: ToolContext, options: McpServerOptions = {}
     try {
       const out = await schedule(() => callTool(tool, ctx, request.params.arguments ?? {}));
       return {
-        content: [{ type: 'text', text: tool.toText(out) }],
+        content: [{ type: 'text', text: tool.toText(out, 'agent') }],
         structuredContent: isRecord(out) ? out : { result: out },
       };
     } catch (err) {

@@ -18,7 +18,8 @@ export function filterToSql(f: SearchFilters | undefined): string | undefined {
   const parts: string[] = [];
   if (f.since) parts.push(`date >= ${sqlString(dateBound(f.since, '--since', false))}`);
   if (f.until) parts.push(`date <= ${sqlString(dateBound(f.until, '--until', true))}`);
-  if (f.types?.length) parts.push(sqlIn('type', f.types));
+  if (f.types?.length) parts.push(`(${sqlIn('type', f.types)} OR ${sqlIn('source_type', f.types)})`);
+  if (f.roots?.length) parts.push(sqlIn('root', f.roots));
   if (f.tags?.length) {
     parts.push(`(${f.tags.map((t) => `tags LIKE ${sqlString(`%|${t.toLowerCase()}|%`)}`).join(' OR ')})`);
   }
@@ -32,10 +33,11 @@ export function filterToSql(f: SearchFilters | undefined): string | undefined {
  * The path glob is applied in JS after retrieval (LanceDB's SQL regexes lack the lookarounds picomatch emits),
  * so callers widen their candidate pool when it is set.
  */
-export function pathMatcher(f: SearchFilters | undefined): ((relPath: string) => boolean) | null {
+export function pathMatcher(f: SearchFilters | undefined): ((relPath: string, docId: string) => boolean) | null {
   if (!f?.path) return null;
   try {
-    return picomatch(f.path, { dot: true });
+    const match = picomatch(f.path, { dot: true });
+    return (relPath, docId) => match(relPath) || match(docId);
   } catch {
     throw new UsageError(`--path "${f.path}" is not a valid glob`);
   }

@@ -21,7 +21,7 @@ export function groupByDocument(hits: readonly SearchHit[], perDoc: number): Doc
   return [...groups.values()];
 }
 
-/** The `path:lineStart-lineEnd` a user can paste or open. */
-export function citationRef(hit: Pick<SearchHit, 'relPath' | 'lineStart' | 'lineEnd'>): string {
-  return hit.lineStart === hit.lineEnd ? `${hit.relPath}:${hit.lineStart}` : `${hit.relPath}:${hit.lineStart}-${hit.lineEnd}`;
+/** The `docId:lineStart-lineEnd` every front end prints and every command, route and tool accepts. */
+export function citationRef(hit: Pick<SearchHit, 'docId' | 'lineStart' | 'lineEnd'>): string {
+  return hit.lineStart === hit.lineEnd ? `${hit.docId}:${hit.lineStart}` : `${hit.docId}:${hit.lineStart}-${hit.lineEnd}`;
 }

@@ -20,9 +20,12 @@ export function rowToHit(row: HitRow, score: number): SearchHit {
     date: row.date ?? null,
     url: row.url ?? null,
     type: row.type,
+    sourceType: row.source_type ?? null,
+    root: row.root,
     section: row.section ?? null,
     speaker: row.speaker ?? null,
     timestamp: row.timestamp ?? null,
+    speakers: decodeTags(row.speakers ?? ''),
     lineStart: row.line_start,
     lineEnd: row.line_end,
     score,
@@ -166,7 +169,7 @@ export class Retriever {
         : mode === 'bm25'
           ? lexical
           : dense;
-    const hits = ranked.filter((r) => !keepPath || keepPath(r.row.rel_path)).map((r) => rowToHit(r.row, r.score));
+    const hits = ranked.filter((r) => !keepPath || keepPath(r.row.rel_path, r.row.doc_id)).map((r) => rowToHit(r.row, r.score));
     const reranked = this.reranker ? await rerankHits(this.reranker, query, hits) : hits;
     if (speaker) {
       // A fixed lift (a share of the best score), so even their weakly matching turns pass the other passages.

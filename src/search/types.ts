@@ -4,9 +4,12 @@ export interface SearchFilters {
   /** Inclusive ISO dates (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`). */
   since?: string | undefined;
   until?: string | undefined;
+  /** Normalised types (`interview`) or front-matter types as written (`podcast`). */
   types?: string[] | undefined;
+  /** Root (collection) names. */
+  roots?: string[] | undefined;
   tags?: string[] | undefined;
-  /** Glob over the document's path relative to its root, e.g. `posts/2024/**`. */
+  /** Glob over the document's path relative to its root (`posts/2024/**`) or its id (`blog/posts/**`). */
   path?: string | undefined;
   speaker?: string | undefined;
   docIds?: string[] | undefined;
@@ -25,9 +28,13 @@ export interface SearchRequest {
 /** One passage, as every front end shows it (the JSON contract of `priors search --json`). */
 export interface SearchHit extends DocumentHeader {
   type: string;
+  sourceType: string | null;
+  root: string;
   section: string | null;
   speaker: string | null;
   timestamp: string | null;
+  /** Every speaker with a turn in the passage, in order (empty for prose). */
+  speakers: string[];
   lineStart: number;
   lineEnd: number;
   score: number;

@@ -71,7 +71,7 @@ export function buildOpenApi(routes: readonly ToolRoute[], opts: { auth: boolean
       description: route.tool.description,
       responses: { ...ok(route.tool.title), ...errorResponses },
     };
-    if (route.method === 'get') op.parameters = parameters(route);
+    if (route.method !== 'post') op.parameters = parameters(route);
     else op.requestBody = { required: true, content: { 'application/json': { schema: inputSchema(route) } } };
     paths[route.openapiPath] = { ...paths[route.openapiPath], [route.method]: op };
   }

@@ -7,6 +7,7 @@ import { highlightSearch, highlightTimeline } from '../tools/highlight.js';
 import { listDocumentsTool } from '../tools/list-documents.js';
 import { quoteTool } from '../tools/quote.js';
 import { relatedTool } from '../tools/related.js';
+import { listRootsTool, removeRootTool } from '../tools/roots.js';
 import { searchTool } from '../tools/search.js';
 import { statsTool } from '../tools/stats.js';
 import { timelineTool } from '../tools/timeline.js';
@@ -17,7 +18,8 @@ import { queryToInput } from './query.js';
 
 /** One JSON endpoint over one shared tool: where its input comes from is the only thing a route says. */
 export interface ToolRoute {
-  method: 'get' | 'post';
+  /** GET and DELETE take their input from the query string (and path); POST from a JSON body. */
+  method: 'get' | 'post' | 'delete';
   /** Hono path. */
   path: string;
   /** OpenAPI path template. */
@@ -117,6 +119,22 @@ export const TOOL_ROUTES: readonly ToolRoute[] = [
     tool: statsTool,
     summary: 'Documents, chunks, words, model, and counts by type and tag',
   }),
+  // Roots (collections): listed like documents; removal changes the index, so it is a DELETE.
+  toolRoute({
+    method: 'get',
+    path: '/api/roots',
+    openapiPath: '/api/roots',
+    tool: listRootsTool,
+    summary: 'The roots (collections) of the index',
+  }),
+  toolRoute({
+    method: 'delete',
+    path: '/api/roots/:name',
+    openapiPath: '/api/roots/{name}',
+    pathField: 'name',
+    tool: removeRootTool,
+    summary: 'Forget a root and remove its documents from the index',
+  }),
 ];
 
 /** Bodies larger than this are refused (413) before parsing; a long draft is well under it. */
@@ -147,7 +165,7 @@ export async function readJsonBody(c: Context): Promise<Record<string, unknown>>
 export function registerToolRoutes(app: Hono, ctx: ToolContext, limiter: Limiter): void {
   for (const route of TOOL_ROUTES) {
     app.on(route.method.toUpperCase(), route.path, async (c) => {
-      const raw = route.method === 'get' ? queryToInput(route.tool.input, new URL(c.req.url).searchParams) : await readJsonBody(c);
+      const raw = route.method === 'post' ? await readJsonBody(c) : queryToInput(route.tool.input, new URL(c.req.url).searchParams);
       if (route.pathField) raw[route.pathField] = c.req.param(route.pathField);
       return c.json(await limiter.run(() => route.run(ctx, raw), c.req.raw.signal));
     });

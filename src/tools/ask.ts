@@ -3,7 +3,7 @@ import { groupByDocument } from '../search/grouping.js';
 import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';
-import { hitToJson, type HitJson } from './hit-json.js';
+import { hitToJson, type HitJson, passageSpeaker } from './hit-json.js';
 import { indent } from './search.js';
 import type { DocumentHeader } from '../core/types.js';
 
@@ -71,7 +71,12 @@ export const askTool = defineTool({
     return out.documents
       .map((d, i) => {
         const head = `${i + 1}. ${d.title ?? d.docId}${d.date ? ` (${d.date})` : ''}${d.url ? `\n   ${d.url}` : ''}`;
-        const passages = d.passages.map((p) => `${indent(p.text, '   > ')}\n   — ${p.citation}`).join('\n\n');
+        const passages = d.passages
+          .map((p) => {
+            const who = passageSpeaker(p);
+            return `${indent(p.displayText, '   > ')}\n   — ${who ? `${who}, ` : ''}${p.citation}`;
+          })
+          .join('\n\n');
         return `${head}\n${passages}`;
       })
       .join('\n\n');

@@ -8,16 +8,20 @@ const isoDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date like 2024,
 export const filterFields = {
   since: isoDate.optional().describe('only documents dated on or after this date'),
   until: isoDate.optional().describe('only documents dated on or before this date'),
-  type: shortList('type').optional().describe('document types to keep, e.g. ["post"] or ["transcript"]'),
+  type: shortList('type')
+    .optional()
+    .describe('document types to keep: post, interview, chapter, transcript, record, text, or a front-matter type such as "podcast"'),
+  root: shortList('root').optional().describe('only these roots (collections), by name; list_roots shows them'),
   tag: shortList('tag').optional().describe('keep documents with any of these tags'),
-  path: shortText('path glob').optional().describe('glob over document paths, e.g. "posts/2024/**"'),
-  speaker: shortText('speaker').optional().describe('transcripts: only turns by this speaker (substring match)'),
+  path: shortText('path glob').optional().describe('glob over document paths within their root or over ids, e.g. "posts/2024/**"'),
+  speaker: shortText('speaker').optional().describe('interviews: only passages mostly spoken by this speaker (substring match)'),
 };
 
 export function toFilters(input: {
   since?: string | undefined;
   until?: string | undefined;
   type?: string[] | undefined;
+  root?: string[] | undefined;
   tag?: string[] | undefined;
   path?: string | undefined;
   speaker?: string | undefined;
@@ -26,6 +30,7 @@ export function toFilters(input: {
     since: input.since,
     until: input.until,
     types: input.type,
+    roots: input.root,
     tags: input.tag,
     path: input.path,
     speaker: input.speaker,

@@ -1,8 +1,10 @@
 import * as z from 'zod';
 import { loadDocumentSource } from '../index/document-source.js';
 import { decodeTags } from '../index/rows.js';
-import { type ToolContext, defineTool } from './tool.js';
+import type { Person } from '../core/types.js';
+import { resolveDocRef } from './doc-ref.js';
 import { shortText } from './limits.js';
+import { type ToolContext, defineTool } from './tool.js';
 import { lineCount, sliceLines } from './source-lines.js';
 import type { DocumentHeader } from '../core/types.js';
 
@@ -11,7 +13,9 @@ export const MAX_DOCUMENT_CHARS = 20_000;
 
 export const getDocumentInput = z
   .object({
-    docId: shortText('docId').describe('document id as returned by search or list_documents'),
+    docId: shortText('docId').describe(
+      'document id as returned by search or list_documents (a unique ending of it also works; `id:12-18` selects lines)',
+    ),
     lineStart: z.number().int().min(1).optional().describe('first line to return (1-based); default: the start'),
     lineEnd: z.number().int().min(1).optional().describe('last line to return (inclusive)'),
     maxChars: z
@@ -25,10 +29,17 @@ export const getDocumentInput = z
   .strict();
 
 export interface GetDocumentOutput extends DocumentHeader {
+  root: string;
   subtitle: string | null;
   type: string;
+  sourceType: string | null;
+  /** Book title of a chapter (or the publication). */
+  container: string | null;
+  chapter: string | null;
   tags: string[];
   authors: string[];
+  /** Interview speakers with host/guest roles. */
+  people: Person[];
   path: string;
   totalLines: number;
   words: number;
@@ -50,18 +61,23 @@ export const getDocumentTool = defineTool({
   input: getDocumentInput,
   async run(ctx, input): Promise<GetDocumentOutput> {
     const store = await ctx.store();
-    const doc = await store.getDocument(input.docId);
+    const { doc, lineStart, lineEnd } = await resolveDocRef(store, input);
     const src = loadDocumentSource(doc);
-    const slice = sliceLines(src, doc.rel_path, input.lineStart ?? src.lineBase, input.lineEnd ?? Number.MAX_SAFE_INTEGER, input.maxChars);
+    const slice = sliceLines(src, doc.rel_path, lineStart ?? src.lineBase, lineEnd ?? Number.MAX_SAFE_INTEGER, input.maxChars);
     return {
       docId: doc.doc_id,
+      root: doc.root,
       title: doc.title,
       subtitle: doc.subtitle,
       date: doc.date,
       url: doc.url,
       type: doc.type,
+      sourceType: doc.source_type,
+      container: doc.container,
+      chapter: doc.chapter,
       tags: decodeTags(doc.tags),
       authors: JSON.parse(doc.authors) as string[],
+      people: JSON.parse(doc.people) as Person[],
       path: doc.rel_path,
       totalLines: lineCount(src),
       words: doc.words,
@@ -75,7 +91,7 @@ export const getDocumentTool = defineTool({
     };
   },
   toText(out) {
-    const head = `${out.title ?? out.docId}${out.date ? ` (${out.date})` : ''} — ${out.path}:${out.lineStart}-${out.lineEnd} of ${out.totalLines}${out.url ? `\n${out.url}` : ''}`;
+    const head = `${out.title ?? out.docId}${out.date ? ` (${out.date})` : ''} — ${out.docId}:${out.lineStart}-${out.lineEnd} of ${out.totalLines}${out.url ? `\n${out.url}` : ''}`;
     const tail = out.nextLine ? `\n[… truncated; continue with lineStart ${out.nextLine}]` : '';
     return `${head}\n\n${out.text}${tail}`;
   },
@@ -83,6 +99,6 @@ export const getDocumentTool = defineTool({
 
 /** A document's complete text, exactly as the file holds it (MCP serves it as a resource). */
 export async function documentText(ctx: ToolContext, docId: string): Promise<{ path: string; text: string }> {
-  const doc = await (await ctx.store()).getDocument(docId);
+  const doc = await (await ctx.store()).resolveDocument(docId);
   return { path: doc.rel_path, text: loadDocumentSource(doc).text };
 }

@@ -10,9 +10,12 @@ import type { TimelineOutput } from './timeline.js';
 
 type Highlighted<T> = T & { highlights: [number, number][] };
 
-/** Query-term spans (UTF-16 offsets into `text`) so the page can mark words without rendering HTML. */
-function withSpans<T extends { text: string }>(p: T, terms: string[]): Highlighted<T> {
-  return { ...p, highlights: highlightSpans(p.text, terms).map((s): [number, number] => [s.start, s.end]) };
+/**
+ * Query-term spans (UTF-16 offsets into `displayText`, the clean text the page shows, else `text`) so the page
+ * can mark words without rendering HTML.
+ */
+function withSpans<T extends { text: string; displayText?: string }>(p: T, terms: string[]): Highlighted<T> {
+  return { ...p, highlights: highlightSpans(p.displayText ?? p.text, terms).map((s): [number, number] => [s.start, s.end]) };
 }
 
 export function highlightSearch(out: SearchOutput) {

@@ -4,6 +4,7 @@ import { getDocumentTool } from './get-document.js';
 import { listDocumentsTool } from './list-documents.js';
 import { quoteTool } from './quote.js';
 import { relatedTool } from './related.js';
+import { listRootsTool, removeRootTool } from './roots.js';
 import { searchTool } from './search.js';
 import { statsTool } from './stats.js';
 import { timelineTool } from './timeline.js';
@@ -18,5 +19,7 @@ export const TOOLS = [
   timelineTool,
   listDocumentsTool,
   statsTool,
+  listRootsTool,
+  removeRootTool,
   askTool,
 ] as const;

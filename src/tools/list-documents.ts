@@ -11,7 +11,10 @@ export const listDocumentsInput = z
   .object({
     since: isoDate.optional().describe('only documents dated on or after this date'),
     until: isoDate.optional().describe('only documents dated on or before this date'),
-    type: shortList('type').optional().describe('document types to keep, e.g. ["transcript"]'),
+    type: shortList('type')
+      .optional()
+      .describe('document types to keep, e.g. ["interview"], ["chapter"], or a front-matter type such as ["podcast"]'),
+    root: shortList('root').optional().describe('only these roots (collections), by name'),
     tag: shortList('tag').optional().describe('keep documents with any of these tags'),
     sort: z.enum(['date-desc', 'date-asc', 'title']).default('date-desc').describe('newest first (default), oldest first, or by title'),
     limit: z.number().int().min(1).max(500).default(50).describe('at most this many documents'),
@@ -20,7 +23,10 @@ export const listDocumentsInput = z
   .strict();
 
 export interface DocumentSummary extends DocumentHeader {
+  root: string;
   type: string;
+  sourceType: string | null;
+  chapter: string | null;
   tags: string[];
   path: string;
   words: number;
@@ -38,10 +44,13 @@ const untilBound = (d: string) => `${d}~`;
 function summarize(d: DocumentRow): DocumentSummary {
   return {
     docId: d.doc_id,
+    root: d.root,
     title: d.title,
     date: d.date,
     url: d.url,
     type: d.type,
+    sourceType: d.source_type,
+    chapter: d.chapter,
     tags: decodeTags(d.tags),
     path: d.rel_path,
     words: d.words,
@@ -67,7 +76,8 @@ export const listDocumentsTool = defineTool({
       (d) =>
         (!input.since || (d.date !== null && d.date >= input.since)) &&
         (!input.until || (d.date !== null && d.date <= untilBound(input.until))) &&
-        (!input.type || input.type.includes(d.type)) &&
+        (!input.type || input.type.includes(d.type) || (d.source_type !== null && input.type.includes(d.source_type))) &&
+        (!input.root || input.root.includes(d.root)) &&
         (!tags || decodeTags(d.tags).some((t) => tags.includes(t))),
     );
     const byDate = (a: string | null, b: string | null) => (a ?? '').localeCompare(b ?? '');

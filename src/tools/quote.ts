@@ -8,27 +8,34 @@ import { bestWindow, classifyQuote, findExact, passageSimilarity } from '../text
 /** The quote tool's verbatim test (through case, whitespace, quote marks and markup), for the assistant's own quote check. */
 export { findExact } from '../text/quote-match.js';
 import type { SearchHit } from '../search/types.js';
-import { cappedText, TEXT_LIMITS } from './limits.js';
+import { cappedText, shortList, TEXT_LIMITS } from './limits.js';
+import { displayText } from '../text/display.js';
 import { defineTool } from './tool.js';
 import { offsetsToLines } from './source-lines.js';
 import type { DocumentHeader } from '../core/types.js';
+import { speakersOfSpan, type SpanSpeakers } from './speakers.js';
 
 export const quoteInput = z
   .object({
     text: cappedText('quote', TEXT_LIMITS.quote).describe('the sentence(s) as remembered or as written in a draft'),
     limit: z.number().int().min(1).max(10).default(3).describe('how many locations / closest passages to return'),
+    root: shortList('root').optional().describe('only these roots (collections), by name'),
   })
   .strict();
 
 export type QuoteVerdict = 'verified' | 'paraphrase' | 'not_found';
 
-export interface QuoteLocation extends DocumentHeader {
+export interface QuoteLocation extends DocumentHeader, SpanSpeakers {
+  type: string;
   path: string;
   lineStart: number;
   lineEnd: number;
+  /** `docId:lines`, accepted by cite and get_document. */
   citation: string;
   /** Exact text of the file at that place. */
   text: string;
+  /** The same, cleaned for reading (escapes and markup removed). */
+  displayText: string;
   /** 1 for a verbatim match; otherwise how close the passage is to the quote (0–1). */
   similarity: number;
   stale: boolean;
@@ -46,16 +53,19 @@ const EXACT_SCAN_DOCS = 10;
 
 function location(doc: DocumentRow, src: DocumentSource, start: number, end: number, similarity: number): QuoteLocation {
   const lines = offsetsToLines(src, start, end);
-  const path = doc.rel_path;
+  const text = src.text.slice(start, end);
   return {
     docId: doc.doc_id,
     title: doc.title,
     date: doc.date,
     url: doc.url,
-    path,
+    type: doc.type,
+    path: doc.rel_path,
     ...lines,
-    citation: citationRef({ relPath: path, ...lines }),
-    text: src.text.slice(start, end),
+    citation: citationRef({ docId: doc.doc_id, ...lines }),
+    text,
+    displayText: displayText(text),
+    ...speakersOfSpan(doc, start, end),
     similarity: Number(similarity.toFixed(4)),
     stale: src.stale,
   };
@@ -69,7 +79,7 @@ export const quoteTool = defineTool({
   input: quoteInput,
   async run(ctx, input): Promise<QuoteOutput> {
     const retriever = await ctx.retriever();
-    const hits: SearchHit[] = await retriever.search({ query: input.text, k: 40 });
+    const hits: SearchHit[] = await retriever.search({ query: input.text, k: 40, filters: { roots: input.root } });
     const docIds = [...new Set(hits.map((h) => h.docId))].slice(0, EXACT_SCAN_DOCS);
     const docs = new Map((await retriever.store.getDocuments(docIds)).map((d) => [d.doc_id, d]));
     const sources = new Map<string, DocumentSource | null>();
@@ -114,19 +124,30 @@ export const quoteTool = defineTool({
     return { quote: input.text, verdict, locations: verdict === 'not_found' ? closest.slice(0, 1) : closest };
   },
   toText(out) {
+    // A passage from an interview may be a guest's words: each location says who speaks, never "the author".
     const head =
       out.verdict === 'verified'
         ? 'VERIFIED — found verbatim:'
         : out.verdict === 'paraphrase'
-          ? 'PARAPHRASE — not verbatim; the closest passages the author actually wrote:'
+          ? 'PARAPHRASE — not verbatim; the closest passages in the archive:'
           : 'NOT FOUND — nothing in the archive says this.';
     const body = out.locations
       .filter(() => out.verdict !== 'not_found')
-      .map(
-        (l) =>
-          `${l.title ?? l.docId}${l.date ? ` (${l.date})` : ''} — ${l.citation}${out.verdict === 'paraphrase' ? ` · similarity ${l.similarity.toFixed(2)}` : ''}\n> ${l.text.replace(/\n/g, '\n> ')}`,
-      )
+      .map((l) => {
+        const who = speakerLine(l);
+        const sim = out.verdict === 'paraphrase' ? ` · similarity ${l.similarity.toFixed(2)}` : '';
+        return `${l.title ?? l.docId}${l.date ? ` (${l.date})` : ''} — ${l.citation}${sim}${who ? `\n${who}` : ''}\n> ${l.displayText.replace(/\n/g, '\n> ')}`;
+      })
       .join('\n\n');
     return body ? `${head}\n\n${body}` : head;
   },
 });
+
+/** `Ross Taylor (guest) at 00:15:07`, plus the other voices when the passage mixes speakers. */
+export function speakerLine(s: SpanSpeakers): string | null {
+  if (s.speaker === null) return null;
+  const role = s.role ? ` (${s.role})` : '';
+  const at = s.timestamp ? ` at ${s.timestamp}` : '';
+  const others = s.speakers.filter((n) => n !== s.speaker);
+  return `${s.speaker}${role}${at}${others.length ? `; also ${others.join(', ')}` : ''}`;
+}

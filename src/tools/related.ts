@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { UsageError } from '../core/errors.js';
 import { sha256 } from '../text/read-source.js';
 import type { SearchHit } from '../search/types.js';
-import { cappedText, shortText, TEXT_LIMITS } from './limits.js';
+import { cappedText, shortList, shortText, TEXT_LIMITS } from './limits.js';
 import { readCallerFile } from './caller-file.js';
 import { defineTool } from './tool.js';
 import { hitToJson, type HitJson } from './hit-json.js';
@@ -14,6 +14,7 @@ export const relatedInput = z
     path: shortText('path').optional().describe('path to a draft file (local front ends only)'),
     documents: z.number().int().min(1).max(30).default(8).describe('how many related documents'),
     passages: z.number().int().min(1).max(5).default(2).describe('connecting passages per document'),
+    root: shortList('root').optional().describe('only these roots (collections), by name'),
   })
   .strict()
   .refine((v) => (v.text === undefined) !== (v.path === undefined), { message: 'give exactly one of text or path' });
@@ -81,7 +82,11 @@ export const relatedTool = defineTool({
     const scores = new Map<string, number>();
     const passages = new Map<string, { hit: SearchHit; probe: string; score: number }[]>();
     for (const probe of draftProbes(text)) {
-      const hits = await retriever.search({ query: probe.slice(0, 2000), k: PER_PROBE, filters: { excludeDocIds: excluded } });
+      const hits = await retriever.search({
+        query: probe.slice(0, 2000),
+        k: PER_PROBE,
+        filters: { excludeDocIds: excluded, roots: input.root },
+      });
       hits.forEach((hit, rank) => {
         const s = 1 / (RANK_K + rank + 1);
         scores.set(hit.docId, (scores.get(hit.docId) ?? 0) + s);
@@ -113,7 +118,10 @@ export const relatedTool = defineTool({
     return out.documents
       .map((d, i) => {
         const ps = d.passages
-          .map((p) => `   > ${p.text.replace(/\n/g, '\n   > ')}\n   — ${p.citation} (re: "${p.draftExcerpt}")`)
+          .map(
+            (p) =>
+              `   > ${p.displayText.replace(/\n/g, '\n   > ')}\n   — ${p.speaker ? `${p.speaker}, ` : ''}${p.citation} (re: "${p.draftExcerpt}")`,
+          )
           .join('\n\n');
         return `${i + 1}. ${d.title ?? d.docId}${d.date ? ` (${d.date})` : ''}${d.url ? ` ${d.url}` : ''}\n${ps}`;
       })

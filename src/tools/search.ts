@@ -5,7 +5,7 @@ import type { SearchHit, SearchMode } from '../search/types.js';
 import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';
-import { hitToJson, type HitJson } from './hit-json.js';
+import { hitToJson, nextStepForAgent, passageSpeaker, type HitJson } from './hit-json.js';
 
 /** An alternative phrasing may be a short hypothetical passage, not only a question. */
 const MAX_QUERY_PHRASING = 1_000;
@@ -65,16 +65,15 @@ export const searchTool = defineTool({
       results: arrangeHits(hits, input.group, input.perDoc, input.k).map(hitToJson),
     };
   },
-  toText(out) {
+  toText(out, audience = 'human') {
     if (out.results.length === 0) return `No passages found for "${out.query}".`;
-    return out.results
+    const list = out.results
       .map((r, i) => {
-        const head = [r.title ?? r.docId, r.date, r.speaker ? `${r.speaker}${r.timestamp ? ` [${r.timestamp}]` : ''}` : null]
-          .filter(Boolean)
-          .join(' · ');
-        return `${i + 1}. ${head}\n   ${r.citation}${r.url ? ` · ${r.url}` : ''}\n${indent(r.text)}`;
+        const head = [r.title ?? r.docId, r.date, passageSpeaker(r)].filter(Boolean).join(' · ');
+        return `${i + 1}. ${head}\n   ${r.citation}${r.url ? ` · ${r.url}` : ''}\n${indent(r.displayText)}`;
       })
       .join('\n\n');
+    return audience === 'agent' ? list + nextStepForAgent(out.results[0]) : list;
   },
 });
 

@@ -3,7 +3,7 @@ import { groupByDocument } from '../search/grouping.js';
 import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';
-import { hitToJson, type HitJson } from './hit-json.js';
+import { passageSpeaker, hitToJson, type HitJson } from './hit-json.js';
 import type { DocumentHeader } from '../core/types.js';
 
 export const timelineInput = z
@@ -52,7 +52,10 @@ export const timelineTool = defineTool({
   toText(out) {
     if (out.entries.length === 0) return `Nothing in the archive on "${out.topic}".`;
     return out.entries
-      .map((e) => `${e.date ?? 'undated'} — ${e.title ?? e.docId}\n  ${e.passage.citation}\n  > ${e.passage.text.replace(/\n/g, '\n  > ')}`)
+      .map((e) => {
+        const who = passageSpeaker(e.passage);
+        return `${e.date ?? 'undated'} — ${e.title ?? e.docId}${who ? ` · ${who}` : ''}\n  ${e.passage.citation}\n  > ${e.passage.displayText.replace(/\n/g, '\n  > ')}`;
+      })
       .join('\n\n');
   },
 });

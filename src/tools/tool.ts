@@ -23,6 +23,8 @@ export interface ToolContext {
   fileAccess?: FileAccess;
 }
 
+export type TextAudience = 'human' | 'agent';
+
 /**
  * One tool, defined once: the zod schema validates CLI/HTTP/MCP/LLM input and is the source of the
  * JSON Schema the MCP server and the chat loop advertise.
@@ -33,9 +35,14 @@ export interface ToolDefinition<S extends z.ZodObject = z.ZodObject, O = unknown
   /** Written for an LLM caller: when to use it and what comes back. */
   description: string;
   input: S;
+  /** Changes the index (removes documents); every other tool only reads. */
+  destructive?: boolean;
   run(ctx: ToolContext, input: z.output<S>): Promise<O>;
-  /** Concise plain text of a result, for terminals, MCP text content and LLM tool messages. */
-  toText(output: O): string;
+  /**
+   * Concise plain text of a result, for terminals (`human`) and for MCP text content and LLM tool messages
+   * (`agent`: names the tool to call next with the ids it needs, never a CLI command).
+   */
+  toText(output: O, audience?: TextAudience): string;
 }
 
 export function defineTool<S extends z.ZodObject, O>(def: ToolDefinition<S, O>): ToolDefinition<S, O> {

@@ -31,14 +31,23 @@ const call = (id: string, name: string, args: unknown) => ({ id, name, arguments
 function linesOf(citation: string): string {
   const m = /^(.*):(\d+)(?:-(\d+))?$/.exec(citation);
   if (!m) throw new Error(`not a citation: ${citation}`);
-  const lines = readFileSync(path.join(CORPUS, m[1]!), 'utf8').split('\n');
+  const lines = readFileSync(path.join(CORPUS, m[1]!.replace(/^corpus\//, '')), 'utf8').split('\n');
   return lines.slice(Number(m[2]) - 1, Number(m[3] ?? m[2])).join('\n');
 }
 
 describe('tool bridge', () => {
   it('advertises every shared tool but ask, with its JSON Schema', () => {
     const tools = openAITools();
-    expect(tools.map((t) => t.function.name)).toEqual(['search', 'quote', 'cite', 'get_document', 'related', 'timeline', 'list_documents']);
+    expect(tools.map((t) => t.function.name)).toEqual([
+      'search',
+      'quote',
+      'cite',
+      'get_document',
+      'related',
+      'timeline',
+      'list_documents',
+      'list_roots',
+    ]);
     const search = tools[0]!.function;
     expect(search.parameters).toMatchObject({ type: 'object', properties: { query: { type: 'string' } }, required: ['query'] });
     expect(search.parameters).not.toHaveProperty('$schema');
@@ -54,7 +63,7 @@ describe('tool bridge', () => {
     expect(doc!.content.length).toBeLessThanOrEqual(MAX_TOOL_TEXT);
     expect(doc!.content).toMatch(/Cite as: \[1\] posts\/2022\/2022-07-12-rlhf-is-a-patch\.md$/);
     expect(bridge.evidence).toHaveLength(1);
-    expect(bridge.evidence[0]).toMatchObject({ n: 1, docId: 'posts/2022/2022-07-12-rlhf-is-a-patch.md', lineStart: 1 });
+    expect(bridge.evidence[0]).toMatchObject({ n: 1, docId: 'corpus/posts/2022/2022-07-12-rlhf-is-a-patch.md', lineStart: 1 });
   });
 
   it('does not let the model make tools read local files', async () => {
@@ -101,7 +110,7 @@ describe('runAssistant against a scripted OpenAI-compatible server', () => {
     // The citation points at the file lines that really hold the quote.
     expect(findExact(quoted, linesOf(result.quotes[0]!.citation!))).not.toHaveLength(0);
     expect(result.sources.map((s) => s.n)).toContain(1);
-    expect(result.sources[0]).toMatchObject({ n: 1, docId: expect.stringMatching(/^posts\//) });
+    expect(result.sources[0]).toMatchObject({ n: 1, docId: expect.stringMatching(/^corpus\/posts\//) });
     expect(result.sources[0]!.title).toBeTruthy();
   });
 
@@ -150,7 +159,7 @@ describe('runAssistant against a scripted OpenAI-compatible server', () => {
     const { result, events } = await ask('reward models');
     expect(result.quotes).toEqual([
       { quote: fake, verified: false, citation: null },
-      { quote: real, verified: true, citation: expect.stringMatching(/^posts\/.*\.md:\d+/) },
+      { quote: real, verified: true, citation: expect.stringMatching(/^corpus\/posts\/.*\.md:\d+/) },
     ]);
     expect(result).toMatchObject({ verified: 1, unverified: 1 });
     expect(events.find((e) => e.type === 'sources')).toMatchObject({ verified: 1, unverified: 1 });

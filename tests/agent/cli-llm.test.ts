@@ -87,10 +87,11 @@ describe.concurrent('priors ask --llm', () => {
       verified: 1,
       unverified: 1,
       quotes: [
-        { quote: quoted, verified: true, citation: expect.stringMatching(/^2022-.*\.md:\d+/) },
+        { quote: quoted, verified: true, citation: expect.stringMatching(/^2022\/2022-.*\.md:\d+/) },
         { quote: 'reward models will always beat human judgement', verified: false, citation: null },
       ],
-      sources: [{ n: 1, docId: expect.stringMatching(/^2022-.*\.md$/) }],
+      // The cited document, and any other the quote was verified in.
+      sources: expect.arrayContaining([expect.objectContaining({ n: 1, docId: expect.stringMatching(/^2022\/2022-.*\.md$/) })]),
     });
     expect(server.chatRequests()[0]).toMatchObject({ model: 'scripted-model' });
   });
@@ -105,8 +106,8 @@ describe.concurrent('priors ask --llm', () => {
       env: { ...llmEnv(server), PRIORS_LLM_MODEL: 'env-model' },
     });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^You said ".*" \[1\]\n\nSources\n {2}\[1\] .* — 2022-.*\.md:\d+/s);
-    expect(r.stdout).toMatch(/Quotes\n {2}✓ ".*" — 2022-.*\n1 verified, 0 unverified\n$/);
+    expect(r.stdout).toMatch(/^You said ".*" \[1\]\n\nSources\n {2}\[1\] .* — 2022\/2022-.*\.md:\d+/s);
+    expect(r.stdout).toMatch(/Quotes\n {2}✓ ".*" — 2022\/2022-.*\n1 verified, 0 unverified\n$/);
     expect(r.stderr).toMatch(/· search \{"query":"research log","k":2\} → \d+ passages/);
     expect(server.chatRequests()[0]).toMatchObject({ model: 'env-model' });
   });

@@ -12,11 +12,11 @@ const f = useAssistantFixture();
 
 // Each phrasing's words occur in one post only, so which lists reached the fused result is visible.
 const ORIGINAL = 'abstention threshold';
-const CALIBRATION = 'posts/2022/2022-11-08-what-calibration-measures.md';
+const CALIBRATION = 'corpus/posts/2022/2022-11-08-what-calibration-measures.md';
 const REFORMULATION = 'decontaminate';
-const INTERVIEW = 'posts/2025/2025-04-22-interview-devika-raman.md';
+const INTERVIEW = 'corpus/posts/2025/2025-04-22-interview-devika-raman.md';
 const HYPOTHETICAL = 'The numbers camp distrusts anecdotes and vibes.';
-const VIBES = 'posts/2024/2024-01-30-vibes-are-data-too.md';
+const VIBES = 'corpus/posts/2024/2024-01-30-vibes-are-data-too.md';
 
 const searchCall = (args: Record<string, unknown>) => ({ id: 'c1', name: 'search', arguments: JSON.stringify(args) });
 
@@ -34,7 +34,7 @@ async function searchThroughAssistant(args: Record<string, unknown>, settings: L
 /** The same search, run directly without an LLM. */
 async function plainSearchText(args: Record<string, unknown>): Promise<string> {
   const out = await callTool(searchTool, f.ctx, args);
-  return searchTool.toText(out);
+  return searchTool.toText(out, 'agent');
 }
 
 describe('query rewriting with an LLM (scripted OpenAI-compatible server)', () => {

@@ -187,7 +187,11 @@ describe('SIF statistics stored with the index', () => {
     const before = await vectorsOf();
 
     const editedDoc = [...before.values()][0]!.docId;
-    appendFileSync(path.join(archive, editedDoc), '\n\nPenguins waddle across the glacier; penguins everywhere, penguins galore.\n');
+    // Ids are `<root name>/<path>`; the root is named after its folder, `archive`.
+    appendFileSync(
+      path.join(archive, editedDoc.replace(/^archive\//, '')),
+      '\n\nPenguins waddle across the glacier; penguins everywhere, penguins galore.\n',
+    );
     const again = await ingest({ roots: [archive], index, embedder: wv });
     expect(again.updated).toBe(1);
     expect(await saved()).toBe(fitted);

@@ -88,7 +88,16 @@ describe('an archive of hostile files', () => {
     ]);
     for (const w of report.warnings) expect(w).not.toContain('\n');
     // The FIFO and the link to a device are not regular files: discovery passes them by.
-    expect(await intactDocuments(index)).toEqual(['a.md', 'bomb.md', 'deep.md', 'loop.md', 'notes/b.md', 'notes/c.md', 'r1', 'r2']);
+    expect(await intactDocuments(index)).toEqual([
+      'archive/a.md',
+      'archive/bomb.md',
+      'archive/deep.md',
+      'archive/loop.md',
+      'archive/notes/b.md',
+      'archive/notes/c.md',
+      'r1',
+      'r2',
+    ]);
   });
 
   it('refuses a root that is a FIFO or a device with a warning instead of hanging', async () => {
@@ -103,8 +112,8 @@ describe('an archive of hostile files', () => {
       'pipe.md: skipped, not a regular file (a device, FIFO or socket)',
       'zero.md: skipped, not a regular file (a device, FIFO or socket)',
     ]);
-    // Several roots: ids take each root's name, here the file's own.
-    expect(await intactDocuments(index)).toEqual(['a.md/a.md']);
+    // Ids take the root's name, here the file's stem.
+    expect(await intactDocuments(index)).toEqual(['a/a.md']);
   });
 });
 
@@ -128,7 +137,7 @@ describe('files that change while an ingest runs (D5)', () => {
     goodFiles(root);
     write(root, 'notes/d.md', '# Delta\n\nA fourth post, about preference data.\n');
     await ingest({ roots: [root], index, embedder: null });
-    expect(await intactDocuments(index)).toEqual(['a.md', 'notes/b.md', 'notes/c.md', 'notes/d.md']);
+    expect(await intactDocuments(index)).toEqual(['archive/a.md', 'archive/notes/b.md', 'archive/notes/c.md', 'archive/notes/d.md']);
 
     const report = await ingestStruck(root, index, () => {
       rmSync(path.join(root, 'notes/b.md'));
@@ -144,7 +153,7 @@ describe('files that change while an ingest runs (D5)', () => {
     ]);
     expect(report).toMatchObject({ removed: 2, unchanged: 1, skipped: 3 });
     // d.md keeps its last indexed state (its FIFO can't be read back, so it is not checked verbatim).
-    expect(await intactDocuments(index, ['notes/d.md'])).toEqual(['a.md', 'notes/d.md']);
+    expect(await intactDocuments(index, ['archive/notes/d.md'])).toEqual(['archive/a.md', 'archive/notes/d.md']);
   });
 
   it('a folder deleted between listing and reading its files is simply gone', async () => {
@@ -155,7 +164,7 @@ describe('files that change while an ingest runs (D5)', () => {
     expect(
       report.warnings.every((w) => /^notes\/[bc]\.md: skipped, no such file \(gone since the scan\); it leaves the index$/.test(w)),
     ).toBe(true);
-    expect(await intactDocuments(index)).toEqual(['a.md']);
+    expect(await intactDocuments(index)).toEqual(['archive/a.md']);
   });
 });
 

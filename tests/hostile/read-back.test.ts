@@ -85,8 +85,8 @@ describe('lone-CR line endings (D12)', () => {
     expect(md.title).toBe('Old Mac post');
     expect(md.totalLines).toBe(7);
     for (const [text, where] of [
-      ['The second paragraph, about reward models.', 'mac.md:6'],
-      ['The second paragraph, about preference data.', 'mac.txt:6'],
+      ['The second paragraph, about reward models.', 'archive/mac.md:6'],
+      ['The second paragraph, about preference data.', 'archive/mac.txt:6'],
     ]) {
       const q = await callTool(quoteTool, ctx, { text });
       expect(q.verdict).toBe('verified');

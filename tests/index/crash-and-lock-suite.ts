@@ -33,14 +33,19 @@ function versions(index: string): number {
   return existsSync(dir) ? readdirSync(dir).length : 0;
 }
 
-/** Every file of the archive, by docId (its path under the archive). */
+/** Every file of the archive, by docId (`<root name>/<path>`: the root is named after the archive's folder). */
 function filesByDocId(archive: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const rel of readdirSync(archive, { recursive: true, encoding: 'utf8' })) {
     const file = path.join(archive, rel);
-    if (statSync(file).isFile()) out.set(rel.split(path.sep).join('/'), readFileSync(file, 'utf8'));
+    if (statSync(file).isFile()) out.set(`${path.basename(archive)}/${rel.split(path.sep).join('/')}`, readFileSync(file, 'utf8'));
   }
   return out;
+}
+
+/** The file a docId names. */
+function fileOf(archive: string, docId: string): string {
+  return path.join(archive, docId.slice(docId.indexOf('/') + 1));
 }
 
 /** `makeArchive(dir)` writes a private, editable archive into `dir`. */
@@ -80,7 +85,7 @@ export function crashAndLockSuite(makeArchive: (dir: string) => void, timeout: n
       expect(ingestSync(archive, index).status).toBe(0);
       const oldText = filesByDocId(archive);
       // Change every post so a re-ingest rewrites all of them in several batches.
-      for (const [docId] of oldText) appendFileSync(path.join(archive, docId), '\n\nEdited after the first ingest: a new closing line.\n');
+      for (const [docId] of oldText) appendFileSync(fileOf(archive, docId), '\n\nEdited after the first ingest: a new closing line.\n');
       const newText = filesByDocId(archive);
 
       const startVersions = versions(index);

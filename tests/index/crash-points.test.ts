@@ -51,7 +51,8 @@ beforeAll(async () => {
   cpSync(baseIndex, index, { recursive: true });
   changeFiles(archive, 0);
   points = [];
-  await ingest({ roots: [archive], index, embedder: null, afterCommit: (p) => points.push(p) });
+  // The copy is named like the copied index's root: the same collection, read from its new place.
+  await ingest({ roots: [{ path: archive, name: 'archive' }], index, embedder: null, afterCommit: (p) => points.push(p) });
 });
 
 /** What a reader sees right after the crash: every document whole, in the version before or after the change. */
@@ -71,7 +72,7 @@ async function expectWholeDocuments(index: string, before: Map<string, string>, 
       const mine = chunks.filter((c) => c.doc_id === doc.doc_id);
       expect(mine.length, doc.doc_id).toBe(doc.chunk_count);
       const matches = (text: string | undefined) => text !== undefined && mine.every((c) => text.slice(c.start, c.end) === c.text);
-      expect(matches(before.get(doc.doc_id)) || matches(after.get(doc.doc_id)), `${doc.doc_id} mixes versions`).toBe(true);
+      expect(matches(before.get(doc.rel_path)) || matches(after.get(doc.rel_path)), `${doc.doc_id} mixes versions`).toBe(true);
     }
   } finally {
     store.close();
@@ -99,7 +100,9 @@ describe('an ingest stopped at any commit point', { timeout: 300_000 }, () => {
         const stop = (p: CommitPoint) => {
           if (seen++ === i) throw new Crash(`stopped at ${p} (#${i})`);
         };
-        await expect(ingest({ roots: [archive], index, embedder: null, afterCommit: stop })).rejects.toThrow(Crash);
+        await expect(ingest({ roots: [{ path: archive, name: 'archive' }], index, embedder: null, afterCommit: stop })).rejects.toThrow(
+          Crash,
+        );
         await expectWholeDocuments(index, before, after);
 
         const gone = [DELETED_MARK];
@@ -110,7 +113,7 @@ describe('an ingest stopped at any commit point', { timeout: 300_000 }, () => {
           rmSync(path.join(archive, edited));
           gone.push(editMark(i + 1), ORIGINAL_MARK);
         }
-        const repaired = await ingest({ roots: [archive], index, embedder: null });
+        const repaired = await ingest({ roots: [{ path: archive, name: 'archive' }], index, embedder: null });
         const audit = await auditIndex(index, archive, gone);
         failures.push(...audit.problems.map((p) => `${points[i]} #${i}: ${p}`));
         if (then === 'keep') expect(readFileSync(path.join(archive, edited), 'utf8')).toContain(editMark(i + 1));

@@ -35,7 +35,7 @@ describe('an index written by priors 0.1.0 (format 1)', () => {
       expect(r.code, args[0]).not.toBe(0);
       expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
       expect(r.stderr).toMatch(
-        /older priors \(index format 1, this version reads 2\) — run `priors ingest <your folders> --index .*` to rebuild it/,
+        /older priors \(index format 1, this version reads 3\) — run `priors ingest <your folders> --index .*` to rebuild it/,
       );
     }
   });
@@ -50,7 +50,7 @@ describe('an index written by priors 0.1.0 (format 1)', () => {
     const search = priors(['search', 'calibrated forecaster', '--index', index, '--json']);
     expect(search.code, search.stderr).toBe(0);
     expect(JSON.parse(search.stdout).results[0]).toMatchObject({
-      docId: 'calibration.md',
+      docId: 'archive/calibration.md',
       text: expect.stringContaining('A calibrated forecaster'),
     });
     expect(existsSync(path.join(index, 'chunks.lance'))).toBe(false);
@@ -76,7 +76,7 @@ describe('an index written by a newer priors', () => {
     db.close();
     const search = priors(['search', 'calibration', '--index', index]);
     expect(search.code).not.toBe(0);
-    expect(search.stderr).toMatch(/newer priors \(index format 99, this version reads 2\) — upgrade priors/);
+    expect(search.stderr).toMatch(/newer priors \(index format 99, this version reads 3\) — upgrade priors/);
     const ingest = priors(['ingest', archive, '--index', index, '--no-embed']);
     expect(ingest.code).not.toBe(0);
     expect(ingest.stderr).toMatch(/newer priors/);

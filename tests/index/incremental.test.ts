@@ -56,8 +56,10 @@ describe('incremental ingest', () => {
   it('re-embeds only a changed file, drops a deleted one, adds a new one', async () => {
     const before = await docs();
     const [victim, edited] = [...before.keys()].sort();
-    rmSync(path.join(archive, victim!));
-    appendFileSync(path.join(archive, edited!), '\n\n## A new section\n\nA freshly written paragraph about calibration curves.\n');
+    // Ids are `<root name>/<path>`; the root is named after its folder, `archive`.
+    const file = (id: string) => path.join(archive, id.replace(/^archive\//, ''));
+    rmSync(file(victim!));
+    appendFileSync(file(edited!), '\n\n## A new section\n\nA freshly written paragraph about calibration curves.\n');
     mkdirSync(path.join(archive, 'notes'), { recursive: true });
     writeFileSync(
       path.join(archive, 'notes', 'new.md'),
@@ -67,7 +69,7 @@ describe('incremental ingest', () => {
     expect(r).toMatchObject({ added: 1, updated: 1, removed: 1, unchanged: before.size - 2 });
     const after = await docs();
     expect(after.has(victim!)).toBe(false);
-    expect(after.has('notes/new.md')).toBe(true);
+    expect(after.has('archive/notes/new.md')).toBe(true);
   });
 
   it('an index opened before an ingest sees what the ingest committed (serve and mcp need no restart)', async () => {
@@ -77,7 +79,7 @@ describe('incremental ingest', () => {
       writeFileSync(path.join(archive, 'notes', 'later.md'), '---\ntitle: Later note\n---\n\nWritten while the server was running.\n');
       await ingest({ roots: [archive], index, embedder: tiny });
       expect((await reader.listDocuments()).length).toBe(before + 1);
-      expect(await reader.read((s) => s.chunks.countRows("doc_id = 'notes/later.md'"))).toBe(1);
+      expect(await reader.read((s) => s.chunks.countRows("doc_id = 'archive/notes/later.md'"))).toBe(1);
     } finally {
       reader.close();
     }

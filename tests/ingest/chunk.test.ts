@@ -161,9 +161,9 @@ describe('chunkDocument on turns', () => {
     turn('Ann', 2, '00:03:00'), // short last turn: merges backwards
   ].join('\n\n');
 
-  it('one speaker per chunk except short turns merged into the next (speaker = first turn)', () => {
+  it('one speaker per chunk except short turns merged into the next (speaker = most of the text, all listed)', () => {
     const doc = md(convo);
-    expect(doc.meta.type).toBe('transcript');
+    expect(doc.meta.type).toBe('interview');
     const chunks = chunkDocument(doc, { maxTokens: 100, overlapTokens: 10 }, words);
     expectValidChunks(doc, chunks);
     expectWithinBudget(
@@ -172,9 +172,9 @@ describe('chunkDocument on turns', () => {
     );
     const speakersIn = (text: string) => [...text.matchAll(/\*\*(\w+)\*\*/g)].map((m) => m[1]);
     const [first, second, ...rest] = chunks;
-    expect(first).toMatchObject({ speaker: 'Ann', timestamp: '00:00:01', headingPath: ['Transcript'] });
+    expect(first).toMatchObject({ speaker: 'Bob', timestamp: '00:00:05', speakers: ['Ann', 'Bob'], headingPath: ['Transcript'] });
     expect(speakersIn(first?.text ?? '')).toEqual(['Ann', 'Bob']);
-    expect(second).toMatchObject({ speaker: 'Ann', timestamp: '00:01:00' });
+    expect(second).toMatchObject({ speaker: 'Ann', timestamp: '00:01:00', speakers: ['Ann'] });
     expect(speakersIn(second?.text ?? '')).toEqual(['Ann', 'Ann']);
     const bob = rest.filter((c) => c.timestamp === '00:02:00');
     expect(bob.length).toBeGreaterThanOrEqual(2);
@@ -206,12 +206,17 @@ describe('chunkDocument with synthetic blocks', () => {
     const doc: ParsedDocument = {
       meta: {
         docId: 'r',
+        root: '',
         relPath: 'x.jsonl',
         title: null,
         subtitle: null,
         date: null,
         url: null,
         type: 'record',
+        sourceType: null,
+        container: null,
+        chapter: null,
+        people: [],
         tags: [],
         authors: [],
         extra: {},

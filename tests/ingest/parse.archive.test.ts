@@ -25,10 +25,13 @@ describe.skipIf(!has('sharedData'))('parseFile on the real archive', () => {
     expect(problems).toEqual([]);
   });
 
-  it('book chapters: title from page-title, every front-matter field in extra, copyright comment not a block', () => {
+  it('book chapters: chapters with number and title without any flag, every front-matter field in extra, copyright comment not a block', () => {
     for (const f of bookFiles()) {
       const doc = parseFile({ relPath: f.rel, docId: f.rel, content: f.content });
-      expect(doc.meta.title, f.rel).toBe(doc.meta.extra['page-title']);
+      expect(doc.meta.title, f.rel).toBe(String(doc.meta.extra['page-title']).replace(/^Appendix [A-Z]: /, ''));
+      // The references stub says nothing about being a chapter.
+      expect(doc.meta.type, f.rel).toBe(f.rel.includes('appendix-00') ? 'post' : 'chapter');
+      if (!f.rel.includes('appendix')) expect(doc.meta.chapter, f.rel).toBe(String(Number(/(\d+)-/.exec(f.rel)?.[1])));
       // The references stub has only `page-title`.
       if (!f.rel.includes('appendix-00'))
         expect(Object.keys(doc.meta.extra), f.rel).toEqual(expect.arrayContaining(['page-title', 'search-title']));
@@ -39,7 +42,12 @@ describe.skipIf(!has('sharedData'))('parseFile on the real archive', () => {
     }
     const intro = bookFiles().find((f) => f.rel.endsWith('01-introduction.md'));
     const doc = parseFile({ relPath: intro?.rel ?? '', docId: 'intro', content: intro?.content ?? '' });
-    expect(doc.meta).toMatchObject({ title: 'Introduction', subtitle: expect.stringContaining('first-principles'), type: 'post' });
+    expect(doc.meta).toMatchObject({
+      title: 'Introduction',
+      subtitle: expect.stringContaining('first-principles'),
+      type: 'chapter',
+      chapter: '1',
+    });
     expect(doc.meta.extra['lectures']).toEqual(expect.arrayContaining([expect.objectContaining({ label: 'Lecture 0: Prerequisites' })]));
   });
 

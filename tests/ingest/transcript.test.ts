@@ -125,7 +125,7 @@ describe('parseFile transcripts', () => {
       '**Bob** \\[00:01:10\\]: Answer.',
     ].join('\n\n');
     const doc = parseFile({ relPath: 'i.md', docId: 'i', content: text });
-    expect(doc.meta.type).toBe('transcript');
+    expect(doc.meta.type).toBe('interview');
     expect(doc.meta.extra['type']).toBe('podcast');
     expect(doc.blocks.map((b) => [b.kind, b.speaker, b.timestamp, b.headingPath.join('>'), text.slice(b.start, b.end)])).toEqual([
       ['paragraph', null, null, '', 'Intro prose.'],
@@ -142,7 +142,7 @@ describe('parseFile transcripts', () => {
     const text =
       'Recorded in 2024.\n\nHOST: no\nAnn Lee: Hi there.\nBob Ray: Hello.\nAnn Lee: How are you?\nBob Ray: Fine.\nAnn Lee: Good.\nBob Ray: Bye.\n';
     const doc = parseFile({ relPath: 'talk.txt', docId: 't', content: text });
-    expect(doc.meta.type).toBe('transcript');
+    expect(doc.meta.type).toBe('interview');
     const turns = doc.blocks.filter((b) => b.kind === 'turn');
     expect(turns.map((b) => b.speaker)).toEqual(['Ann Lee', 'Bob Ray', 'Ann Lee', 'Bob Ray', 'Ann Lee', 'Bob Ray']);
     expect(text.slice(turns[0]?.start, turns[0]?.end)).toBe('Ann Lee: Hi there.');

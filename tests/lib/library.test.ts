@@ -51,12 +51,14 @@ describe("import { openArchive } from 'priors'", () => {
       text: 'Open models trail the closed frontier by about a year, and the gap is not closing as fast as people think.',
     });
     expect(r.documents.length).toBeGreaterThan(0);
-    const l = await archive.list({ type: ['transcript'] });
-    expect(l.documents.every((d) => d.type === 'transcript')).toBe(true);
+    const l = await archive.list({ type: ['interview'] });
+    expect(l.documents.every((d) => d.type === 'interview')).toBe(true);
     const g = await archive.get({ docId: l.documents[0]!.docId, maxChars: 500 });
     expect(g.text.length).toBeGreaterThan(0);
     const st = await archive.stats();
     expect(st.documents).toBe(14);
+    const roots = await archive.roots();
+    expect(roots.roots.map((r) => [r.name, r.documents])).toEqual([['corpus', 14]]);
   });
 
   it('rejects bad input with the field named, and a missing index with IndexMissingError', async () => {

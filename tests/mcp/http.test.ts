@@ -9,7 +9,7 @@ import { buildSampleIndex, sampleContext } from '../helpers/sample-index.js';
 import { callToolReply } from './mcp-client.js';
 
 const TOKEN = 'test-token';
-const CALIBRATION = 'posts/2022/2022-11-08-what-calibration-measures.md';
+const CALIBRATION = 'corpus/posts/2022/2022-11-08-what-calibration-measures.md';
 
 let ctx: ReturnType<typeof sampleContext>;
 let server: ServerType;
@@ -63,7 +63,7 @@ describe('MCP over Streamable HTTP (mountMcp)', () => {
   it('serves the same tools, with results as text and structured content', async () => {
     const client = await connect();
     expect(client.getServerVersion()?.name).toBe('priors');
-    expect((await client.listTools()).tools).toHaveLength(8);
+    expect((await client.listTools()).tools).toHaveLength(10);
     const r = await callToolReply(client, 'search', { query: 'what calibration measures', k: 3 });
     expect(r.isError).toBe(false);
     expect((r.structured?.results as { docId: string }[])[0]?.docId).toBe(CALIBRATION);

@@ -9,15 +9,26 @@ import { CORPUS } from '../helpers/paths.js';
 import { buildSampleIndex, tempDir } from '../helpers/sample-index.js';
 import { callToolReply, cliArgs, isolatedEnv, requireBuiltCli, spawnClient, type SpawnedClient } from './mcp-client.js';
 
-const CALIBRATION = 'posts/2022/2022-11-08-what-calibration-measures.md';
-const YEAR_BEHIND = 'posts/2023/2023-02-21-how-far-behind-open-models.md';
-const RLHF_2022 = 'posts/2022/2022-07-12-rlhf-is-a-patch.md';
-const AGENT_TOOLS = ['search', 'quote', 'cite', 'get_document', 'related', 'timeline', 'list_documents', 'stats'];
+const CALIBRATION = 'corpus/posts/2022/2022-11-08-what-calibration-measures.md';
+const YEAR_BEHIND = 'corpus/posts/2023/2023-02-21-how-far-behind-open-models.md';
+const RLHF_2022 = 'corpus/posts/2022/2022-07-12-rlhf-is-a-patch.md';
+const AGENT_TOOLS = [
+  'search',
+  'quote',
+  'cite',
+  'get_document',
+  'related',
+  'timeline',
+  'list_documents',
+  'stats',
+  'list_roots',
+  'remove_root',
+];
 
 let index: string;
 let s: SpawnedClient;
 
-const fileText = (docId: string) => readFileSync(path.join(CORPUS, docId), 'utf8');
+const fileText = (docId: string) => readFileSync(path.join(CORPUS, docId.replace(/^corpus\//, '')), 'utf8');
 const fileLines = (docId: string, a: number, b: number) =>
   fileText(docId)
     .split('\n')
@@ -53,7 +64,9 @@ describe('priors mcp over stdio: handshake', () => {
       const { $schema: _dialect, ...expected } = toolJsonSchema(def);
       expect(t.inputSchema).toEqual(expected);
       expect(t.description).toBe(def.description);
-      expect(t.annotations?.readOnlyHint).toBe(true);
+      // Only remove_root changes the index, and says so.
+      expect(t.annotations?.readOnlyHint).toBe(t.name !== 'remove_root');
+      expect(t.annotations?.destructiveHint).toBe(t.name === 'remove_root');
     }
     const search = tools.find((t) => t.name === 'search')!;
     expect(search.inputSchema.required).toEqual(['query']);
@@ -192,11 +205,11 @@ describe('priors mcp over stdio: resources and prompts', () => {
   it('completes docIds', async () => {
     const { completion } = await s.client.complete({
       ref: { type: 'ref/resource', uri: 'priors://doc/{+docId}' },
-      argument: { name: 'docId', value: 'posts/2022/' },
+      argument: { name: 'docId', value: 'corpus/posts/2022/' },
     });
     expect(completion.values).toEqual(
       readdirSync(path.join(CORPUS, 'posts/2022'))
-        .map((f) => `posts/2022/${f}`)
+        .map((f) => `corpus/posts/2022/${f}`)
         .sort(),
     );
   });

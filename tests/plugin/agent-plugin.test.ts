@@ -194,7 +194,7 @@ describe('the MCP command the manifest declares', () => {
     expect(reply.isError, reply.text).toBe(false);
     const results = (reply.structured as { results: { docId: string; lineStart: number; text: string }[] }).results;
     expect(results.length).toBeGreaterThan(0);
-    expect(results.map((r) => r.docId)).toContain('posts/2023/2023-02-21-how-far-behind-open-models.md');
+    expect(results.map((r) => r.docId)).toContain('corpus/posts/2023/2023-02-21-how-far-behind-open-models.md');
   });
 
   it('the command-line examples in SKILL.md run against an index', async () => {

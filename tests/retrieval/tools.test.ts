@@ -12,9 +12,10 @@ import { buildSampleIndex, sampleContext } from '../helpers/sample-index.js';
 
 let index: string;
 let ctx: ReturnType<typeof sampleContext>;
-const YEAR_BEHIND = 'posts/2023/2023-02-21-how-far-behind-open-models.md';
-const CALIBRATION = 'posts/2022/2022-11-08-what-calibration-measures.md';
-const OKAFOR = 'posts/2024/2024-05-14-interview-ines-okafor.md';
+// Ids are `<root>/<path>`: the sample corpus is the root `corpus`.
+const YEAR_BEHIND = 'corpus/posts/2023/2023-02-21-how-far-behind-open-models.md';
+const CALIBRATION = 'corpus/posts/2022/2022-11-08-what-calibration-measures.md';
+const OKAFOR = 'corpus/posts/2024/2024-05-14-interview-ines-okafor.md';
 
 beforeAll(async () => {
   ({ index } = await buildSampleIndex());
@@ -23,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 function fileLines(docId: string, lineStart: number, lineEnd: number): string {
-  return readFileSync(path.join(CORPUS, docId), 'utf8')
+  return readFileSync(path.join(CORPUS, docId.replace(/^corpus\//, '')), 'utf8')
     .split('\n')
     .slice(lineStart - 1, lineEnd)
     .join('\n');
@@ -45,7 +46,7 @@ describe('the index holds exact source text', () => {
       }[];
       expect(rows.length).toBeGreaterThan(40);
       for (const r of rows) {
-        const file = readFileSync(path.join(CORPUS, r.doc_id), 'utf8');
+        const file = readFileSync(path.join(CORPUS, r.doc_id.replace(/^corpus\//, '')), 'utf8');
         expect(file.slice(r.start, r.end)).toBe(r.text);
         expect(fileLines(r.doc_id, r.line_start, r.line_end)).toContain(r.text);
       }
@@ -82,15 +83,19 @@ describe('search', () => {
     for (const r of since.results) expect(r.date! >= '2024-01-01').toBe(true);
     const until = await callTool(searchTool, ctx, { query: 'evaluation', k: 20, until: '2023-06' });
     for (const r of until.results) expect(r.date! <= '2023-06-31').toBe(true);
-    const transcripts = await callTool(searchTool, ctx, { query: 'calibration', k: 20, type: ['transcript'] });
-    expect(transcripts.results.length).toBeGreaterThan(0);
-    for (const r of transcripts.results) expect(r.type).toBe('transcript');
+    const interviews = await callTool(searchTool, ctx, { query: 'calibration', k: 20, type: ['interview'] });
+    expect(interviews.results.length).toBeGreaterThan(0);
+    for (const r of interviews.results) expect(r.type).toBe('interview');
     const speaker = await callTool(searchTool, ctx, { query: 'calibration', k: 10, speaker: 'mara' });
     expect(speaker.results.length).toBeGreaterThan(0);
     for (const r of speaker.results) expect(r.speaker).toMatch(/Mara/);
     const paths = await callTool(searchTool, ctx, { query: 'models', k: 10, path: 'posts/2025/**' });
     expect(paths.results.length).toBeGreaterThan(0);
-    for (const r of paths.results) expect(r.docId.startsWith('posts/2025/')).toBe(true);
+    for (const r of paths.results) expect(r.docId.startsWith('corpus/posts/2025/')).toBe(true);
+    const byId = await callTool(searchTool, ctx, { query: 'models', k: 10, path: 'corpus/posts/2025/**' });
+    expect(byId.results.map((r) => r.docId)).toEqual(paths.results.map((r) => r.docId));
+    expect((await callTool(searchTool, ctx, { query: 'models', k: 10, root: ['corpus'] })).results.length).toBeGreaterThan(0);
+    expect((await callTool(searchTool, ctx, { query: 'models', k: 10, root: ['elsewhere'] })).results).toEqual([]);
     const tagged = await callTool(searchTool, ctx, { query: 'models', k: 10, tag: ['rlhf'] });
     expect(tagged.results.length).toBeGreaterThan(0);
   });
@@ -108,9 +113,9 @@ describe('search', () => {
   it('reads cues in the request: "first" → earlier posts, "podcast" → an interview, a name → that speaker', async () => {
     // RLHF is the topic of a 2023 and a 2025 post; "first" puts the older one ahead.
     const plainRlhf = await callTool(searchTool, ctx, { query: 'RLHF', k: 5 });
-    expect(plainRlhf.results[0]?.docId).toBe('posts/2025/2025-09-09-rlhf-three-years-later.md');
+    expect(plainRlhf.results[0]?.docId).toBe('corpus/posts/2025/2025-09-09-rlhf-three-years-later.md');
     const first = await callTool(searchTool, ctx, { query: 'the first time I wrote about RLHF', k: 5 });
-    expect(first.results[0]?.docId).toBe('posts/2023/2023-09-19-over-optimising-the-reward-model.md');
+    expect(first.results[0]?.docId).toBe('corpus/posts/2023/2023-09-19-over-optimising-the-reward-model.md');
     const podcast = await callTool(searchTool, ctx, { query: 'the podcast conversation about calibration', k: 5 });
     expect(podcast.results[0]?.docId).toBe(OKAFOR);
     const plain = await callTool(searchTool, ctx, { query: 'calibration', k: 5 });
@@ -201,6 +206,21 @@ describe('cite', () => {
 
   it('refuses unknown documents and out-of-range lines', async () => {
     await expect(callTool(citeTool, ctx, { docId: 'posts/nope.md' })).rejects.toThrow(/no document "posts\/nope.md"/);
+  });
+
+  it('accepts the printed docId:lines, a unique ending of the id, and a sentence', async () => {
+    const printed = await callTool(citeTool, ctx, { docId: `${YEAR_BEHIND}:15`, format: 'json' });
+    expect(JSON.parse(printed.citation)).toMatchObject({ docId: YEAR_BEHIND, lineStart: 15, lineEnd: 15 });
+    const short = await callTool(citeTool, ctx, { docId: '2023/2023-02-21-how-far-behind-open-models.md:15', format: 'json' });
+    expect(JSON.parse(short.citation)).toMatchObject({ docId: YEAR_BEHIND, lineStart: 15 });
+    await expect(callTool(citeTool, ctx, { docId: 'md' })).rejects.toThrow(/no document/);
+    const sentence = await callTool(citeTool, ctx, { quote: 'open models are about a year behind the best closed ones', format: 'json' });
+    const cited = JSON.parse(sentence.citation) as { docId: string; lineStart: number; quote: string };
+    expect(cited).toMatchObject({ docId: YEAR_BEHIND, lineStart: 15 });
+    // Just the sentence, not the whole paragraph of line 15.
+    expect(fileLines(YEAR_BEHIND, 15, 15)).toContain(cited.quote);
+    expect(cited.quote.length).toBeLessThan(fileLines(YEAR_BEHIND, 15, 15).length);
+    expect(cited.quote).toMatch(/year behind the best closed ones.*[.!?]$/);
     await expect(callTool(citeTool, ctx, { docId: YEAR_BEHIND, lineStart: 9999 })).rejects.toThrow(/outside/);
     await expect(callTool(citeTool, ctx, { docId: YEAR_BEHIND, lineStart: 5, lineEnd: 3 })).rejects.toThrow(/lineEnd/);
   });

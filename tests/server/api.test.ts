@@ -6,7 +6,7 @@ import type { RunningServer } from '../../src/server/start.js';
 import { buildSampleIndex, sampleContext } from '../helpers/sample-index.js';
 import { parseSse, rawRequest, startTestServer } from './server-fixture.js';
 
-const CALIBRATION = 'posts/2022/2022-11-08-what-calibration-measures.md';
+const CALIBRATION = 'corpus/posts/2022/2022-11-08-what-calibration-measures.md';
 const VERBATIM = 'A forecaster is well calibrated if, across all the times they say "70%," the thing happens about 70% of the time.';
 
 let ctx: ReturnType<typeof sampleContext>;
@@ -63,7 +63,7 @@ describe('health, stats, openapi', () => {
   it('GET /api/stats counts documents by type and tag', async () => {
     const { status, body } = await get('/api/stats');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ documents: 14, byType: { post: 12, transcript: 2 } });
+    expect(body).toMatchObject({ documents: 14, byType: { post: 12, interview: 2 } });
     expect((body.byTag as Record<string, number>).calibration).toBeGreaterThan(0);
     expect(body.chunks).toBeGreaterThan(14);
   });
@@ -91,6 +91,8 @@ describe('health, stats, openapi', () => {
         '/api/health',
         '/api/quote',
         '/api/related',
+        '/api/roots',
+        '/api/roots/{name}',
         '/api/search',
         '/api/stats',
         '/api/timeline',
@@ -130,10 +132,10 @@ describe('GET /api/search', () => {
   });
 
   it('maps repeated and comma-separated array params and date filters', async () => {
-    const repeated = (await get('/api/search?query=models&k=20&type=transcript&type=nothing')).body.results as Hit[];
-    const comma = (await get('/api/search?query=models&k=20&type=transcript,nothing')).body.results as Hit[];
+    const repeated = (await get('/api/search?query=models&k=20&type=interview&type=nothing')).body.results as Hit[];
+    const comma = (await get('/api/search?query=models&k=20&type=interview,nothing')).body.results as Hit[];
     expect(repeated.length).toBeGreaterThan(0);
-    expect(repeated.every((r) => r.type === 'transcript')).toBe(true);
+    expect(repeated.every((r) => r.type === 'interview')).toBe(true);
     expect(comma.map((r) => r.citation)).toEqual(repeated.map((r) => r.citation));
 
     const dated = (await get('/api/search?query=models&k=20&since=2024&until=2024-12')).body.results as Hit[];
@@ -236,13 +238,15 @@ describe('GET /api/cite', () => {
     const md = await get(`/api/cite?docId=${encodeURIComponent(CALIBRATION)}&lineStart=11&lineEnd=11`);
     expect(md.status).toBe(200);
     expect(md.body.citation).toMatch(/^> Calibration is one of those words/);
+    // The link carries a text fragment to the quoted words.
     expect(md.body.citation).toContain(
-      `— [What calibration actually measures](https://fieldnotes.example.com/p/what-calibration-measures), November 8, 2022 (${CALIBRATION}:11)`,
+      '[What calibration actually measures](https://fieldnotes.example.com/p/what-calibration-measures#:~:text=',
     );
+    expect(md.body.citation).toContain(`), November 8, 2022 (${CALIBRATION}:11)`);
 
     const fn = await get(`/api/cite?docId=${CALIBRATION}&lineStart=11&format=footnote`);
     expect(fn.body.citation).toMatch(
-      /\[\^2022-11-08-what-calibration-measures-11\]: What calibration actually measures, November 8, 2022\./,
+      /\[\^2022-11-08-what-calibration-measures-11\]: (.*, )?What calibration actually measures, November 8, 2022\./,
     );
   });
 
@@ -261,8 +265,12 @@ describe('GET /api/documents', () => {
   it('lists, filters and pages documents', async () => {
     const all = await get('/api/documents');
     expect(all.body.total).toBe(14);
-    const transcripts = await get('/api/documents?type=transcript');
-    expect(transcripts.body.total).toBe(2);
+    const interviews = await get('/api/documents?type=interview');
+    expect(interviews.body.total).toBe(2);
+    expect((await get('/api/documents?root=corpus')).body.total).toBe(14);
+    expect((await get('/api/documents?root=other')).body.total).toBe(0);
+    const roots = await get('/api/roots');
+    expect(roots.body.roots).toMatchObject([{ name: 'corpus', documents: 14, missing: false }]);
     const page = await get('/api/documents?limit=2&offset=1&sort=date-asc');
     expect((page.body.documents as unknown[]).length).toBe(2);
     expect(page.body.offset).toBe(1);

@@ -71,7 +71,7 @@ describe('POST /api/ask with an LLM (real runAssistant against a scripted OpenAI
       verified: number;
     };
     expect(sources.sources[0]).toMatchObject({ n: 1 });
-    expect(sources.sources[0]!.citation).toMatch(/^posts\/.+:\d+/);
+    expect(sources.sources[0]!.citation).toMatch(/^corpus\/posts\/.+:\d+/);
     expect(sources.quotes).toEqual([{ quote: quoted, verified: true, citation: expect.any(String) }]);
     expect(sources.verified).toBe(1);
     expect(events.at(-1)!.data.answer).toBe(tokens);

@@ -36,7 +36,7 @@ describe('token rule', () => {
       ['GET', '/api/health'],
       ['GET', '/api/search?query=x'],
       ['GET', '/api/openapi.json'],
-      ['GET', '/api/documents/posts/2022/2022-11-08-what-calibration-measures.md'],
+      ['GET', '/api/documents/corpus/posts/2022/2022-11-08-what-calibration-measures.md'],
       ['POST', '/api/quote'],
       ['POST', '/api/ask'],
       ['GET', '/api/nope'],

@@ -7,7 +7,8 @@ import { relatedTool } from '../../tools/related.js';
 import { timelineTool } from '../../tools/timeline.js';
 import { schemaOptions } from '../schema-options.js';
 import { runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
-import { parseCiteRef, REF_FIELDS } from './cite.js';
+import { parseDocRef } from '../../tools/doc-ref.js';
+import { REF_FIELDS } from './cite.js';
 import { summary } from '../command-summaries.js';
 
 type Flags = CommonFlags & Record<string, unknown>;
@@ -43,7 +44,7 @@ export function registerBrowse(program: Command, config: () => PriorsConfig): vo
   withCommonOptions(
     get.add(program.command('get').description(summary('get')).argument('<ref>', 'docId or docId:lineStart-lineEnd')),
   ).action(async (ref: string, flags: Flags) => {
-    await runToolCommand(getDocumentTool, { ...get.input(flags), ...parseCiteRef(ref) }, flags, config());
+    await runToolCommand(getDocumentTool, { ...get.input(flags), ...parseDocRef(ref) }, flags, config());
   });
 }
 

@@ -1,14 +1,47 @@
 import type { Command } from 'commander';
 import type { PriorsConfig } from '../../config/config.js';
+import { UsageError } from '../../core/errors.js';
+import type { RootRequest } from '../../core/types.js';
 import type { IngestFlags } from '../run-ingest.js';
 import { summary } from '../command-summaries.js';
+
+interface RootFlags {
+  name?: string;
+  urlTemplate?: string;
+  book?: string;
+  author?: string;
+  publication?: string;
+}
+
+/**
+ * The roots of a run: the paths given (with the root flags), else the config file's roots plus every root
+ * the index remembers, else (an index with no roots yet) the configured corpus.
+ */
+function rootRequests(paths: string[], flags: RootFlags, config: PriorsConfig): { roots: RootRequest[]; everyRoot: boolean } {
+  const settings = { urlTemplate: flags.urlTemplate, book: flags.book, author: flags.author, publication: flags.publication };
+  const hasSettings = Object.values(settings).some((v) => v !== undefined) || flags.name !== undefined;
+  if (paths.length === 0) {
+    if (hasSettings) throw new UsageError('--name, --url-template, --book, --author and --publication need the folder they describe');
+    return { roots: config.roots, everyRoot: true };
+  }
+  if (flags.name !== undefined && paths.length > 1) throw new UsageError('--name names one root; give one folder with it');
+  return { roots: paths.map((p) => ({ path: p, name: flags.name, ...settings })), everyRoot: false };
+}
 
 export function registerIngest(program: Command, config: () => PriorsConfig): void {
   program
     .command('ingest')
     .description(summary('ingest'))
-    .argument('[paths...]', 'folders or files to index (default: ./corpus)')
+    .argument('[paths...]', 'folders or files to index (default: every root the index remembers, else ./corpus)')
     .option('--index <path>', 'index location')
+    .option('--name <name>', "the root's name, the first part of its documents' ids (default: the folder's name)")
+    .option(
+      '--url-template <template>',
+      'URL of each document: {slug} {stem} {path} {date} {year} {month} {day}, e.g. https://example.com/p/{slug}',
+    )
+    .option('--book <title>', 'the folder is a book: its files are chapters of this title')
+    .option('--author <name>', "who wrote the root's documents (the host of its interviews)")
+    .option('--publication <name>', 'site or publication name shown in citations')
     .option('--rebuild', 'drop the index and build it again (needed after changing model or chunking)')
     .option('--model <id>', 'embedding model: hub id or local folder')
     .option('--embed-model <id>', 'same as --model (e.g. --embedder openai --embed-model nomic-embed-text)')
@@ -20,18 +53,28 @@ export function registerIngest(program: Command, config: () => PriorsConfig): vo
     .option('--max-file-size <mb>', 'skip files larger than this many MB (default 20)')
     .option('--strict', 'treat warnings (bad front matter, skipped files) as failures')
     .option('--json', 'machine-readable report, no progress output')
-    .action(async (paths: string[], opts: Omit<IngestFlags, 'index'> & { index?: string; embed?: boolean; embedModel?: string }) => {
-      const cfg = config();
-      const { runIngest, printIngestReport } = await import('../run-ingest.js');
-      const report = await runIngest(
-        paths.length ? paths : [cfg.corpus],
-        { ...opts, model: opts.embedModel ?? opts.model, index: opts.index ?? cfg.index, noEmbed: opts.embed === false },
-        cfg,
-      );
-      printIngestReport(report, opts.json === true);
-      if (opts.strict && report.warnings.length > 0) {
-        process.stderr.write(`error: ${report.warnings.length} warnings with --strict\n`);
-        process.exitCode = 1;
-      }
-    });
+    .action(
+      async (paths: string[], opts: Omit<IngestFlags, 'index'> & RootFlags & { index?: string; embed?: boolean; embedModel?: string }) => {
+        const cfg = config();
+        const { runIngest, printIngestReport } = await import('../run-ingest.js');
+        const { roots, everyRoot } = rootRequests(paths, opts, cfg);
+        const report = await runIngest(
+          roots,
+          {
+            ...opts,
+            model: opts.embedModel ?? opts.model,
+            index: opts.index ?? cfg.index,
+            noEmbed: opts.embed === false,
+            everyRoot,
+            fallbackRoots: [cfg.corpus],
+          },
+          cfg,
+        );
+        printIngestReport(report, opts.json === true);
+        if (opts.strict && report.warnings.length > 0) {
+          process.stderr.write(`error: ${report.warnings.length} warnings with --strict\n`);
+          process.exitCode = 1;
+        }
+      },
+    );
 }
