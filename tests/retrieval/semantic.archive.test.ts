@@ -21,6 +21,7 @@ describe.skipIf(!has('sharedModels'))('search by meaning with priors/static-en-2
 
   it('finds a paraphrase with no shared keywords through the vector side', async () => {
     const out = await callTool(searchTool, ctx, { query: 'gap to frontier labs shrinking', k: 5, mode: 'hybrid' });
-    expect(out.results.map((r) => r.docId)).toContain('posts/2024/2024-11-12-the-distance-is-narrowing.md');
+    // Ids carry the root's name (`corpus/…`) since roots became collections.
+    expect(out.results.map((r) => r.docId)).toContain('corpus/posts/2024/2024-11-12-the-distance-is-narrowing.md');
   });
 });
