@@ -20,8 +20,3 @@ export function groupByDocument(hits: readonly SearchHit[], perDoc: number): Doc
   }
   return [...groups.values()];
 }
-
-/** The `docId:lineStart-lineEnd` every front end prints and every command, route and tool accepts. */
-export function citationRef(hit: Pick<SearchHit, 'docId' | 'lineStart' | 'lineEnd'>): string {
-  return hit.lineStart === hit.lineEnd ? `${hit.docId}:${hit.lineStart}` : `${hit.docId}:${hit.lineStart}-${hit.lineEnd}`;
-}

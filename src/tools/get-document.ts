@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { loadDocumentSource } from '../index/document-source.js';
 import { decodeTags } from '../index/rows.js';
 import type { Person } from '../core/types.js';
+import { formatLocation } from '../text/citation-format.js';
 import { resolveDocRef } from './doc-ref.js';
 import { shortText } from './limits.js';
 import { type ToolContext, defineTool } from './tool.js';
@@ -91,7 +92,7 @@ export const getDocumentTool = defineTool({
     };
   },
   toText(out) {
-    const head = `${out.title ?? out.docId}${out.date ? ` (${out.date})` : ''} — ${out.docId}:${out.lineStart}-${out.lineEnd} of ${out.totalLines}${out.url ? `\n${out.url}` : ''}`;
+    const head = `${out.title ?? out.docId}${out.date ? ` (${out.date})` : ''} — ${formatLocation(out)} of ${out.totalLines}${out.url ? `\n${out.url}` : ''}`;
     const tail = out.nextLine ? `\n[… truncated; continue with lineStart ${out.nextLine}]` : '';
     return `${head}\n\n${out.text}${tail}`;
   },

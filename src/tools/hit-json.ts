@@ -1,4 +1,4 @@
-import { citationRef } from '../search/grouping.js';
+import { formatLocation } from '../text/citation-format.js';
 import { displayText } from '../text/display.js';
 import type { SearchHit } from '../search/types.js';
 
@@ -44,7 +44,7 @@ export function hitToJson(h: SearchHit): HitJson {
     text: h.text,
     displayText: displayText(h.text),
     path: h.relPath,
-    citation: citationRef(h),
+    citation: formatLocation(h),
   };
 }
 

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { NotFoundError } from '../core/errors.js';
 import { loadDocumentSource, type DocumentSource } from '../index/document-source.js';
 import type { DocumentRow } from '../index/schema.js';
-import { citationRef } from '../search/grouping.js';
+import { formatLocation } from '../text/citation-format.js';
 import { bestWindow, classifyQuote, findExact, passageSimilarity } from '../text/quote-match.js';
 
 /** The quote tool's verbatim test (through case, whitespace, quote marks and markup), for the assistant's own quote check. */
@@ -62,7 +62,7 @@ function location(doc: DocumentRow, src: DocumentSource, start: number, end: num
     type: doc.type,
     path: doc.rel_path,
     ...lines,
-    citation: citationRef({ docId: doc.doc_id, ...lines }),
+    citation: formatLocation({ docId: doc.doc_id, ...lines }),
     text,
     displayText: displayText(text),
     ...speakersOfSpan(doc, start, end),
