@@ -1,13 +1,12 @@
 import * as z from 'zod';
 import { loadDocumentSource } from '../index/document-source.js';
 import { decodeTags } from '../index/rows.js';
-import type { Person } from '../core/types.js';
+import type { DocumentHeader, Person } from '../core/types.js';
 import { formatLocation } from '../text/citation-format.js';
 import { resolveDocRef } from './doc-ref.js';
 import { shortText } from './limits.js';
 import { type ToolContext, defineTool } from './tool.js';
 import { lineCount, sliceLines } from './source-lines.js';
-import type { DocumentHeader } from '../core/types.js';
 
 /** An agent asking for "the document" gets at most this much text and a pointer to the rest. */
 export const MAX_DOCUMENT_CHARS = 20_000;
