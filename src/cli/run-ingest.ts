@@ -1,8 +1,9 @@
 /** Running an ingest from the CLI (progress, warnings, report); loaded only by commands that ingest. */
+import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { PriorsConfig } from '../config/config.js';
 import type { RootRequest } from '../core/types.js';
-import { ingestArchive, type IngestReport } from '../tools/ingest.js';
+import { type ArchiveWatch, type IngestArchiveOptions, ingestArchive, type IngestReport, watchArchive } from '../tools/ingest.js';
 import { formatEta, ProgressLine } from './progress.js';
 import { noteLine, printJson, printLine, warnLine } from './output.js';
 
@@ -31,60 +32,126 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
   return n;
 }
 
-/** Run an ingest with progress on a TTY; shared by `ingest` and by `ask` on a fresh clone. */
-export async function runIngest(roots: (string | RootRequest)[], flags: IngestFlags, config: PriorsConfig): Promise<IngestReport> {
+/** What `runIngest` and `runWatch` pass to the tools: the flags resolved, warnings and progress on a TTY. */
+function archiveOptions(
+  roots: (string | RootRequest)[],
+  flags: IngestFlags,
+  config: PriorsConfig,
+  progress: () => ProgressLine,
+): IngestArchiveOptions {
   const json = flags.json === true;
-  const progress = new ProgressLine(json);
   const backend = (flags.embedder ?? config.embedder) as 'transformers' | 'openai';
   if (backend !== 'transformers' && backend !== 'openai') throw new UsageError(`--embedder must be transformers or openai`);
   const model = flags.model ?? config.model ?? null;
   const maxTokens = positiveInt(flags.maxTokens, '--max-tokens');
   const overlap = positiveInt(flags.overlap, '--overlap');
   const maxFileMb = positiveInt(flags.maxFileSize, '--max-file-size');
+  return {
+    roots,
+    fallbackRoots: flags.fallbackRoots,
+    everyRoot: flags.everyRoot === true,
+    index: flags.index,
+    model: flags.noEmbed
+      ? null
+      : {
+          backend,
+          model,
+          modelDir: flags.modelDir ?? config.modelDir,
+          cacheDir: config.cacheDir,
+          onDownload: ({ file, loaded, total }) =>
+            progress().update(() => `downloading ${file}: ${Math.round((100 * loaded) / (total || 1))}%`),
+          onConvert: (fraction) => progress().update(() => `converting word vectors into the cache (once): ${Math.round(100 * fraction)}%`),
+        },
+    rebuild: flags.rebuild === true,
+    chunking: maxTokens !== undefined || overlap !== undefined ? { maxTokens: maxTokens ?? 320, overlapTokens: overlap ?? 40 } : undefined,
+    maxFileBytes: maxFileMb !== undefined ? maxFileMb * 1024 * 1024 : undefined,
+    onWarning: (m) => {
+      if (!json) {
+        progress().done();
+        warnLine(m);
+      }
+    },
+    onNotice: (m) => {
+      if (!json) {
+        progress().done();
+        noteLine(m);
+      }
+    },
+    onProgress: (p) =>
+      progress().update((sec) => {
+        const rate = p.chunksDone / Math.max(sec, 0.001);
+        const eta = p.filesDone > 0 ? (sec / p.filesDone) * (p.filesTotal - p.filesDone) : Number.NaN;
+        return `ingest [${p.filesDone}/${p.filesTotal} files] ${p.chunksDone} chunks · ${rate.toFixed(0)} chunks/s · ETA ${formatEta(eta)}`;
+      }, p.phase === 'finish'),
+  };
+}
+
+/** Run an ingest with progress on a TTY; shared by `ingest` and by `ask` on a fresh clone. */
+export async function runIngest(roots: (string | RootRequest)[], flags: IngestFlags, config: PriorsConfig): Promise<IngestReport> {
+  const progress = new ProgressLine(flags.json === true);
   try {
-    const report = await ingestArchive({
-      roots,
-      fallbackRoots: flags.fallbackRoots,
-      everyRoot: flags.everyRoot === true,
-      index: flags.index,
-      model: flags.noEmbed
-        ? null
-        : {
-            backend,
-            model,
-            modelDir: flags.modelDir ?? config.modelDir,
-            cacheDir: config.cacheDir,
-            onDownload: ({ file, loaded, total }) =>
-              progress.update(() => `downloading ${file}: ${Math.round((100 * loaded) / (total || 1))}%`),
-            onConvert: (fraction) => progress.update(() => `converting word vectors into the cache (once): ${Math.round(100 * fraction)}%`),
-          },
-      rebuild: flags.rebuild === true,
-      chunking:
-        maxTokens !== undefined || overlap !== undefined ? { maxTokens: maxTokens ?? 320, overlapTokens: overlap ?? 40 } : undefined,
-      maxFileBytes: maxFileMb !== undefined ? maxFileMb * 1024 * 1024 : undefined,
-      onWarning: (m) => {
-        if (!json) {
-          progress.done();
-          warnLine(m);
-        }
-      },
-      onNotice: (m) => {
-        if (!json) {
-          progress.done();
-          noteLine(m);
-        }
-      },
-      onProgress: (p) =>
-        progress.update((sec) => {
-          const rate = p.chunksDone / Math.max(sec, 0.001);
-          const eta = p.filesDone > 0 ? (sec / p.filesDone) * (p.filesTotal - p.filesDone) : Number.NaN;
-          return `ingest [${p.filesDone}/${p.filesTotal} files] ${p.chunksDone} chunks · ${rate.toFixed(0)} chunks/s · ETA ${formatEta(eta)}`;
-        }, p.phase === 'finish'),
-    });
-    return report;
+    return await ingestArchive(archiveOptions(roots, flags, config, () => progress));
   } finally {
     progress.done();
   }
+}
+
+/**
+ * Ingest, then keep the index current until SIGINT/SIGTERM (`ingest --watch`, `serve --watch`). Human output:
+ * the first report, then one line per batch; `--json`: one JSON object per line (`watching`, `ingest`, `error`).
+ * Resolves with the watch once it is running; the first ingest's failure is thrown.
+ */
+export async function runWatch(
+  roots: (string | RootRequest)[],
+  flags: IngestFlags,
+  config: PriorsConfig,
+  /** After each ingest that changed the index (`serve --watch` refreshes its open index here). */
+  afterChange?: () => Promise<void>,
+): Promise<ArchiveWatch> {
+  const json = flags.json === true;
+  let progress = new ProgressLine(json);
+  const event = (value: object) => process.stdout.write(`${JSON.stringify(value)}\n`);
+  try {
+    return await watchArchive({
+      ...archiveOptions(roots, flags, config, () => progress),
+      onBatchStart: () => {
+        progress = new ProgressLine(json);
+      },
+      onIngest: (report, changed) => {
+        progress.done();
+        if (json) event({ event: 'ingest', changed, ...report });
+        else if (changed === null) printIngestReport(report, false);
+        else printLine(`${new Date().toTimeString().slice(0, 8)} ${describeChange(changed)}: ${batchSummary(report)}`);
+        if (afterChange && report.added + report.updated + report.removed > 0) void afterChange();
+      },
+      onWatching: (watched) => {
+        if (json) event({ event: 'watching', roots: watched });
+        else printLine(`watching ${watched.map((r) => `${r.name} (${r.path})`).join(', ')} — Ctrl-C to stop`);
+      },
+      onError: (message, retrying) => {
+        progress.done();
+        if (json) event({ event: 'error', message, retrying });
+        else warnLine(`${message}${retrying ? '; trying again shortly' : '; still watching'}`);
+      },
+    });
+  } finally {
+    progress.done();
+  }
+}
+
+function describeChange(changed: readonly string[]): string {
+  const first = path.relative(process.cwd(), changed[0] ?? '') || '.';
+  return changed.length === 1 ? first : `${first} and ${changed.length - 1} more`;
+}
+
+function batchSummary(r: IngestReport): string {
+  const parts = [
+    r.added ? `${r.added} added` : null,
+    r.updated ? `${r.updated} updated` : null,
+    r.removed ? `${r.removed} removed` : null,
+    r.skipped ? `${r.skipped} skipped` : null,
+  ].filter(Boolean);
+  return `${parts.join(', ') || 'no change to the index'} · ${r.documents} documents · ${(r.totalMs / 1000).toFixed(2)} s`;
 }
 
 export function printIngestReport(report: IngestReport, json: boolean): void {

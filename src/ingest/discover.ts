@@ -15,7 +15,7 @@ export interface SourceFile {
   mtimeMs: number;
 }
 
-const IGNORED_DIRS = new Set(['node_modules', '.git']);
+export const IGNORED_DIRS = new Set(['node_modules', '.git']);
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');

@@ -1,41 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_DIR, REPO } from '../helpers/paths.js';
+import { collect, spawnPriors, waitFor } from '../helpers/cli-process.js';
+import { MODEL_DIR } from '../helpers/paths.js';
 import { buildSampleIndex } from '../helpers/sample-index.js';
 
-const MAIN = path.join(REPO, 'src', 'cli', 'main.ts');
 const TOKEN = 'cli-test-token-0123456789';
-
-/** The CLI from source (no build needed), with the LLM and token environment cleared. */
-function priors(args: string[], env: Record<string, string> = {}): ChildProcess {
-  const clean = { ...process.env };
-  for (const k of ['PRIORS_TOKEN', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'PRIORS_LLM_MODEL']) delete clean[k];
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    cwd: REPO,
-    env: { ...clean, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-function collect(child: ChildProcess): { out: () => string; err: () => string; exit: Promise<number | null> } {
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { out: () => out, err: () => err, exit };
-}
-
-async function waitFor<T>(probe: () => T | null, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== null) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 let index: string;
 const children: ChildProcess[] = [];
@@ -50,7 +19,7 @@ afterAll(() => {
 
 describe('priors serve', () => {
   it('refuses to bind a non-loopback address without a token', async () => {
-    const run = collect(priors(['serve', '--host', '0.0.0.0', '--port', '0', '--index', index]));
+    const run = collect(spawnPriors(['serve', '--host', '0.0.0.0', '--port', '0', '--index', index]));
     expect(await run.exit).toBe(2);
     expect(run.err()).toBe(
       'error: refusing to serve on 0.0.0.0 without an access token: pass --token or set PRIORS_TOKEN (or bind to 127.0.0.1)\n',
@@ -58,7 +27,7 @@ describe('priors serve', () => {
   });
 
   it('serves on loopback, answers the API, mounts /mcp and stops on SIGTERM', async () => {
-    const child = priors(['serve', '--port', '0', '--index', index, '--model-dir', MODEL_DIR]);
+    const child = spawnPriors(['serve', '--port', '0', '--index', index, '--model-dir', MODEL_DIR]);
     children.push(child);
     const run = collect(child);
     const url = await waitFor(() => /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(run.out())?.[1] ?? null, 30_000, 'the server URL');
@@ -76,7 +45,7 @@ describe('priors serve', () => {
   });
 
   it('binds any address with PRIORS_TOKEN, and then wants it on every call', async () => {
-    const child = priors(['serve', '--host', '0.0.0.0', '--port', '0', '--index', index, '--model-dir', MODEL_DIR], {
+    const child = spawnPriors(['serve', '--host', '0.0.0.0', '--port', '0', '--index', index, '--model-dir', MODEL_DIR], {
       PRIORS_TOKEN: TOKEN,
     });
     children.push(child);

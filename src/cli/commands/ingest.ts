@@ -28,6 +28,24 @@ function rootRequests(paths: string[], flags: RootFlags, config: PriorsConfig): 
   return { roots: paths.map((p) => ({ path: p, name: flags.name, ...settings })), everyRoot: false };
 }
 
+/**
+ * Resolves on the first SIGINT or SIGTERM (the caller then stops cleanly: a batch in progress finishes); a second
+ * one exits at once — the index is safe either way, as an interrupted ingest is rolled back by the next.
+ */
+export function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
 export function registerIngest(program: Command, config: () => PriorsConfig): void {
   program
     .command('ingest')
@@ -52,24 +70,34 @@ export function registerIngest(program: Command, config: () => PriorsConfig): vo
     .option('--overlap <n>', 'overlap between split chunks in tokens (default 40)')
     .option('--max-file-size <mb>', 'skip files larger than this many MB (default 20)')
     .option('--strict', 'treat warnings (bad front matter, skipped files) as failures')
-    .option('--json', 'machine-readable report, no progress output')
+    .option('--watch', 'after ingesting, keep the index current as files are saved (Ctrl-C stops)')
+    .option('--json', 'machine-readable report, no progress output (with --watch: one JSON object per line)')
     .action(
-      async (paths: string[], opts: Omit<IngestFlags, 'index'> & RootFlags & { index?: string; embed?: boolean; embedModel?: string }) => {
+      async (
+        paths: string[],
+        opts: Omit<IngestFlags, 'index'> & RootFlags & { index?: string; embed?: boolean; embedModel?: string; watch?: boolean },
+      ) => {
         const cfg = config();
-        const { runIngest, printIngestReport } = await import('../run-ingest.js');
+        const { runIngest, runWatch, printIngestReport } = await import('../run-ingest.js');
         const { roots, everyRoot } = rootRequests(paths, opts, cfg);
-        const report = await runIngest(
-          roots,
-          {
-            ...opts,
-            model: opts.embedModel ?? opts.model,
-            index: opts.index ?? cfg.index,
-            noEmbed: opts.embed === false,
-            everyRoot,
-            fallbackRoots: [cfg.corpus],
-          },
-          cfg,
-        );
+        const flags: IngestFlags = {
+          ...opts,
+          model: opts.embedModel ?? opts.model,
+          index: opts.index ?? cfg.index,
+          noEmbed: opts.embed === false,
+          everyRoot,
+          fallbackRoots: [cfg.corpus],
+        };
+        if (opts.watch) {
+          if (opts.strict) throw new UsageError('--strict fails a run on warnings, which a watch outlives: use one or the other');
+          const watch = await runWatch(roots, flags, cfg);
+          await untilInterrupted();
+          await watch.close();
+          // Native libraries (the index, the model runtime) may hold the event loop open after closing.
+          setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
+          return;
+        }
+        const report = await runIngest(roots, flags, cfg);
         printIngestReport(report, opts.json === true);
         if (opts.strict && report.warnings.length > 0) {
           process.stderr.write(`error: ${report.warnings.length} warnings with --strict\n`);

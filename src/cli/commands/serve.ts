@@ -7,6 +7,7 @@ import { IndexMissingError, UsageError, errorMessage } from '../../core/errors.j
 import { isLoopbackHost, resolveToken } from '../../server/auth.js';
 import type { Limiter } from '../../server/limit.js';
 import { createToolContext } from '../../tools/context.js';
+import type { ArchiveWatch } from '../../tools/ingest.js';
 import type { ToolContext } from '../../tools/tool.js';
 import { intFlag, listFlag } from '../parse-flags.js';
 import { printLine, warnLine } from '../output.js';
@@ -21,10 +22,29 @@ interface ServeFlags {
   modelDir?: string;
   model?: string;
   llm?: boolean;
+  watch?: boolean;
 }
 
 export const DEFAULT_PORT = 4747;
 export const DEFAULT_HOST = '127.0.0.1';
+
+/**
+ * `serve --watch`: ingest every root the index remembers (a new index: the configured corpus) and keep doing
+ * so as files are saved. Searches read the newest published state anyway; `refresh` takes it at once and
+ * loads the retriever when the watch created the index. A failing first ingest is a warning: the server
+ * keeps serving what the index holds.
+ */
+async function startWatch(index: string, flags: ServeFlags, cfg: PriorsConfig, refresh: () => Promise<void>): Promise<ArchiveWatch | null> {
+  const { runWatch } = await import('../run-ingest.js');
+  try {
+    const watch = await runWatch([], { index, modelDir: flags.modelDir, everyRoot: true, fallbackRoots: [cfg.corpus] }, cfg, refresh);
+    await refresh();
+    return watch;
+  } catch (err) {
+    warnLine(`not watching: ${errorMessage(err)}`);
+    return null;
+  }
+}
 
 export function registerServe(program: Command, config: () => PriorsConfig): void {
   program
@@ -42,6 +62,7 @@ export function registerServe(program: Command, config: () => PriorsConfig): voi
     .option('--model-dir <dir>', 'folder of local models, for embedding queries')
     .option('--model <id>', 'LLM model for the ask view (else PRIORS_LLM_MODEL or the config file)')
     .option('--no-llm', 'never call an LLM: the ask view shows the offline extractive answer')
+    .option('--watch', "keep the index current: ingest the index's roots now and again whenever their files are saved")
     .action(async (flags: ServeFlags) => {
       const cfg = config();
       const host = flags.host?.trim() || DEFAULT_HOST;
@@ -86,26 +107,25 @@ export function registerServe(program: Command, config: () => PriorsConfig): voi
           : 'priors: no LLM configured — the ask view shows the offline extractive answer',
       );
 
-      const stopped = new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void server
-            .close()
-            .then(() => ctx.close())
-            .finally(resolve);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      const { untilInterrupted } = await import('./ingest.js');
+      const stopped = untilInterrupted();
 
       // Warm the index and model now so the first search is fast; a missing index is reported, not fatal.
-      try {
-        await ctx.retriever();
-      } catch (err) {
-        warnLine(`${errorMessage(err)}${err instanceof IndexMissingError ? '; the API answers 503 until then' : ''}`);
-      }
+      const warm = async (quiet: boolean) => {
+        try {
+          await (await ctx.store()).snapshot();
+          await ctx.retriever();
+        } catch (err) {
+          if (!quiet || !(err instanceof IndexMissingError))
+            warnLine(`${errorMessage(err)}${err instanceof IndexMissingError ? '; the API answers 503 until then' : ''}`);
+        }
+      };
+      await warm(flags.watch === true);
+      const watch = flags.watch ? await startWatch(index, flags, cfg, () => warm(false)) : null;
       await stopped;
+      await watch?.close();
+      await server.close();
+      await ctx.close();
       // Native libraries (the index, the model runtime) may hold the event loop open after closing.
       setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
     });
