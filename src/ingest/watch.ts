@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import { errorMessage } from '../core/errors.js';
 import { IGNORED_DIRS } from './discover.js';
 
@@ -50,7 +50,9 @@ function ignorable(p: string, stats: Stats | undefined, skip: ReadonlySet<string
  * Linux, FSEvents on macOS) and is told to skip the index and hidden folders rather than filtering their
  * events, so the index's own writes never reach the watcher.
  */
-export function startWatchLoop(opts: WatchLoopOptions): WatchLoop {
+export async function startWatchLoop(opts: WatchLoopOptions): Promise<WatchLoop> {
+  // Loaded on first use: only a watch needs it, and a plain ingest should not pay for it at start-up.
+  const { watch } = await import('chokidar');
   const skip = new Set(opts.skipDirs.map((d) => path.resolve(d)));
   const pending = new Set<string>();
   let firstChange = 0;

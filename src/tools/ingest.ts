@@ -134,7 +134,7 @@ export async function watchArchive(opts: WatchArchiveOptions): Promise<ArchiveWa
     let shown = new Set(first.warnings);
     const batchOpts: IngestArchiveOptions = { ...runOpts, rebuild: false };
     const roots = await rootsOf(first);
-    const loop = startWatchLoop({
+    const loop = await startWatchLoop({
       paths: roots.map((r) => r.path),
       skipDirs: [first.index],
       extensions: SUPPORTED_EXTENSIONS,
