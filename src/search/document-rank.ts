@@ -5,6 +5,7 @@
  * cues say about it (a kind, a year); the passage list is then ordered document by document, so that anything
  * ranking documents by their first passage — `ask`, grouped views, a reader skimming — sees this order.
  */
+import { collapseNearDuplicates, type DedupeHit } from './dedupe.js';
 
 export interface RankedPassage {
   docId: string;
@@ -79,4 +80,17 @@ export function orderByDocument<T extends RankedPassage>(docs: readonly Document
   }
   tail.sort((a, b) => b.score - a.score);
   return [...head, ...tail];
+}
+
+/**
+ * What a search returns: the passages in document order, de-duplicated last and only as far as `k` (the costly
+ * step; ranking documents on the raw pool keeps p95 low). maxOverlap 0: one list never shows two overlapping
+ * passages of a document. A single search and a fused multi-phrasing search both end here, so both list alike.
+ */
+export function listByDocument<T extends RankedPassage & DedupeHit>(
+  docs: readonly DocumentScore<T>[],
+  opts: DocumentRankOptions,
+  k: number,
+): T[] {
+  return collapseNearDuplicates(orderByDocument(docs, opts), { maxOverlap: 0, limit: k });
 }

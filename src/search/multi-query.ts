@@ -3,8 +3,7 @@
  * passage, or a caller's own alternatives): each phrasing is searched on its own and the ranked
  * passage lists are fused by rank, so a passage found by only one phrasing can still surface.
  */
-import { collapseNearDuplicates } from './dedupe.js';
-import { DOCUMENT_RANK_DEFAULTS, orderByDocument, scoreDocuments } from './document-rank.js';
+import { DOCUMENT_RANK_DEFAULTS, listByDocument, scoreDocuments } from './document-rank.js';
 import { rrf, type Scored } from './fusion.js';
 import type { SearchHit, SearchRequest } from './types.js';
 
@@ -50,10 +49,9 @@ export async function searchPhrasings(
   );
   const fused = rrf(ranked);
   const hits = fused.map((f) => ({ ...(byId.get(f.id) as SearchHit), score: f.score }));
-  // Each list is free of overlaps on its own, but two phrasings can find overlapping chunks of a document.
-  const distinct = collapseNearDuplicates(hits, { maxOverlap: 0 });
-  // Ordered document by document like a single search, so grouped views and `ask` read the fused ranking alike.
-  return orderByDocument(scoreDocuments(distinct, DOCUMENT_RANK_DEFAULTS), DOCUMENT_RANK_DEFAULTS).slice(0, req.k);
+  // Ranked and de-duplicated exactly like a single search (two phrasings can find overlapping chunks of a
+  // document; each list is free of overlaps only on its own), so grouped views and `ask` read the fused ranking alike.
+  return listByDocument(scoreDocuments(hits, DOCUMENT_RANK_DEFAULTS), DOCUMENT_RANK_DEFAULTS, req.k);
 }
 
 function passageId(h: Pick<SearchHit, 'docId' | 'chunkIndex'>): string {

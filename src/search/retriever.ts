@@ -3,10 +3,9 @@ import type { Embedder } from '../embed/embedder.js';
 import { decodeTags } from '../index/rows.js';
 import { distinctSpeakers, fullTextSearch, vectorSearch, type HitRow, type Ranked } from '../index/chunk-search.js';
 import type { IndexStore } from '../index/store.js';
-import { collapseNearDuplicates } from './dedupe.js';
 import { filterToSql, pathMatcher } from './filters.js';
 import { namedSpeaker, parseQuery, withoutName, type DocumentKind, type QueryIntent } from './query-intent.js';
-import { DOCUMENT_RANK_DEFAULTS, orderByDocument, scoreDocuments, type DocumentRankOptions } from './document-rank.js';
+import { DOCUMENT_RANK_DEFAULTS, listByDocument, scoreDocuments, type DocumentRankOptions } from './document-rank.js';
 import type { Reranker } from '../embed/reranker.js';
 import { rerankHits } from './rerank.js';
 import { fuseRankings, type FusionMethod } from './hybrid-fusion.js';
@@ -178,8 +177,6 @@ export class Retriever {
       reranked.sort((a, b) => b.score - a.score);
     }
     const docs = scoreDocuments(reranked, this.documentRank, cueFactor(intent, this.cueBoosts, reranked));
-    // De-duplicated last, and only as far as k (it is the costly step): maxOverlap 0, so one list never shows two
-    // overlapping passages of a document.
-    return collapseNearDuplicates(orderByDocument(docs, this.documentRank), { maxOverlap: 0, limit: req.k });
+    return listByDocument(docs, this.documentRank, req.k);
   }
 }

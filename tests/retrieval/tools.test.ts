@@ -130,14 +130,22 @@ describe('search', () => {
     expect(named).toBeLessThan(await firstTurn('calibration matters'));
   });
 
-  it('never lists two overlapping passages of one document', async () => {
-    const out = await callTool(searchTool, ctx, { query: 'reward model preference data', k: 30 });
-    expect(out.results.length).toBeGreaterThan(5);
-    out.results.forEach((a, i) => {
-      for (const b of out.results.slice(i + 1)) {
-        if (a.docId === b.docId) expect(a.lineEnd < b.lineStart || b.lineEnd < a.lineStart).toBe(true);
-      }
+  it('never lists two overlapping passages of one document, searching one phrasing or several', async () => {
+    const single = await callTool(searchTool, ctx, { query: 'reward model preference data', k: 30 });
+    // Alternative phrasings find neighbouring chunks of the same posts; fused, they must still not overlap.
+    const fused = await callTool(searchTool, ctx, {
+      query: 'reward model preference data',
+      queries: ['preference pairs for training a reward model', 'labelled comparisons of model outputs'],
+      k: 30,
     });
+    for (const out of [single, fused]) {
+      expect(out.results.length).toBe(30);
+      out.results.forEach((a, i) => {
+        for (const b of out.results.slice(i + 1)) {
+          if (a.docId === b.docId) expect(a.lineEnd < b.lineStart || b.lineEnd < a.lineStart).toBe(true);
+        }
+      });
+    }
   });
 
   it('every mode works', async () => {
