@@ -1,19 +1,23 @@
 import { adoptTokenFromHash, getJson, onUnauthorized, postJson, postStream, setToken } from './api.js';
+import { initCheck } from './check.js';
+import { copyButton, initFormat, matchedSentences, selectionIn } from './cite.js';
 import { clear, externalLink, formatDate, h, highlighted } from './dom.js';
+import { closeReader, initReader, isReaderOpen, openReader, parseRoute, readLink, stepPassage } from './reader.js';
+import { runTimeline } from './timeline.js';
 
 const $ = (sel) => document.querySelector(sel);
 
 const state = {
-  format: localStorage.getItem('priors.format') === 'footnote' ? 'footnote' : 'markdown',
   searchAbort: null,
   askAbort: null,
 };
 
 // ---------------------------------------------------------------- tabs
 
-const TABS = ['search', 'ask', 'quote', 'related'];
+const TABS = ['search', 'ask', 'quote', 'related', 'timeline', 'check'];
 
 function showTab(name, focus = true) {
+  if (isReaderOpen()) leaveReader(false);
   for (const t of TABS) {
     const tab = $(`#tab-${t}`);
     const selected = t === name;
@@ -25,7 +29,7 @@ function showTab(name, focus = true) {
 }
 
 function currentTab() {
-  return TABS.find((t) => !$(`#panel-${t}`).hidden) ?? 'search';
+  return TABS.find((t) => !$(`#panel-${t}`).hidden) ?? state.lastTab ?? 'search';
 }
 
 function initTabs() {
@@ -46,72 +50,6 @@ function initTabs() {
   });
 }
 
-// ---------------------------------------------------------------- citations
-
-function initFormat() {
-  for (const input of document.querySelectorAll('input[name="format"]')) {
-    input.checked = input.value === state.format;
-    input.addEventListener('change', () => {
-      state.format = input.value;
-      localStorage.setItem('priors.format', state.format);
-    });
-  }
-}
-
-let toastTimer = null;
-
-function showCopied(text, copied) {
-  const toast = $('#copied');
-  $('#copied-title').textContent = copied
-    ? 'Citation copied to the clipboard'
-    : 'Citation — select it and copy (the clipboard is not available here)';
-  $('#copied-text').textContent = text;
-  toast.hidden = false;
-  toast.classList.toggle('manual', !copied);
-  clearTimeout(toastTimer);
-  if (copied) toastTimer = setTimeout(() => (toast.hidden = true), 12000);
-  else {
-    const range = document.createRange();
-    range.selectNodeContents($('#copied-text'));
-    getSelection()?.removeAllRanges();
-    getSelection()?.addRange(range);
-  }
-}
-
-async function copyCitation(button, loc) {
-  const label = button.textContent;
-  button.disabled = true;
-  try {
-    // A verified quote cites just its sentence(s); a passage cites its lines.
-    const ref = loc.quote ? { docId: loc.docId, quote: loc.quote } : { docId: loc.docId, lineStart: loc.lineStart, lineEnd: loc.lineEnd };
-    const out = await getJson('/api/cite', { ...ref, format: state.format });
-    let copied = false;
-    try {
-      await navigator.clipboard.writeText(out.citation);
-      copied = true;
-    } catch {
-      // Plain-HTTP pages on other hosts have no clipboard API; the citation is shown selected instead.
-    }
-    showCopied(out.citation, copied);
-    button.textContent = copied ? 'Copied ✓' : 'Shown below';
-    setTimeout(() => (button.textContent = label), 1600);
-  } catch (err) {
-    showCopied(`Could not make the citation: ${err.message}`, false);
-  } finally {
-    button.disabled = false;
-  }
-}
-
-function copyButton(loc) {
-  const b = h(
-    'button',
-    { type: 'button', class: 'copy', title: 'Copy a ready-to-paste citation with the quoted lines (c)' },
-    'Copy citation',
-  );
-  b.addEventListener('click', () => copyCitation(b, loc));
-  return b;
-}
-
 // ---------------------------------------------------------------- shared rendering
 
 function who(p) {
@@ -121,18 +59,29 @@ function who(p) {
   return `${p.speaker}${role}${p.timestamp ? ` [${p.timestamp}]` : ''}${others.length ? ` with ${others.join(', ')}` : ''}`;
 }
 
-/** One verbatim passage with its place in the file and the copy button. */
-function passageView(p, { note } = {}) {
+/**
+ * One verbatim passage with its place in the file, the reader link and the copy button. The copy cites the
+ * text selected in the passage, else `p.quote` (a verified quote), else the sentence(s) the query matched.
+ */
+function passageView(p, { note, q } = {}) {
   const context = [p.section ? `§ ${p.section}` : null, who(p)].filter(Boolean).join(' · ');
   // Clean text for reading (highlights are computed on it); the citation quotes the file verbatim.
-  const text = h('blockquote', { class: 'text' }, highlighted(p.displayText ?? p.text, p.highlights));
+  const shown = p.displayText ?? p.text;
+  const text = h('blockquote', { class: 'text' }, highlighted(shown, p.highlights));
+  const target = () => ({ ...p, quote: selectionIn(text) ?? p.quote ?? matchedSentences(shown, p.highlights) });
   const el = h(
     'div',
     { class: 'passage', tabindex: '-1' },
     context ? h('div', { class: 'context' }, context) : null,
     text,
     note ? h('div', { class: 'note' }, note) : null,
-    h('div', { class: 'actions' }, h('code', { class: 'ref', title: 'file and lines' }, p.citation), copyButton(p)),
+    h(
+      'div',
+      { class: 'actions' },
+      h('code', { class: 'ref', title: 'document id and lines' }, p.citation),
+      p.docId ? readLink(p, q) : null,
+      copyButton(target),
+    ),
   );
   requestAnimationFrame(() => {
     if (text.scrollHeight > text.clientHeight + 4) {
@@ -170,6 +119,11 @@ function docCard(d, passages, opts) {
     docHeader(d),
     passages.map((p) => passageView(p, opts?.(p))),
   );
+}
+
+/** A timeline entry: its document header and best passage, with the reader link for the topic. */
+function timelineEntry(e, topic) {
+  return h('article', { class: 'doc' }, docHeader({ ...e.passage, ...e }), passageView(e.passage, { q: topic }));
 }
 
 function showError(el, err) {
@@ -232,7 +186,13 @@ async function runSearch() {
         : `${res.results.length} passage${res.results.length === 1 ? '' : 's'} in ${groups.length} document${groups.length === 1 ? '' : 's'} · ${res.mode} search`;
     clear(
       out,
-      groups.map((g) => h('li', {}, docCard(g.doc, g.passages))),
+      groups.map((g) =>
+        h(
+          'li',
+          {},
+          docCard(g.doc, g.passages, () => ({ q: p.query })),
+        ),
+      ),
     );
   } catch (err) {
     summary.textContent = '';
@@ -264,9 +224,19 @@ function initSearch() {
 
 const VERDICTS = {
   verified: ['ok', 'Verified — found verbatim'],
+  verified_with_elisions: ['ok', 'Verified with elisions — every fragment is verbatim, in order'],
+  close: ['warn', 'Close — a few words differ from the archive'],
   paraphrase: ['warn', 'Not verbatim — the closest passages in the archive'],
   not_found: ['bad', 'Not found — nothing in the archive says this'],
 };
+
+/**
+ * What a location's copy button cites: a verified quote is cited as the quote itself (its sentence(s)); any
+ * other verdict as the archive's own words at that place, widened to whole sentences by the cite tool.
+ */
+function quoteTarget(verdict, text, l) {
+  return verdict === 'verified' ? { ...l, quote: text } : { ...l, quote: l.text };
+}
 
 async function runQuote() {
   const text = $('#quote-text').value.trim();
@@ -286,8 +256,8 @@ async function runQuote() {
           { class: 'doc' },
           docHeader(l),
           passageView(
-            res.verdict === 'verified' ? { ...l, quote: text } : l,
-            res.verdict === 'paraphrase' ? { note: `similarity ${l.similarity.toFixed(2)}` } : {},
+            quoteTarget(res.verdict, text, l),
+            res.verdict === 'verified' || res.verdict === 'verified_with_elisions' ? {} : { note: `similarity ${l.similarity.toFixed(2)}` },
           ),
         ),
       ),
@@ -449,8 +419,13 @@ async function loadStatus() {
     status.textContent = `${health.index.documents} documents · ${health.index.search} search${health.llm ? ' · LLM on' : ''}`;
     const stats = await getJson('/api/stats');
     const type = $('#type');
-    for (const t of Object.keys(stats.byType).sort()) type.append(h('option', { value: t }, `${t} (${stats.byType[t]})`));
+    for (const t of Object.keys(stats.byType).sort()) {
+      type.append(h('option', { value: t }, `${t} (${stats.byType[t]})`));
+      $('#tl-type').append(h('option', { value: t }, `${t} (${stats.byType[t]})`));
+    }
     type.value = type.dataset.initial ?? '';
+    const { roots } = await getJson('/api/roots');
+    for (const r of roots) $('#tl-root').append(h('option', { value: r.name }, `${r.name} (${r.documents})`));
     const tags = Object.entries(stats.byTag ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     clear(
       $('#tags'),
@@ -481,6 +456,7 @@ function isTyping(e) {
 
 /** Focus the next/previous passage (j/k), so results can be read and cited without the mouse. */
 function movePassage(step) {
+  if (isReaderOpen()) return stepPassage(step);
   const all = [...document.querySelectorAll(`#panel-${currentTab()} .passage`)];
   if (all.length === 0) return;
   const i = all.indexOf(document.activeElement?.closest('.passage'));
@@ -495,6 +471,10 @@ function initKeys() {
       $('#copied').hidden = true;
       return;
     }
+    if (e.key === 'Escape' && isReaderOpen() && !isTyping(e)) {
+      leaveReader();
+      return;
+    }
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && e.target instanceof HTMLTextAreaElement) {
       e.preventDefault();
       e.target.form?.requestSubmit();
@@ -507,11 +487,50 @@ function initKeys() {
     } else if (e.key === 'j' || e.key === 'k') {
       movePassage(e.key === 'j' ? 1 : -1);
     } else if (e.key === 'c') {
-      document.activeElement?.closest('.passage')?.querySelector('button.copy')?.click();
-    } else if (/^[1-4]$/.test(e.key)) {
+      const copy = isReaderOpen() ? $('#reader-copy') : document.activeElement?.closest('.passage')?.querySelector('button.copy');
+      copy?.click();
+    } else if (e.key === 'o') {
+      document.activeElement?.closest('.passage')?.querySelector('a.read')?.click();
+    } else if (/^[1-6]$/.test(e.key)) {
       showTab(TABS[Number(e.key) - 1]);
     }
   });
+}
+
+// ---------------------------------------------------------------- reader routing
+
+/** Follows the address: `#doc=…` opens the reader over the current view; anything else shows the view. */
+function route() {
+  const r = parseRoute();
+  if (r) {
+    if (!isReaderOpen()) state.lastTab = currentTab();
+    for (const t of TABS) $(`#panel-${t}`).hidden = true;
+    openReader(r);
+  } else if (isReaderOpen()) {
+    leaveReader(false);
+  }
+}
+
+/** Back to the view the reader was opened from, with focus on the passage that opened it. */
+function leaveReader(restoreFocus = true) {
+  closeReader();
+  document.title = state.title;
+  if (parseRoute()) history.replaceState(null, '', location.pathname + location.search);
+  const tab = state.lastTab ?? 'search';
+  $(`#panel-${tab}`).hidden = false;
+  if (restoreFocus) (state.opener?.isConnected ? state.opener : $(`#panel-${tab} [data-primary]`))?.focus();
+}
+
+function initRouting() {
+  state.title = document.title;
+  // Remember the passage a reader link was followed from, to come back to it.
+  document.addEventListener('click', (e) => {
+    const link = e.target instanceof Element ? e.target.closest('a.read') : null;
+    if (link) state.opener = link.closest('.passage') ?? link;
+  });
+  window.addEventListener('hashchange', route);
+  initReader(() => leaveReader());
+  route();
 }
 
 function init() {
@@ -522,8 +541,13 @@ function init() {
   initSearch();
   $('#quote-form').addEventListener('submit', (e) => (e.preventDefault(), runQuote()));
   $('#related-form').addEventListener('submit', (e) => (e.preventDefault(), runRelated()));
+  $('#tl-form').addEventListener('submit', (e) => (e.preventDefault(), runTimeline({ passageView: timelineEntry })));
+  for (const id of ['#tl-root', '#tl-type'])
+    $(id).addEventListener('change', () => $('#tl-topic').value.trim() && runTimeline({ passageView: timelineEntry }));
+  initCheck({ readLink: (p) => readLink(p) });
   $('#ask-form').addEventListener('submit', (e) => (e.preventDefault(), runAsk()));
   $('#copied-close').addEventListener('click', () => ($('#copied').hidden = true));
+  initRouting();
   loadStatus();
 }
 

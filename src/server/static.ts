@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MiddlewareHandler } from 'hono';
@@ -16,6 +17,19 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.json': 'application/json; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
+};
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Browser builds of dependencies the page imports, served from the installed package by a fixed URL (never
+ * copied into web/, so the lock file stays the one source of their version). Resolved through each package's
+ * exported package.json, so whatever its `exports` map allows.
+ */
+const VENDOR: Record<string, () => string> = {
+  // The reader renders documents with it (raw HTML disabled; see web/markdown.js).
+  '/vendor/markdown-it.mjs': () =>
+    path.join(path.dirname(require.resolve('markdown-it/package.json')), 'dist/browser/markdown-it.esm.min.mjs'),
 };
 
 /**
@@ -44,7 +58,7 @@ export function resolveWebPath(root: string, urlPath: string): string | null {
 export function serveWeb(root = DEFAULT_WEB_ROOT): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
-    const file = resolveWebPath(root, c.req.path);
+    const file = Object.hasOwn(VENDOR, c.req.path) ? (VENDOR[c.req.path]?.() ?? null) : resolveWebPath(root, c.req.path);
     if (!file) return next();
     let body: Buffer;
     try {

@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { loadDocumentSource } from '../index/document-source.js';
 import { decodeTags } from '../index/rows.js';
-import type { DocumentHeader, Person } from '../core/types.js';
+import type { DocumentHeader, Person, TurnMark } from '../core/types.js';
 import { formatLocation } from '../text/citation-format.js';
 import { resolveDocRef } from './doc-ref.js';
 import { shortText } from './limits.js';
 import { type ToolContext, defineTool } from './tool.js';
-import { lineCount, sliceLines } from './source-lines.js';
+import { lineCount, lineRangeOffsets, offsetsToLines, sliceLines } from './source-lines.js';
 
 /** An agent asking for "the document" gets at most this much text and a pointer to the rest. */
 export const MAX_DOCUMENT_CHARS = 20_000;
@@ -40,6 +40,8 @@ export interface GetDocumentOutput extends DocumentHeader {
   authors: string[];
   /** Interview speakers with host/guest roles. */
   people: Person[];
+  /** Speaker turns that start within the returned lines (the reader labels them; empty for prose). */
+  turns: { line: number; speaker: string; timestamp: string | null }[];
   path: string;
   totalLines: number;
   words: number;
@@ -64,6 +66,10 @@ export const getDocumentTool = defineTool({
     const { doc, lineStart, lineEnd } = await resolveDocRef(store, input);
     const src = loadDocumentSource(doc);
     const slice = sliceLines(src, doc.rel_path, lineStart ?? src.lineBase, lineEnd ?? Number.MAX_SAFE_INTEGER, input.maxChars);
+    const from = lineRangeOffsets(src, slice.lineStart, slice.lineEnd).start;
+    const turns = (JSON.parse(doc.turns || '[]') as TurnMark[])
+      .filter((t) => t.start >= from && t.start < from + slice.text.length)
+      .map((t) => ({ line: offsetsToLines(src, t.start, t.start + 1).lineStart, speaker: t.speaker, timestamp: t.timestamp }));
     return {
       docId: doc.doc_id,
       root: doc.root,
@@ -78,6 +84,7 @@ export const getDocumentTool = defineTool({
       tags: decodeTags(doc.tags),
       authors: JSON.parse(doc.authors) as string[],
       people: JSON.parse(doc.people) as Person[],
+      turns,
       path: doc.rel_path,
       totalLines: lineCount(src),
       words: doc.words,

@@ -286,6 +286,14 @@ describe('GET /api/documents', () => {
     expect(encoded.body).toEqual(raw.body);
     const whole = await get(`/api/documents/${CALIBRATION}`);
     expect(whole.body.lineStart).toBe(1);
+    expect(whole.body.turns).toEqual([]);
+    // An interview's page says where each speaker turn starts (the reader labels them).
+    const talk = await get('/api/documents/corpus/posts/2024/2024-05-14-interview-ines-okafor.md?lineStart=25&lineEnd=30');
+    expect(talk.body.turns).toEqual([
+      { line: 25, speaker: 'Mara Quill', timestamp: '00:00:00' },
+      { line: 27, speaker: 'Ines Okafor', timestamp: '00:00:13' },
+      { line: 29, speaker: 'Mara Quill', timestamp: '00:00:25' },
+    ]);
     expect((await get(`/api/documents/${CALIBRATION}?lineStart=5000`)).status).toBe(400);
   });
 
@@ -375,6 +383,15 @@ describe('static page', () => {
     expect(await page.text()).toMatch(/<script type="module" src="app.js">/);
     const js = await fetch(`${base}/app.js`);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('serves the markdown renderer the reader imports from the installed package, and no other vendor path', async () => {
+    const md = await fetch(`${base}/vendor/markdown-it.mjs`);
+    expect(md.status).toBe(200);
+    expect(md.headers.get('content-type')).toMatch(/javascript/);
+    expect(await md.text()).toMatch(/^\/\*! markdown-it \d+\.\d+\.\d+/);
+    expect((await fetch(`${base}/vendor/markdown-it.js`)).status).toBe(404);
+    expect((await fetch(`${base}/vendor/../package.json`)).status).toBe(404);
   });
 
   it('never serves files outside web/', async () => {

@@ -1,57 +1,55 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server/start.js';
 import { REPO } from '../helpers/paths.js';
-import { has, RESOURCES } from '../helpers/resources.js';
-import { buildSampleIndex, sampleContext } from '../helpers/sample-index.js';
+import { has } from '../helpers/resources.js';
 import { startTestServer } from '../server/server-fixture.js';
+import { ARTIFACTS, type PageFixture, poll, startPageFixture } from './browser.js';
 
-const CHROMIUM = RESOURCES.chromium.path;
-const ARTIFACTS = path.join(REPO, 'test-artifacts');
 const README_SHOT = path.join(REPO, 'docs', 'screenshot.png');
 const CALIBRATION = 'corpus/posts/2022/2022-11-08-what-calibration-measures.md';
 
-let ctx: ReturnType<typeof sampleContext>;
-let server: RunningServer & { logs: string[] };
+let fixture: PageFixture;
+let ctx: PageFixture['ctx'];
+let server: PageFixture['server'];
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
-/** Generous: the index and model load on the first request, and CI machines are busy. */
-const poll = { timeout: 20_000, interval: 100 };
+let pageErrors: string[] = [];
+
+/** `docId:a-b` → id and lines. */
+function splitRef(ref: string): { id: string; from: number; to: number } {
+  const m = /^(.*):(\d+)(?:-(\d+))?$/.exec(ref);
+  if (!m) throw new Error(`not a docId:lines reference: ${ref}`);
+  return { id: m[1]!, from: Number(m[2]), to: Number(m[3] ?? m[2]) };
+}
+
+/** The citation ends with `(docId:lines)` naming the passage's document and lines inside its range. */
+function citedWithin(citation: string, passageRef: string): boolean {
+  const m = /\(([^()\s]+:\d+(?:-\d+)?)\)\s*$/.exec(citation);
+  if (!m) return false;
+  const cited = splitRef(m[1]!);
+  const passage = splitRef(passageRef);
+  return cited.id === passage.id && cited.from >= passage.from && cited.to <= passage.to;
+}
+
+/** The quoted lines of a markdown citation (`> …`), joined. */
+function quotedText(citation: string): string {
+  return citation
+    .split('\n')
+    .filter((l) => l.startsWith('> '))
+    .map((l) => l.slice(2))
+    .join(' ');
+}
 
 describe.skipIf(!has('chromium'))('web page in headless Chromium', () => {
   beforeAll(async () => {
-    const { index } = await buildSampleIndex();
-    ctx = sampleContext(index);
-    server = await startTestServer(ctx);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    context = await browser.newContext({ viewport: { width: 1120, height: 900 }, colorScheme: 'light' });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
+    fixture = await startPageFixture();
+    ({ ctx, server, browser, page, errors: pageErrors } = fixture);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await ctx?.close();
+    await fixture?.close();
   });
 
   it('loads, searches, shows cited results grouped by document, and copies a citation', async () => {
@@ -81,7 +79,11 @@ describe.skipIf(!has('chromium'))('web page in headless Chromium', () => {
     const shown = (await page.textContent('#copied-text'))!;
     expect(shown).toMatch(/^> /);
     expect(shown).toContain('[What calibration actually measures](https://fieldnotes.example.com/p/what-calibration-measures#:~:text=');
-    expect(shown).toContain(`), November 8, 2022 (${ref})`);
+    // Sentence-level: the citation quotes the matched sentence with its own lines, inside the passage's range.
+    expect(citedWithin(shown, ref)).toBe(true);
+    const passage = (await first.locator('.passage .text').first().textContent())!;
+    expect(quotedText(shown).length).toBeLessThan(passage.length);
+    expect(quotedText(shown).toLowerCase()).toContain('calibrat');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
     expect(await page.textContent('#copied-title')).toMatch(/copied to the clipboard/);
 
@@ -120,7 +122,7 @@ describe.skipIf(!has('chromium'))('web page in headless Chromium', () => {
     const focusedRef = await page.evaluate(() => document.activeElement?.closest('.passage')?.querySelector('.ref')?.textContent ?? null);
     expect(focusedRef).toBeTruthy();
     await page.keyboard.press('c');
-    await expect.poll(() => page.textContent('#copied-text'), poll).toContain(`(${focusedRef})`);
+    await expect.poll(async () => citedWithin((await page.textContent('#copied-text')) ?? '', focusedRef!), poll).toBe(true);
     await page.keyboard.press('Escape');
     expect(await page.isHidden('#copied')).toBe(true);
     await page.keyboard.press('/');
