@@ -235,7 +235,23 @@ const VERDICTS = {
  * other verdict as the archive's own words at that place, widened to whole sentences by the cite tool.
  */
 function quoteTarget(verdict, text, l) {
-  return verdict === 'verified' ? { ...l, quote: text } : { ...l, quote: l.text };
+  if (verdict === 'verified') return { ...l, quote: text };
+  // Elided fragments are not one string of the file: cite the lines from the first fragment to the last.
+  const frags = l.fragments ?? [];
+  if (verdict === 'verified_with_elisions' && frags.length)
+    return { ...l, lineStart: frags[0].lineStart, lineEnd: frags.at(-1).lineEnd, quote: null };
+  return { ...l, quote: l.text };
+}
+
+/** Under a location: each elided fragment's lines, the differing words of a close quote, or the similarity. */
+function quoteNote(verdict, l) {
+  if (verdict === 'verified') return undefined;
+  if (verdict === 'verified_with_elisions') {
+    return (l.fragments ?? []).map((f) => `“${f.quote}” at ${f.citation}${f.speaker ? ` (${f.speaker})` : ''}`).join(' … ');
+  }
+  const diffs = (l.differences ?? []).filter((d) => d.quote || d.source);
+  const words = diffs.map((d) => `you have “${d.quote || '—'}”, the archive “${d.source || '—'}”`).join('; ');
+  return [`similarity ${l.similarity.toFixed(2)}`, words].filter(Boolean).join(' · ');
 }
 
 async function runQuote() {
@@ -247,19 +263,16 @@ async function runQuote() {
     const res = await postJson('/api/quote', { text, limit: 3 });
     const [tone, label] = VERDICTS[res.verdict] ?? ['warn', res.verdict];
     const locations = res.verdict === 'not_found' ? [] : res.locations;
+    // Who said it: the verdict names the speaker (author, host or guest) and the turn's timestamp.
+    const speaker = res.verdict === 'not_found' ? null : (res.speaker ?? locations[0]?.speaker ?? null);
+    const role = res.role ?? locations[0]?.role ?? null;
+    const at = res.timestamp ?? locations[0]?.timestamp ?? null;
+    const said = speaker ? ` — said by ${speaker}${role ? ` (${role})` : ''}${at ? ` at ${at}` : ''}` : '';
     clear(
       out,
-      h('div', { class: `verdict ${tone}`, role: 'status' }, label),
+      h('div', { class: `verdict ${tone}`, role: 'status' }, label, h('span', { class: 'said' }, said)),
       locations.map((l) =>
-        h(
-          'article',
-          { class: 'doc' },
-          docHeader(l),
-          passageView(
-            quoteTarget(res.verdict, text, l),
-            res.verdict === 'verified' || res.verdict === 'verified_with_elisions' ? {} : { note: `similarity ${l.similarity.toFixed(2)}` },
-          ),
-        ),
+        h('article', { class: 'doc' }, docHeader(l), passageView(quoteTarget(res.verdict, text, l), { note: quoteNote(res.verdict, l) })),
       ),
     );
   } catch (err) {

@@ -1,8 +1,10 @@
 // The draft checker panel: paste or upload a draft, and the check tool (POST /api/check) reports what the
-// archive already says about it — related prior writing, mentions of the author's own work, quotes verified,
-// sentences that repeat earlier writing, and links to add — with the documents ranked over the whole draft.
+// archive already says about it — prior writing ranked over the whole draft, and per paragraph the related
+// passages, mentions of the author's own work, quotes verified with their speaker, sentences that repeat
+// earlier writing, and links to add — each place with a reader link and a citation.
 
 import { postJson } from './api.js';
+import { copyButton } from './cite.js';
 import { clear, externalLink, formatDate, h } from './dom.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -10,40 +12,49 @@ const $ = (sel) => document.querySelector(sel);
 /** Drafts above this are refused here, before the upload (the server has its own limit). */
 const MAX_DRAFT_BYTES = 1024 * 1024;
 
-const VERDICT_LABELS = {
-  verified: 'verified',
-  verified_with_elisions: 'verified with elisions',
-  close: 'close',
-  paraphrase: 'paraphrase',
-  not_found: 'not found',
+const VERDICTS = {
+  verified: ['ok', 'verified'],
+  verified_with_elisions: ['ok', 'verified with elisions'],
+  close: ['warn', 'close'],
+  paraphrase: ['warn', 'paraphrase'],
+  not_found: ['bad', 'not found'],
 };
 
-function tone(verdict) {
-  if (verdict === 'verified' || verdict === 'verified_with_elisions') return 'ok';
-  if (verdict === 'not_found') return 'bad';
-  return 'warn';
-}
+const MENTIONS = {
+  resolved: ['ok', 'found'],
+  ambiguous: ['warn', 'ambiguous'],
+  unresolved: ['bad', 'no such document'],
+  unknown_link: ['bad', 'link to no indexed document'],
+};
 
 function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** A document line: title linking to the original, date, and the reader link for its passage. */
-function docLine(d, readLink) {
-  const ref = d.citation ?? d.passage?.citation ?? null;
-  const lines = d.passage ?? d;
+function badge([tone, label]) {
+  return h('span', { class: `badge ${tone}` }, label);
+}
+
+/** Title (to the original), date, `docId:lines` and the reader link of a place in the archive. */
+function place(p, ctx) {
   return h(
     'span',
-    { class: 'doc-line' },
-    externalLink(d.url, d.title ?? d.docId ?? 'untitled'),
-    d.date ? h('span', { class: 'muted' }, ` · ${formatDate(d.date)}`) : null,
-    ref ? h('code', { class: 'ref' }, ` ${ref}`) : null,
-    d.docId ? [' ', readLink({ docId: d.docId, lineStart: lines.lineStart, lineEnd: lines.lineEnd })] : null,
+    { class: 'place' },
+    externalLink(p.url, p.title ?? p.docId),
+    p.date ? h('span', { class: 'muted' }, ` · ${formatDate(p.date)}`) : null,
+    p.citation ? [' ', h('code', { class: 'ref' }, p.citation)] : null,
+    p.docId ? [' ', ctx.readLink(p)] : null,
   );
 }
 
+function passage(p, ctx) {
+  if (!p) return null;
+  const who = p.speaker ? h('div', { class: 'muted' }, `${p.speaker}${p.timestamp ? ` [${p.timestamp}]` : ''}`) : null;
+  return h('div', { class: 'check-passage' }, place(p, ctx), who, h('blockquote', { class: 'text small' }, p.displayText));
+}
+
 function section(title, items, render) {
-  if (!Array.isArray(items) || items.length === 0) return null;
+  if (!items?.length) return null;
   return h(
     'div',
     { class: 'check-section' },
@@ -57,84 +68,155 @@ function section(title, items, render) {
 }
 
 function quoteItem(q, ctx) {
-  const loc = q.location ?? q.locations?.[0] ?? null;
-  const who = q.speaker ?? loc?.speaker ?? null;
-  const role = q.role ?? loc?.role ?? null;
-  const at = q.timestamp ?? loc?.timestamp ?? null;
+  const r = q.result ?? {};
+  const best = r.locations?.[0] ?? null;
+  const speaker = r.speaker ?? best?.speaker ?? null;
+  const role = r.role ?? best?.role ?? null;
+  const at = r.timestamp ?? best?.timestamp ?? null;
+  const differences = (r.differences ?? []).filter((d) => d.quote || d.source);
   return h(
     'div',
     {},
-    h('span', { class: `badge ${tone(q.verdict)}` }, VERDICT_LABELS[q.verdict] ?? q.verdict),
-    ` “${q.quote ?? q.text ?? ''}”`,
-    who ? h('div', { class: 'muted' }, `spoken by ${who}${role ? ` (${role})` : ''}${at ? ` at ${at}` : ''}`) : null,
-    loc ? h('div', {}, docLine(loc, ctx.readLink)) : null,
+    badge(VERDICTS[q.verdict] ?? ['warn', q.verdict]),
+    h('q', {}, q.text),
+    speaker && q.verdict !== 'not_found'
+      ? h('div', { class: 'muted' }, `said by ${speaker}${role ? ` (${role})` : ''}${at ? ` at ${at}` : ''}`)
+      : null,
+    differences.length
+      ? h('div', { class: 'muted' }, `differs: ${differences.map((d) => `“${d.quote || '—'}” for “${d.source || '—'}”`).join('; ')}`)
+      : null,
+    best && q.verdict !== 'not_found' ? h('div', {}, place({ ...best, citation: r.citation ?? best.citation }, ctx)) : null,
   );
 }
 
 function mentionItem(m, ctx) {
-  const doc = m.document ?? m.doc ?? (m.docId ? m : null);
-  const flag = m.status && m.status !== 'resolved' ? h('span', { class: 'badge bad' }, m.status.replace(/_/g, ' ')) : null;
-  return h('div', {}, flag, h('span', {}, ` “${m.text ?? m.mention ?? m.url ?? ''}” `), doc ? docLine(doc, ctx.readLink) : null);
+  return h(
+    'div',
+    {},
+    badge(MENTIONS[m.status] ?? ['warn', m.status]),
+    h('q', {}, m.text),
+    m.docId ? [' → ', place(m, ctx)] : m.url ? [' ', h('code', {}, m.url)] : null,
+    m.alternatives?.length ? h('div', { class: 'muted' }, `also fits: ${m.alternatives.join(', ')}`) : null,
+  );
 }
 
 function overlapItem(o, ctx) {
   return h(
     'div',
     {},
-    h('q', {}, o.sentence ?? o.text ?? ''),
-    o.similarity !== undefined ? h('span', { class: 'muted' }, ` · ${Math.round(o.similarity * 100)}% alike`) : null,
-    h('div', {}, docLine(o.location ?? o, ctx.readLink)),
+    h('q', {}, o.sentence),
+    h('span', { class: 'muted' }, o.similarity >= 1 ? ' · the same words as' : ` · ${Math.round(o.similarity * 100)}% alike with`),
+    passage(o.where, ctx),
   );
 }
 
+/** A ready markdown link with its own copy button (copies the link, not a citation). */
 function linkItem(l, ctx) {
-  const markdown = l.markdown ?? l.link ?? null;
-  return h('div', {}, docLine(l.document ?? l, ctx.readLink), markdown ? h('div', {}, h('code', { class: 'md-link' }, markdown)) : null);
+  const copy = h('button', { type: 'button', class: 'copy' }, 'Copy link');
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(l.markdown);
+      copy.textContent = 'Copied ✓';
+    } catch {
+      copy.textContent = 'Select it';
+    }
+    setTimeout(() => (copy.textContent = 'Copy link'), 1600);
+  });
+  return h(
+    'div',
+    {},
+    h('code', { class: 'md-link' }, l.markdown),
+    ' ',
+    copy,
+    h(
+      'div',
+      { class: 'muted' },
+      l.reason === 'named' && l.anchor ? `you name it as “${l.anchor.text}” without a link` : 'the draft discusses what it says',
+      ' · ',
+      ctx.readLink(l),
+    ),
+  );
 }
 
-function relatedItem(r, ctx) {
-  const p = r.passage ?? r.passages?.[0] ?? null;
-  return h('div', {}, docLine(r, ctx.readLink), p ? h('blockquote', { class: 'text small' }, p.displayText ?? p.text ?? '') : null);
+function documentItem(d, ctx) {
+  const flags = [d.named ? 'named' : null, d.quoted ? 'quoted' : null, d.linked ? 'linked' : null].filter(Boolean);
+  const p = d.passage;
+  return h(
+    'li',
+    { class: 'check-doc' },
+    h(
+      'div',
+      {},
+      externalLink(d.url, d.title ?? d.docId),
+      d.date ? h('span', { class: 'muted' }, ` · ${formatDate(d.date)}`) : null,
+      d.type ? h('span', { class: 'type' }, ` ${d.type}`) : null,
+      flags.map((f) => [' ', h('span', { class: 'badge ok' }, f)]),
+      d.paragraphs?.length ? h('span', { class: 'muted' }, ` · ¶ ${d.paragraphs.join(', ')}`) : null,
+    ),
+    p
+      ? h(
+          'div',
+          { class: 'passage' },
+          h('blockquote', { class: 'text small' }, p.displayText),
+          h(
+            'div',
+            { class: 'actions' },
+            h('code', { class: 'ref' }, p.citation),
+            ctx.readLink(p),
+            copyButton({ docId: p.docId, lineStart: p.lineStart, lineEnd: p.lineEnd }),
+          ),
+        )
+      : null,
+  );
 }
 
-function paragraphView(p, i, ctx) {
+function paragraphView(p, ctx) {
   const parts = [
-    section('Related prior writing', p.related, (r) => relatedItem(r, ctx)),
-    section('Mentions of your work', p.mentions, (m) => mentionItem(m, ctx)),
     section('Quotes', p.quotes, (q) => quoteItem(q, ctx)),
-    section('Repeats earlier writing', p.overlaps ?? p.selfOverlap, (o) => overlapItem(o, ctx)),
-    section('Links to add', p.linksToAdd ?? p.links, (l) => linkItem(l, ctx)),
+    section('Mentions of your work', p.mentions, (m) => mentionItem(m, ctx)),
+    section('Repeats earlier writing', p.overlaps, (o) => overlapItem(o, ctx)),
+    section('Links to add', p.linksToAdd, (l) => linkItem(l, ctx)),
+    section('Related prior writing', p.related, (r) => passage(r, ctx)),
   ].filter(Boolean);
   if (parts.length === 0) return null;
-  const text = p.text ?? p.excerpt ?? '';
   return h(
     'article',
-    { class: 'doc check-paragraph', tabindex: '-1' },
+    { class: 'doc check-paragraph', id: `check-p${p.paragraph}` },
     h(
       'header',
       {},
       h(
         'h3',
         {},
-        `Paragraph ${p.index !== undefined ? p.index + 1 : i + 1}`,
-        p.lineStart ? h('span', { class: 'muted' }, ` · line ${p.lineStart}`) : null,
+        `¶ ${p.paragraph}`,
+        h('span', { class: 'muted' }, ` · line${p.lineEnd > p.lineStart ? `s ${p.lineStart}–${p.lineEnd}` : ` ${p.lineStart}`}`),
       ),
-      h('p', { class: 'excerpt' }, text.length > 220 ? `${text.slice(0, 219)}…` : text),
+      h('p', { class: 'excerpt' }, p.excerpt),
     ),
     parts,
   );
 }
 
-/** Renders the check tool's answer; `ctx.readLink(p)` makes the reader link for a passage. */
+/** The check tool's answer as the panel shows it; `ctx.readLink(p)` makes a passage's reader link. */
 export function renderCheck(res, ctx) {
   const docs = res.documents ?? [];
-  const paragraphs = (res.paragraphs ?? []).map((p, i) => paragraphView(p, i, ctx)).filter(Boolean);
+  const links = res.linksToAdd ?? [];
+  const quotes = (res.paragraphs ?? []).flatMap((p) => p.quotes ?? []);
+  const verified = quotes.filter((q) => q.verdict === 'verified' || q.verdict === 'verified_with_elisions').length;
   return [
     h(
       'p',
       { class: 'summary', role: 'status' },
-      `${plural(res.paragraphs?.length ?? 0, 'paragraph')} checked · ${plural(docs.length, 'related document')}`,
+      [
+        `${plural(res.draft?.paragraphs ?? res.paragraphs?.length ?? 0, 'paragraph')} checked`,
+        plural(docs.length, 'related document'),
+        quotes.length ? `${verified} of ${plural(quotes.length, 'quote')} verified` : null,
+        plural(links.length, 'link') + ' to add',
+      ]
+        .filter(Boolean)
+        .join(' · '),
     ),
+    res.draft?.notice ? h('p', { class: 'note' }, res.draft.notice) : null,
     docs.length
       ? h(
           'section',
@@ -142,12 +224,21 @@ export function renderCheck(res, ctx) {
           h('h3', {}, 'Prior writing this draft draws on'),
           h(
             'ol',
-            { class: 'sources' },
-            docs.map((d) => h('li', {}, relatedItem(d, ctx))),
+            { class: 'check-doc-list' },
+            docs.map((d) => documentItem(d, ctx)),
           ),
         )
       : null,
-    paragraphs,
+    (res.paragraphs ?? []).map((p) => paragraphView(p, ctx)),
+    res.markdown
+      ? h(
+          'section',
+          { class: 'check-markdown' },
+          h('h3', {}, 'Your draft with the suggested links'),
+          h('p', { class: 'muted' }, 'Nothing was changed in your file; copy what you want from here.'),
+          h('pre', { class: 'draft-md', tabindex: '0' }, res.markdown),
+        )
+      : null,
   ];
 }
 
@@ -161,16 +252,16 @@ export async function runCheck(ctx) {
   abort = new AbortController();
   clear(out, h('div', { class: 'busy' }, 'Checking your draft against the archive…'));
   try {
-    const res = await postJson('/api/check', { text }, abort.signal);
+    const format = $('#check-markdown').checked ? 'markdown' : 'report';
+    const res = await postJson('/api/check', { text, format }, abort.signal);
     clear(out, renderCheck(res, ctx));
   } catch (err) {
     if (err.name === 'AbortError') return;
-    const message = err.status === 404 ? 'This server has no draft checker yet (POST /api/check); update priors.' : err.message;
-    clear(out, h('div', { class: 'error', role: 'alert' }, message));
+    clear(out, h('div', { class: 'error', role: 'alert' }, err.message));
   }
 }
 
-/** An uploaded .md/.txt file goes into the text box (read here; nothing leaves the page until Check). */
+/** An opened .md/.txt file goes into the text box (read here; nothing leaves the page until it is checked). */
 export function initCheck(ctx) {
   $('#check-form').addEventListener('submit', (e) => {
     e.preventDefault();

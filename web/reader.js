@@ -4,7 +4,7 @@
 // The text comes from the get tool's route (GET /api/documents/:docId), page by page as the tool bounds it.
 
 import { getJson } from './api.js';
-import { copyButton, selectionIn } from './cite.js';
+import { copyButton, matchedSentences, selectionIn } from './cite.js';
 import { clear, externalLink, formatDate, h } from './dom.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -18,6 +18,8 @@ const reader = {
   docId: null,
   doc: null,
   passages: [],
+  /** Query words the search marked, marked again in the highlighted blocks. */
+  words: [],
   current: -1,
   abort: null,
 };
@@ -59,20 +61,56 @@ async function loadDocument(docId, signal) {
   return doc;
 }
 
-/** The query's passages in this document (search restricted to it), in reading order. */
+/**
+ * The query's passages in this document (search restricted to it), in reading order, each with the sentence(s)
+ * its copy button cites; and the words the search marked in them, to mark in the text.
+ */
 async function findPassages(docId, q, signal) {
-  if (!q) return [];
+  if (!q) return { passages: [], words: [] };
   try {
     const res = await getJson('/api/search', { query: q, path: docId, k: 30 }, signal);
     const seen = new Set();
-    return res.results
-      .filter((r) => r.docId === docId)
-      .map((r) => ({ lineStart: r.lineStart, lineEnd: r.lineEnd }))
-      .filter((r) => !seen.has(`${r.lineStart}-${r.lineEnd}`) && seen.add(`${r.lineStart}-${r.lineEnd}`))
-      .sort((a, b) => a.lineStart - b.lineStart || a.lineEnd - b.lineEnd);
+    const words = new Set();
+    const passages = [];
+    for (const r of res.results) {
+      const key = `${r.lineStart}-${r.lineEnd}`;
+      if (r.docId !== docId || seen.has(key)) continue;
+      seen.add(key);
+      const shown = r.displayText ?? r.text;
+      for (const [a, b] of r.highlights ?? []) words.add(shown.slice(a, b).toLowerCase());
+      passages.push({ lineStart: r.lineStart, lineEnd: r.lineEnd, quote: matchedSentences(shown, r.highlights) });
+    }
+    passages.sort((a, b) => a.lineStart - b.lineStart || a.lineEnd - b.lineEnd);
+    return { passages, words: [...words] };
   } catch (err) {
     if (err.name === 'AbortError') throw err;
-    return [];
+    return { passages: [], words: [] };
+  }
+}
+
+/** Wraps whole-word occurrences of `words` in the text of `blocks` in <mark>. */
+function markWords(blocks, words) {
+  if (!words.length) return;
+  const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort((a, b) => b.length - a.length);
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+  for (const block of blocks) {
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+    for (const node of nodes) {
+      const text = node.textContent ?? '';
+      re.lastIndex = 0;
+      if (!re.test(text)) continue;
+      re.lastIndex = 0;
+      const frag = document.createDocumentFragment();
+      let at = 0;
+      for (const m of text.matchAll(re)) {
+        frag.append(text.slice(at, m.index), h('mark', {}, m[0]));
+        at = m.index + m[0].length;
+      }
+      frag.append(text.slice(at));
+      node.replaceWith(frag);
+    }
   }
 }
 
@@ -94,6 +132,50 @@ function header(doc) {
       doc.url ? externalLink(doc.url, 'Original ↗') : null,
     ),
     doc.stale ? h('p', { class: 'note' }, 'This file changed since it was indexed; run ingest before trusting line numbers.') : null,
+    linksView(doc),
+  );
+}
+
+/**
+ * The archive's links around this document (from the get tool): documents it links to (jump to the line here),
+ * documents linking to it (open them at their link), and links to the author's own URLs that lead nowhere.
+ */
+function linksView(doc) {
+  const to = doc.linksTo ?? [];
+  const from = doc.linkedFrom ?? [];
+  const dead = doc.deadLinks ?? [];
+  if (!to.length && !from.length && !dead.length) return null;
+  const item = (l, target) =>
+    h(
+      'li',
+      {},
+      h('a', { href: readerHref(target) }, l.title ?? l.docId),
+      l.date ? h('span', { class: 'muted' }, ` · ${formatDate(l.date)}`) : null,
+    );
+  const list = (title, items) =>
+    items.length ? h('details', { class: 'links' }, h('summary', {}, `${title} (${items.length})`), h('ul', {}, items)) : null;
+  return h(
+    'div',
+    { class: 'doc-links' },
+    list(
+      'Links to',
+      to.map((l) => item(l, { docId: doc.docId, lineStart: l.lines[0] })),
+    ),
+    list(
+      'Linked from',
+      from.map((l) => item(l, { docId: l.docId, lineStart: l.lines[0] })),
+    ),
+    list(
+      'Links that lead to no document',
+      dead.map((d) =>
+        h(
+          'li',
+          {},
+          h('a', { href: readerHref({ docId: doc.docId, lineStart: d.line }) }, d.text ?? d.url),
+          h('code', { class: 'ref' }, ` ${d.url}`),
+        ),
+      ),
+    ),
   );
 }
 
@@ -111,6 +193,10 @@ function showPassage(range, { focus = true, updateUrl = true } = {}) {
   for (const el of document.querySelectorAll('#reader-body .hit')) el.classList.remove('hit');
   const blocks = blocksFor(range);
   for (const b of blocks) b.classList.add('hit');
+  markWords(
+    blocks.filter((b) => !b.querySelector('mark')),
+    reader.words,
+  );
   const first = blocks[0];
   if (first) {
     first.tabIndex = -1;
@@ -140,11 +226,11 @@ function currentRange() {
   return reader.passages[reader.current] ?? parseRoute()?.lines ?? null;
 }
 
-/** What the reader's copy button cites: the selection, else the highlighted passage's lines. */
+/** What the reader's copy button cites: the selection, else the passage's matched sentence(s), else its lines. */
 function citeTarget() {
   const range = currentRange();
-  const quote = selectionIn($('#reader-body'));
-  return { docId: reader.docId, ...(range ?? {}), quote };
+  const quote = selectionIn($('#reader-body')) ?? range?.quote ?? null;
+  return { docId: reader.docId, lineStart: range?.lineStart, lineEnd: range?.lineEnd, quote };
 }
 
 /** Opens (or re-targets) the reader for the current `#doc=` address. */
@@ -165,7 +251,8 @@ export async function openReader(route) {
   clear($('#reader-head'));
   clear(out, h('div', { class: 'busy' }, 'Opening the document…'));
   try {
-    const [doc, passages] = await Promise.all([loadDocument(route.docId, abort.signal), findPassages(route.docId, route.q, abort.signal)]);
+    const [doc, found] = await Promise.all([loadDocument(route.docId, abort.signal), findPassages(route.docId, route.q, abort.signal)]);
+    const { passages } = found;
     // The passage the reader was opened for is one of the stops, even when the query's search missed it.
     if (route.lines && !passages.some((p) => p.lineStart === route.lines.lineStart && p.lineEnd === route.lines.lineEnd)) {
       passages.push(route.lines);
@@ -173,6 +260,7 @@ export async function openReader(route) {
     }
     reader.doc = doc;
     reader.passages = passages;
+    reader.words = found.words;
     reader.current = route.lines
       ? passages.findIndex((p) => p.lineStart === route.lines.lineStart && p.lineEnd === route.lines.lineEnd)
       : -1;

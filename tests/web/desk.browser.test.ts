@@ -112,6 +112,16 @@ describe.skipIf(!has('chromium'))('the editor’s desk in headless Chromium', ()
     await expect.poll(() => page.textContent('#reader-pos'), poll).toBe(`passage ${step === 'j' ? at! + 1 : at! - 1} of ${of}`);
     expect(page.url()).not.toContain(`lines=${from}${to ? `-${to}` : ''}&`);
 
+    // The query's words are marked in the passage; c copies its matched sentence, not its lines.
+    expect((await page.locator('#reader-body .hit mark').first().textContent())?.toLowerCase()).toMatch(/calibrat|forecast/);
+    await page.keyboard.press('c');
+    await page.waitForSelector('#copied:not([hidden])');
+    const cited = (await page.textContent('#copied-text'))!;
+    const quotedLines = cited.split('\n').filter((l) => l.startsWith('> '));
+    expect(quotedLines.join(' ').toLowerCase()).toMatch(/calibrat|forecast/);
+    expect(quotedLines.join(' ').match(/[.!?](\s|$)/g)?.length ?? 0).toBeLessThanOrEqual(2);
+    await page.keyboard.press('Escape');
+
     // Esc goes back to the results, to the passage the reader was opened from.
     await page.keyboard.press('Escape');
     expect(await page.isVisible('#panel-search')).toBe(true);
@@ -246,23 +256,47 @@ describe.skipIf(!has('chromium'))('the editor’s desk in headless Chromium', ()
       .toBe(true);
   });
 
-  it('has a draft checker panel that takes a pasted or uploaded draft', async () => {
+  it('checks a pasted or uploaded draft: the named post and the interview, the quote and who said it', async ({ skip }) => {
+    const routes = await page.evaluate(async () =>
+      Object.keys(((await (await fetch('/api/openapi.json')).json()) as { paths: object }).paths),
+    );
+    if (!routes.includes('/api/check')) skip('the check tool has no HTTP route on this branch yet');
+    await page.goto(`${server.url}/`);
     await page.click('#tab-check');
+    // Written the way an author writes: one paragraph per line, a post named in prose, a guest quoted with an elision.
     const draft = path.join(tempDir('priors-draft-'), 'draft.md');
     writeFileSync(
       draft,
-      'Calibration is one of those words that gets used loosely.\nA forecaster is well calibrated if, across all the times they say "70%," the thing happens about 70% of the time.\n',
+      [
+        'I have written about this before, most fully in What calibration actually measures, where the point was that stated confidence has to match how often you are right.',
+        'When I spoke with Ines Okafor she put it better: "I stopped caring who was right on any single question … and started caring whether their stated confidence meant anything."',
+        'Forecasting tournaments score people with Brier scores, and a short session on base rates improves them.',
+      ].join('\n'),
     );
     await page.setInputFiles('#check-file', draft);
-    await expect.poll(() => page.inputValue('#check-text'), poll).toContain('Calibration is one of those words');
+    await expect.poll(() => page.inputValue('#check-text'), poll).toContain('What calibration actually measures');
     expect(await page.textContent('#check-file-note')).toMatch(/Loaded draft\.md/);
-    await page.waitForSelector('#check-result .summary, #check-result .error');
+    await page.waitForSelector('#check-result .summary', { timeout: 60_000 });
+    expect(await page.textContent('#check-result .summary')).toMatch(/^3 paragraphs checked · \d+ related documents?/);
+
+    const docs = await page.locator('#check-result .check-doc > div > a').allTextContents();
+    expect(docs.slice(0, 5)).toContain('What calibration actually measures');
+    expect(docs.slice(0, 5).some((t) => /Ines Okafor/.test(t))).toBe(true);
+    // The named post is a resolved mention, with a reader link to it.
+    const mention = page.locator('#check-p1 .check-section', { hasText: 'Mentions of your work' });
+    expect(await mention.textContent()).toMatch(/found.*What calibration actually measures/);
+    // The quote is verified with its elision and credited to the guest.
+    const quote = page.locator('#check-p2 .check-section', { hasText: 'Quotes' });
+    expect(await quote.locator('.badge').first().textContent()).toBe('verified with elisions');
+    expect(await quote.textContent()).toMatch(/said by Ines Okafor \(guest\) at 00:00:31/);
     await shot('web-check.png');
-    // Until the check tool's route is served, the panel says so in one line (and that 404 is the only one).
-    if ((await page.locator('#check-result .error').count()) > 0) {
-      expect(await page.textContent('#check-result .error')).toMatch(/no draft checker yet/);
-      pageErrors.splice(pageErrors.indexOf('404 /api/check'), 1);
-    }
+
+    // A quote's place opens in the reader at the guest's turn.
+    await quote.locator('a.read').first().click();
+    await page.waitForSelector('#reader-body .hit');
+    expect(await page.locator('#reader-body .hit').first().getAttribute('data-speaker')).toBe('Ines Okafor');
+    await page.keyboard.press('Escape');
+    expect(await page.isVisible('#panel-check')).toBe(true);
   });
 
   it('stays usable on a narrow window', async () => {
