@@ -7,6 +7,7 @@ import { askTool } from './tools/ask.js';
 import { citeTool } from './tools/cite.js';
 import { createToolContext } from './tools/context.js';
 import { getDocumentTool } from './tools/get-document.js';
+import { type ImportReport, importTool } from './tools/import.js';
 import { listDocumentsTool } from './tools/list-documents.js';
 import { quoteTool } from './tools/quote.js';
 import { relatedTool } from './tools/related.js';
@@ -14,13 +15,16 @@ import { type ListRootsOutput, listRootsTool, removeRootTool } from './tools/roo
 import { searchTool } from './tools/search.js';
 import { type StatsOutput, statsTool } from './tools/stats.js';
 import { timelineTool } from './tools/timeline.js';
-import { callTool, type ToolDefinition } from './tools/tool.js';
+import { callTool, type ToolContext, type ToolDefinition } from './tools/tool.js';
+
+import { UsageError } from './core/errors.js';
 
 export { IndexLockedError, IndexMissingError, ModelMismatchError, NotFoundError, PriorsError, UsageError } from './core/errors.js';
 export type { AskOutput } from './tools/ask.js';
 export type { CiteOutput } from './tools/cite.js';
 export type { GetDocumentOutput } from './tools/get-document.js';
 export type { HitJson } from './tools/hit-json.js';
+export type { ImportReport } from './tools/import.js';
 export type { ListDocumentsOutput } from './tools/list-documents.js';
 export type { QuoteOutput } from './tools/quote.js';
 export type { RelatedOutput } from './tools/related.js';
@@ -96,4 +100,18 @@ export async function openArchive(index: string, options: ArchiveOptions = {}): 
     removeRoot: bind(removeRootTool),
     close: () => ctx.close(),
   };
+}
+
+/** The import works on files alone: its context has no index to give. */
+const NO_INDEX: ToolContext = {
+  store: () => Promise.reject(new UsageError('import_export reads no index')),
+  retriever: () => Promise.reject(new UsageError('import_export reads no index')),
+};
+
+/**
+ * Convert a Substack, Ghost or WordPress export into markdown files with front matter that `priors ingest`
+ * reads (`priors import`): `{ format, source, out, baseUrl?, drafts? }`, validated like every tool input.
+ */
+export async function importExport(input: z.input<typeof importTool.input>): Promise<ImportReport> {
+  return callTool(importTool, NO_INDEX, input);
 }

@@ -8,6 +8,10 @@ export const COMMAND_SUMMARIES = {
     term: 'ingest [options] [paths...]',
     summary: 'index a folder of writing (markdown, transcripts, captions, JSONL, text); re-runs only do what changed',
   },
+  import: {
+    term: 'import [options] <format> <export>',
+    summary: 'turn a Substack, Ghost or WordPress export into markdown files (with URLs) that ingest reads',
+  },
   stats: { term: 'stats [options]', summary: 'documents, chunks, words, model and size of an index' },
   roots: { term: 'roots [options] [list|remove <name>]', summary: 'the roots (collections) the index remembers: list them, or remove one' },
   ask: {

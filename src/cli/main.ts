@@ -21,6 +21,7 @@ type Register = (program: Command, config: () => PriorsConfig) => void;
  */
 const COMMANDS: Record<CommandName, () => Promise<Register>> = {
   ingest: async () => (await import('./commands/ingest.js')).registerIngest,
+  import: async () => (await import('./commands/import.js')).registerImport,
   stats: async () => (await import('./commands/stats.js')).registerStats,
   roots: async () => (await import('./commands/roots.js')).registerRoots,
   ask: async () => (await import('./commands/ask.js')).registerAsk,

@@ -24,7 +24,11 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
  */
 export function createToolContext(opts: OpenRetrieverOptions & { fileAccess?: FileAccess }): ToolContext & { close(): Promise<void> } {
   const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
-  const store = once(() => IndexStore.open(opts.index));
+  let requested = false;
+  const store = once(() => {
+    requested = true;
+    return IndexStore.open(opts.index);
+  });
   let embedder: Embedder | null = null;
   const loadEmbedder = once(async () => (embedder = await loadIndexEmbedder(await store(), opts, warn)));
   let reranker: Reranker | null = null;
@@ -45,7 +49,8 @@ export function createToolContext(opts: OpenRetrieverOptions & { fileAccess?: Fi
     async close() {
       await embedder?.dispose();
       await reranker?.dispose();
-      const s = await store().catch(() => null);
+      // Only an index something asked for: a command that never read it (import) must not open it to close it.
+      const s = requested ? await store().catch(() => null) : null;
       s?.close();
     },
   };
