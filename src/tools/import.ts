@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { EXPORT_FORMATS, type ImportReport, importExport } from '../ingest/importers/import.js';
+import { EXPORT_FORMATS } from '../ingest/importers/common.js';
+import type { ImportReport } from '../ingest/importers/import.js';
 import { defineTool } from './tool.js';
 
 export type { ImportReport } from '../ingest/importers/import.js';
@@ -32,6 +33,8 @@ export const importTool = defineTool({
     'Converts a Substack, Ghost or WordPress export into markdown files with front matter (title, subtitle, date, url, type, tags) for priors ingest.',
   input: importInput,
   async run(_ctx, input): Promise<ImportReport> {
+    // The converters' libraries (HTML, zip, CSV, XML) load only when something is imported, not with the library entry.
+    const { importExport } = await import('../ingest/importers/import.js');
     return importExport(input);
   },
   toText(r) {

@@ -1,5 +1,8 @@
 import type { ImportedPost } from './write.js';
 
+export const EXPORT_FORMATS = ['substack', 'ghost', 'wordpress'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
 export interface ImportSettings {
   /** The site's address (`https://www.example.com`): URLs of exports that don't carry their own. */
   baseUrl?: string | undefined;

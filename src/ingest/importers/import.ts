@@ -1,13 +1,10 @@
 import path from 'node:path';
-import type { ImportSettings } from './common.js';
+import type { ExportFormat, ImportSettings } from './common.js';
 import { DEFAULT_EXPORT_LIMITS, type ExportLimits, openExport } from './export-source.js';
 import { convertGhost } from './ghost.js';
 import { convertSubstack } from './substack.js';
 import { convertWordpress } from './wordpress.js';
 import { writeImport } from './write.js';
-
-export const EXPORT_FORMATS = ['substack', 'ghost', 'wordpress'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ImportRequest extends ImportSettings {
   format: ExportFormat;
