@@ -53,7 +53,7 @@ export interface Archive {
   search: MethodOf<typeof searchTool>;
   /** Documents on a topic with their best passages (`priors ask`, offline). */
   ask: MethodOf<typeof askTool>;
-  /** Where a remembered quote comes from: verified, paraphrase or not found (`priors quote`). */
+  /** Where a remembered quote comes from and who said it: verified (with elisions), close, paraphrase or not found (`priors quote`). */
   quote: MethodOf<typeof quoteTool>;
   /** A ready-to-paste citation quoting exact lines (`priors cite`). */
   cite: MethodOf<typeof citeTool>;

@@ -2,7 +2,7 @@
  * Citations are checked, not trusted: every quotation in an answer is looked up verbatim in the
  * passages the tools actually returned during the conversation. Pure functions, no I/O.
  */
-import { findExact } from '../tools/quote.js';
+import { findElided, splitElisions } from '../tools/quote.js';
 import type { QuoteCheck } from './events.js';
 import type { DocumentHeader } from '../core/types.js';
 
@@ -42,7 +42,6 @@ export interface QuoteMatch extends QuoteCheck {
 }
 
 const CITE_RE = /\[(\d{1,4}(?:\s*,\s*\d{1,4})*)\](?![(:])/g;
-const ELLIPSIS_RE = /\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*/;
 
 /** Source numbers cited anywhere in the text as `[n]`, `[n, m]` (not links `[1](url)`), in order of first use. */
 export function citedNumbers(text: string): number[] {
@@ -154,19 +153,15 @@ export function extractQuotes(answer: string, minWords = MIN_QUOTE_WORDS): Extra
   return out;
 }
 
-/** Where `quote` occurs in `chunk`: every part between ellipses, in order. */
+/**
+ * Where `quote` occurs in `chunk`: every fragment between elision marks, in order (the same test as the quote
+ * tool's `verified_with_elisions`; one chunk is one passage window).
+ */
 function locate(quote: string, chunk: EvidenceChunk): { start: number; end: number } | null {
-  const parts = quote.split(ELLIPSIS_RE).filter((p) => /[\p{L}\p{N}]/u.test(p));
-  if (parts.length === 0) return null;
-  let pos = 0;
-  let first = -1;
-  for (const part of parts) {
-    const span = findExact(part, chunk.text).find((s) => s.start >= pos);
-    if (!span) return null;
-    if (first < 0) first = span.start;
-    pos = span.end;
-  }
-  return { start: first, end: pos };
+  const chain = findElided(splitElisions(quote), chunk.text, () => true)[0] ?? [];
+  const first = chain[0];
+  const last = chain[chain.length - 1];
+  return first && last ? { start: first.start, end: last.end } : null;
 }
 
 /** `docId:line` or `docId:a-b` of `[start, end)` within the chunk: the reference cite and get accept. */

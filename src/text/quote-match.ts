@@ -22,7 +22,12 @@ export interface ScoredSpan extends Span {
   score: number;
 }
 
-export type QuoteVerdict = 'verified' | 'paraphrase' | 'not_found';
+/**
+ * `verified`: verbatim (after normalisation); `verified_with_elisions`: every fragment between elision marks is
+ * verbatim, in order, in one passage or in adjacent turns of one speaker; `close`: the same words but a few
+ * (shown); `paraphrase`: the idea, reworded; `not_found`: nothing in the archive says it.
+ */
+export type QuoteVerdict = 'verified' | 'verified_with_elisions' | 'close' | 'paraphrase' | 'not_found';
 
 /**
  * `passageSimilarity` at or above this (without an exact hit) reads as a paraphrase.
@@ -35,10 +40,46 @@ export type QuoteVerdict = 'verified' | 'paraphrase' | 'not_found';
  */
 export const PARAPHRASE_THRESHOLD = 0.5;
 
-/** Only an exact (normalised) hit is `verified`; fuzzy scores never are, however high. */
-export function classifyQuote(bestScore: number, exactFound: boolean): QuoteVerdict {
+/** Only an exact (normalised) hit is `verified`; fuzzy scores never are, however high (`close` is decided by `compareWords`). */
+export function classifyQuote(bestScore: number, exactFound: boolean): 'verified' | 'paraphrase' | 'not_found' {
   if (exactFound) return 'verified';
   return bestScore >= PARAPHRASE_THRESHOLD ? 'paraphrase' : 'not_found';
+}
+
+// "…", "...", "[…]", "[...]" (and the same in parentheses) with the spaces around them.
+const ELISION_RE = /\s*(?:[[(]\s*(?:\.\s*\.\s*\.|…)\s*[\])]|\.\s?\.\s?\.|…)\s*/;
+
+/**
+ * The fragments of a quote between its elision marks, each holding a letter or digit; a quote without an
+ * elision (or with one only at its start or end) is one fragment.
+ */
+export function splitElisions(quote: string): string[] {
+  return quote.split(ELISION_RE).filter((p) => /[\p{L}\p{N}]/u.test(p));
+}
+
+/**
+ * Verbatim places of a quote's fragments (see `splitElisions`) in `source`: chains of one span per fragment,
+ * in order and not overlapping, the first span of each chain at a different place. `fits(chain, next)` says
+ * whether `next` may follow the spans found so far (same passage window, same speaker…); the earliest fitting
+ * occurrence is taken. The source is normalised once for all fragments.
+ */
+export function findElided(fragments: readonly string[], source: string, fits: (chain: readonly Span[], next: Span) => boolean): Span[][] {
+  const keys = fragments.map(quoteKey);
+  if (keys.length === 0 || keys.some((k) => k === '')) return [];
+  const s = normalizeForMatch(source);
+  const found = keys.map((k) => findKey(k, s, source));
+  const out: Span[][] = [];
+  for (const first of found[0] as Span[]) {
+    const chain: Span[] = [first];
+    for (let i = 1; i < found.length; i++) {
+      const prev = chain[chain.length - 1] as Span;
+      const next = (found[i] as Span[]).find((o) => o.start >= prev.end && fits(chain, o));
+      if (!next) break;
+      chain.push(next);
+    }
+    if (chain.length === found.length) out.push(chain);
+  }
+  return out;
 }
 
 // Ends of a pasted quote that say nothing about the text: surrounding quote marks, a final
@@ -433,4 +474,115 @@ export function bestWindow(quote: string, passage: string): ScoredSpan {
     ne = (pWords[Math.min(pWords.length - 1, idx + al.trail)] as WordToken).ne;
   }
   return { ...snapMarkup(passage, pn, ns, ne), score: al.score };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Word-level comparison: is a near miss the same sentence with a few words changed?
+
+/** Words that differ between a quote and the source: `quote` was remembered where the source has `source`. */
+export interface WordDifference {
+  /** The quote's words (empty when the quote left the source's words out). */
+  quote: string;
+  /** The source's words (empty when the quote added words). */
+  source: string;
+}
+
+export interface WordComparison {
+  /** Original span of the source the quote lines up with. */
+  span: Span;
+  differences: WordDifference[];
+  /** Fraction of the quote's words found in order in the span, and of the span's words found in the quote. */
+  quoteShare: number;
+  sourceShare: number;
+}
+
+/**
+ * Share of words both sides must keep for `close`: a 10-word quote may change two words, a 5-word quote one.
+ * Below it a near miss reads as a paraphrase.
+ */
+export const CLOSE_SHARE = 0.8;
+/** Longer inputs are compared on their first this-many words (the comparison is quadratic). */
+const MAX_COMPARED_WORDS = 1200;
+
+/**
+ * Line the quote's words up with the stretch of `passage` they fit best (word-level edit distance, the
+ * passage's words before and after that stretch free), after the same normalisation as `findExact`. Says
+ * which words differ and how much of each side matches; null when nothing lines up.
+ */
+export function compareWords(quote: string, passage: string): WordComparison | null {
+  const q = wordTokens(quoteKey(quote))
+    .slice(0, MAX_COMPARED_WORDS)
+    .map((w) => w.word);
+  const pn = normalizeForMatch(passage);
+  const w = wordTokens(pn.norm).slice(0, MAX_COMPARED_WORDS);
+  const n = q.length;
+  const m = w.length;
+  if (n === 0 || m === 0) return null;
+  // d[i][j]: fewest edits turning q[..i) into some run of w ending at j (runs may start anywhere: d[0][j] = 0).
+  const cols = m + 1;
+  const d = new Uint16Array((n + 1) * cols);
+  for (let i = 1; i <= n; i++) {
+    d[i * cols] = i;
+    for (let j = 1; j <= m; j++) {
+      const sub = (d[(i - 1) * cols + j - 1] as number) + (q[i - 1] === (w[j - 1] as WordToken).word ? 0 : 1);
+      d[i * cols + j] = Math.min(sub, (d[(i - 1) * cols + j] as number) + 1, (d[i * cols + j - 1] as number) + 1);
+    }
+  }
+  let end = 1;
+  for (let j = 2; j <= m; j++) if ((d[n * cols + j] as number) < (d[n * cols + end] as number)) end = j;
+
+  // Back from (n, end) to row 0: the alignment, as (quote word | null, source word | null) steps in reverse.
+  const steps: [string | null, number | null][] = [];
+  let i = n;
+  let j = end;
+  while (i > 0) {
+    const here = d[i * cols + j] as number;
+    if (j > 0 && here === (d[(i - 1) * cols + j - 1] as number) + (q[i - 1] === (w[j - 1] as WordToken).word ? 0 : 1)) {
+      steps.push([q[i - 1] as string, j - 1]);
+      i--;
+      j--;
+    } else if (here === (d[(i - 1) * cols + j] as number) + 1) {
+      steps.push([q[i - 1] as string, null]);
+      i--;
+    } else {
+      steps.push([null, j - 1]);
+      j--;
+    }
+  }
+  steps.reverse();
+  const start = j;
+  if (start >= end) return null;
+
+  const differences: WordDifference[] = [];
+  let qs: string[] = [];
+  let ws: string[] = [];
+  let matched = 0;
+  const flush = () => {
+    if (qs.length || ws.length) differences.push({ quote: qs.join(' '), source: ws.join(' ') });
+    qs = [];
+    ws = [];
+  };
+  for (const [qw, wi] of steps) {
+    const sw = wi === null ? null : (w[wi] as WordToken).word;
+    if (qw !== null && qw === sw) {
+      matched++;
+      flush();
+      continue;
+    }
+    if (qw !== null) qs.push(qw);
+    if (sw !== null) ws.push(sw);
+  }
+  flush();
+  if (matched === 0) return null;
+  return {
+    span: toOriginalSpan(pn, (w[start] as WordToken).ns, (w[end - 1] as WordToken).ne),
+    differences,
+    quoteShare: matched / n,
+    sourceShare: matched / (end - start),
+  };
+}
+
+/** A comparison that makes a quote `close`: both sides keep at least CLOSE_SHARE of their words. */
+export function isClose(c: WordComparison | null): c is WordComparison {
+  return c !== null && c.quoteShare >= CLOSE_SHARE && c.sourceShare >= CLOSE_SHARE;
 }

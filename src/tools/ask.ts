@@ -4,6 +4,7 @@ import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';
 import { hitToJson, type HitJson, passageSpeaker } from './hit-json.js';
+import { withoutSharedLines } from './passage-overlap.js';
 import { indent } from './search.js';
 import type { DocumentHeader } from '../core/types.js';
 
@@ -47,7 +48,8 @@ export const askTool = defineTool({
       mode,
       filters: toFilters(input),
     });
-    const groups = groupByDocument(hits, input.passages).slice(0, input.documents);
+    // A passage sharing lines with a better one of its document would show the same words twice.
+    const groups = groupByDocument(withoutSharedLines(hits), input.passages).slice(0, input.documents);
     return {
       question: input.question,
       mode,

@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { decodeSource, readRegularFile } from '../text/read-source.js';
@@ -54,4 +54,24 @@ export function readCallerFile(ctx: ToolContext, tool: string, typedPath: string
   const decoded = decodeSource(file.bytes);
   if (!decoded.ok) throw new UsageError(`${tool}: cannot read ${typedPath}: ${decoded.reason}`);
   return { absPath, text: decoded.content };
+}
+
+// `./x`, `../x`, `~/x`, `/x`, `C:\x`: only a path starts like that.
+const PATH_START = /^(?:~|\.{1,2})?[\\/]|^[A-Za-z]:[\\/]/;
+// A file extension at the very end (`draft.md`, `notes.txt`), not a sentence's last period.
+const FILE_EXTENSION = /\.[A-Za-z][A-Za-z0-9]{0,7}$/;
+
+/**
+ * A command-line argument that may be a draft file or the draft's text (related, check): a file when one
+ * exists there; otherwise text — unless it looks like a path (starts like one, or is one word or has a
+ * folder and ends in a file extension), which is then a mistyped path and an error naming it, rather than
+ * a search for the path's words. `asText` (the `--text` flag) takes it as text whatever it looks like.
+ */
+export function draftArgument(tool: string, typed: string, asText = false): { text: string } | { path: string } {
+  if (asText) return { text: typed };
+  const oneLine = !typed.includes('\n');
+  if (oneLine && typed.length <= 4096 && existsSync(typed)) return { path: typed };
+  const pathLike = oneLine && (PATH_START.test(typed) || (FILE_EXTENSION.test(typed) && (!/\s/.test(typed) || /[\\/]/.test(typed))));
+  if (pathLike) throw new UsageError(`${tool}: no file ${typed} (to use these words as the draft, add --text)`);
+  return { text: typed };
 }

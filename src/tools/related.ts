@@ -6,6 +6,7 @@ import { cappedText, shortList, shortText, TEXT_LIMITS } from './limits.js';
 import { readCallerFile } from './caller-file.js';
 import { defineTool } from './tool.js';
 import { hitToJson, type HitJson } from './hit-json.js';
+import { withoutSharedLines } from './passage-overlap.js';
 import type { DocumentHeader } from '../core/types.js';
 
 export const relatedInput = z
@@ -99,7 +100,7 @@ export const relatedTool = defineTool({
       .sort((a, b) => b[1] - a[1])
       .slice(0, input.documents)
       .map(([docId, score]) => {
-        const list = (passages.get(docId) ?? []).sort((a, b) => b.score - a.score).slice(0, input.passages);
+        const list = (passages.get(docId) ?? []).sort((a, b) => b.score - a.score);
         const first = list[0]!.hit;
         return {
           docId,
@@ -108,7 +109,8 @@ export const relatedTool = defineTool({
           url: first.url,
           path: first.relPath,
           score: Number(score.toFixed(6)),
-          passages: list.map((p) => ({ ...hitToJson(p.hit), draftExcerpt: excerpt(p.probe) })),
+          // Neighbouring chunks of one paragraph cite the same lines: show those words once.
+          passages: withoutSharedLines(list.map((p) => ({ ...hitToJson(p.hit), draftExcerpt: excerpt(p.probe) }))).slice(0, input.passages),
         };
       });
     return { excluded, documents };

@@ -43,3 +43,39 @@ export function speakersOfSpan(doc: Pick<DocumentRow, 'turns' | 'people'>, start
     speakers: names,
   };
 }
+
+/** Who says the words at an offset: a speaker of an interview (host or guest), or the document's author. */
+export interface Voice {
+  /** The turn's speaker, else the first author; null when neither is known. */
+  speaker: string | null;
+  /** `author` for prose; `host` / `guest` (or null when the interview can't tell) for a turn. */
+  role: 'author' | 'host' | 'guest' | null;
+  /** The turn's timestamp; null in prose and in transcripts without them. */
+  timestamp: string | null;
+  /** Index of the turn the offset falls in, -1 before the first turn (or in a document without turns). */
+  turn: number;
+}
+
+/** The turns of a document, parsed once per call site (they are stored as JSON). */
+export function documentTurns(doc: Pick<DocumentRow, 'turns'>): TurnMark[] {
+  return parse<TurnMark[]>(doc.turns, []);
+}
+
+/** The voice of the text at `offset`: the speaker turn it falls in, or the author for prose (show notes, posts). */
+export function voiceAt(doc: Pick<DocumentRow, 'people' | 'authors'>, turns: readonly TurnMark[], offset: number): Voice {
+  const turn = turnIndexAt(turns, offset);
+  const t = turns[turn];
+  if (t) {
+    const role = parse<Person[]>(doc.people, []).find((p) => p.name === t.speaker)?.role ?? null;
+    return { speaker: t.speaker, role, timestamp: t.timestamp, turn };
+  }
+  const author = parse<string[]>(doc.authors, [])[0] ?? null;
+  return { speaker: author, role: author === null ? null : 'author', timestamp: null, turn };
+}
+
+/** Index of the turn holding `offset` (turns sorted by start), -1 before the first one. */
+export function turnIndexAt(turns: readonly TurnMark[], offset: number): number {
+  let turn = -1;
+  for (let i = 0; i < turns.length && (turns[i] as TurnMark).start <= offset; i++) turn = i;
+  return turn;
+}

@@ -160,6 +160,38 @@ describe('priors quote / cite / stats', () => {
     expect(no.stdout).toMatch(/^NOT FOUND/);
   });
 
+  it('quote exit codes: 0 verified with elisions (JSON names the guest and her time), 3 close', () => {
+    const elided = priors([
+      'quote',
+      'So the model learns to sound like the kind of person … the fix we’ve had most luck with is aggregation',
+      '--json',
+      '--index',
+      index,
+    ]);
+    expect(elided.code, elided.stderr).toBe(0);
+    const out = JSON.parse(elided.stdout) as Record<string, unknown> & { fragments: { citation: string }[] };
+    expect(out).toMatchObject({ verdict: 'verified_with_elisions', speaker: 'Ines Okafor', role: 'guest', timestamp: '00:03:04' });
+    expect(out.fragments).toHaveLength(2);
+    const close = priors([
+      'quote',
+      'They can’t be in the test data, because the answer didn’t exist when the model was trained',
+      '--index',
+      index,
+    ]);
+    expect(close.code, close.stdout).toBe(3);
+    expect(close.stdout).toMatch(/^CLOSE/);
+  });
+
+  it('related: a path that does not exist is an error naming it, unless --text', () => {
+    const typo = priors(['related', 'drafts/my-draft.md', '--index', index]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.trim()).toBe('error: related: no file drafts/my-draft.md (to use these words as the draft, add --text)');
+    const asText = priors(['related', 'drafts/my-draft.md', '--text', '--index', index, '--json']);
+    expect(asText.code, asText.stderr).toBe(0);
+    const prose = priors(['related', 'open models are a year behind and/or catching up', '--index', index, '--json']);
+    expect(prose.code, prose.stderr).toBe(0);
+  });
+
   it('cite docId:lines prints the quoted lines', () => {
     const r = priors(['cite', 'posts/2023/2023-02-21-how-far-behind-open-models.md:15', '--format', 'plain', '--index', index]);
     expect(r.code, r.stderr).toBe(0);

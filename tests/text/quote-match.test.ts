@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { PARAPHRASE_THRESHOLD, bestWindow, classifyQuote, findExact, passageSimilarity, quoteKey } from '../../src/text/quote-match.js';
+import {
+  PARAPHRASE_THRESHOLD,
+  bestWindow,
+  classifyQuote,
+  compareWords,
+  findElided,
+  findExact,
+  isClose,
+  passageSimilarity,
+  quoteKey,
+  splitElisions,
+} from '../../src/text/quote-match.js';
 
 /** The exact source text of every hit. */
 function hits(quote: string, source: string): string[] {
@@ -238,5 +249,46 @@ describe('findExact and quotation marks', () => {
     expect(hits('it “vibes', 'So he called it “vibes” then.')).toEqual(['it “vibes”']);
     expect(hits('vibes” then', 'So he called it “vibes” then.')).toEqual(['“vibes” then']);
     expect(hits('“vibes', 'So he called it “vibes” then.')).toEqual(['vibes']); // no mark inside, none added
+  });
+});
+
+describe('splitElisions', () => {
+  it('splits on "…", "...", "[…]" and "[...]", dropping empty ends', () => {
+    expect(splitElisions('one two … three [...] four […] five ... six')).toEqual(['one two', 'three', 'four', 'five', 'six']);
+    expect(splitElisions('… a quote that starts mid-sentence...')).toEqual(['a quote that starts mid-sentence']);
+    expect(splitElisions('no elision here')).toEqual(['no elision here']);
+  });
+});
+
+describe('findElided', () => {
+  const source = 'Alpha beta gamma. Delta epsilon zeta. Eta theta iota. Alpha beta again.';
+  it('finds every fragment in order, the earliest that fits', () => {
+    const chains = findElided(['alpha beta', 'eta theta'], source, () => true);
+    expect(chains.map((c) => c.map((s) => source.slice(s.start, s.end)))).toEqual([['Alpha beta', 'Eta theta']]);
+  });
+  it('refuses fragments out of order or rejected by the caller', () => {
+    expect(findElided(['eta theta', 'delta'], source, () => true)).toEqual([]);
+    expect(findElided(['alpha beta', 'eta theta'], source, (chain, next) => next.end - (chain[0] as { start: number }).start < 20)).toEqual(
+      [],
+    );
+  });
+});
+
+describe('compareWords', () => {
+  it('lines a near miss up with its stretch of the source and lists the words that differ', () => {
+    const source = 'Before that. The open ecosystem has shifted to focus more on weights as a central artifact rather than code. After.';
+    const c = compareWords('the open ecosystem has shifted to focus on weights as the main artifact rather than code', source);
+    expect(c?.differences).toEqual([
+      { quote: '', source: 'more' },
+      { quote: 'the main', source: 'a central' },
+    ]);
+    expect(source.slice(c!.span.start, c!.span.end)).toBe(
+      'The open ecosystem has shifted to focus more on weights as a central artifact rather than code',
+    );
+    expect(isClose(c)).toBe(true);
+  });
+  it('is not close when too many words differ', () => {
+    const c = compareWords('models learn to hedge their bets in words', 'The tuned model was certain about everything it said.');
+    expect(isClose(c)).toBe(false);
   });
 });

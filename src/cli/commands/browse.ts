@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import type { PriorsConfig } from '../../config/config.js';
 import { getDocumentTool } from '../../tools/get-document.js';
 import { listDocumentsTool } from '../../tools/list-documents.js';
 import { relatedTool } from '../../tools/related.js';
+import { draftArgument } from '../../tools/caller-file.js';
 import { timelineTool } from '../../tools/timeline.js';
 import { schemaOptions } from '../schema-options.js';
 import { runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
@@ -21,10 +21,11 @@ export function registerBrowse(program: Command, config: () => PriorsConfig): vo
       program
         .command('related')
         .description(summary('related'))
-        .argument('<draft>', 'a draft file, or "-" to read the draft from standard input'),
+        .argument('<draft>', 'a draft file, "-" to read the draft from standard input, or the draft itself with --text')
+        .option('--text', 'take the argument as the draft text, even where it looks like a file path'),
     ),
-  ).action(async (draft: string, flags: Flags) => {
-    const source = draft === '-' ? { text: await readStdin() } : existsSync(draft) ? { path: draft } : { text: draft };
+  ).action(async (draft: string, flags: Flags & { text?: boolean }) => {
+    const source = draft === '-' ? { text: await readStdin() } : draftArgument('related', draft, flags.text === true);
     await runToolCommand(relatedTool, { ...related.input(flags), ...source }, flags, config());
   });
 
