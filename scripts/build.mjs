@@ -1,10 +1,17 @@
-// Builds dist/: type declarations from tsc, and the JavaScript as an esbuild bundle split per command.
-// Why a bundle: loading the same code from hundreds of small ES modules (zod, Arrow, LanceDB's JS, commander,
-// the tools) cost priors several times Node's own start-up; one file per entry plus lazily loaded chunks does
-// not (BENCHMARKS.md, "Cold start"). Dynamic import() boundaries stay chunk boundaries, so a command still
-// loads only what it uses.
+// Builds dist/: type declarations from tsc, and the JavaScript with esbuild, in two shapes.
+//
+// - The CLI program (src/cli/program.ts and every command) as one CommonJS file, dist/cli/program.cjs, which the
+//   bin loads through V8's code cache (src/cli/code-cache.ts): Node 20 keeps no compiled code between runs, and
+//   compiling zod, Arrow, LanceDB's JS and commander afresh cost each command more than its own work.
+//   Dynamic import() boundaries stay lazy inside the file: a command evaluates only what it uses.
+// - The bin (src/cli/main.ts), the library entry and the embedding worker as ES modules split into chunks.
+//   The bin carries the version, the program's hash and the top-level help text, so `--version` and `--help`
+//   load nothing else.
+// Why a bundle at all: loading the same code from hundreds of small modules cost priors several times Node's
+// own start-up (BENCHMARKS.md, "Cold start").
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -19,21 +26,34 @@ execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'b
   stdio: 'inherit',
 });
 
-const result = await build({
+/** Build-time modules: the version constant, and one Arrow for LanceDB and priors. */
+function priorsPlugin(buildInfo) {
+  return {
+    name: 'priors',
+    setup(b) {
+      // The version is a build-time constant: no package.json read at start-up, and no path to get wrong.
+      b.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, () => ({
+        contents: `export const VERSION = ${JSON.stringify(version)};`,
+        loader: 'ts',
+      }));
+      if (buildInfo)
+        b.onLoad({ filter: /[\\/]src[\\/]cli[\\/]build-info\.ts$/ }, () => ({
+          contents: `export const BUILT = ${JSON.stringify(buildInfo)};`,
+          loader: 'ts',
+        }));
+      // LanceDB require()s Arrow's CommonJS build while priors imports its ES build: bundle one Arrow, not two.
+      const arrow = path.join(root, 'node_modules', 'apache-arrow', 'Arrow.node.mjs');
+      b.onResolve({ filter: /^apache-arrow$/ }, () => ({ path: arrow }));
+    },
+  };
+}
+
+const common = {
   absWorkingDir: root,
-  entryPoints: {
-    'cli/main': 'src/cli/main.ts',
-    lib: 'src/lib.ts',
-    // Beside the chunks, where pooled-embedder (itself in a chunk) looks for it.
-    'chunks/embed-worker': 'src/embed/embed-worker.ts',
-  },
   outdir: dist,
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  chunkNames: 'chunks/[name]-[hash]',
   // Readable stack traces without source maps; whitespace and syntax minification alone buy most of the parse time.
   minifyWhitespace: true,
   minifySyntax: true,
@@ -43,31 +63,69 @@ const result = await build({
   // transformers.js loads onnxruntime-node and its own files at run time and is only ever imported lazily;
   // LanceDB's native binding is a per-platform package. Both stay ordinary node_modules imports.
   external: ['@huggingface/transformers', '@lancedb/lancedb-*', '*.node'],
+};
+
+const program = await build({
+  ...common,
+  // In chunks/ for the files it finds relative to itself: web/ two levels up, the embedding worker beside it.
+  entryPoints: { 'chunks/program': 'src/cli/program.ts' },
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  // Modules that find files relative to themselves (web/, the embedding worker) read import.meta.url.
+  define: { 'import.meta.url': '__priorsModuleUrl' },
+  // import() becomes require(): V8 runs this file as a vm.Script, where Node 20 has no stable import() (and
+  // transformers.js ships a CommonJS build for Node beside its ES one).
+  supported: { 'dynamic-import': false },
+  banner: { js: "var __priorsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [priorsPlugin(null)],
+});
+const programFile = path.join(dist, 'chunks', 'program.cjs');
+const help = execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(programFile)}).topLevelHelp())`], {
+  encoding: 'utf8',
+  // A pipe, as commander's 80-column default assumes; and no colour.
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, NO_COLOR: '1' },
+});
+
+const buildInfo = {
+  program: '../chunks/program.cjs',
+  programHash: createHash('sha256').update(readFileSync(programFile)).digest('hex').slice(0, 16),
+  help,
+};
+// The bin alone, without chunks (each module file Node loads costs start-up time), and CommonJS: Node starts
+// a CommonJS main module without setting up its ES module loader. dist/cli/package.json says so for dist/cli/.
+const bin = await build({
+  ...common,
+  entryPoints: { 'cli/main': 'src/cli/main.ts' },
+  format: 'cjs',
+  define: { 'import.meta.url': '__priorsModuleUrl' },
+  banner: { js: "var __priorsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [priorsPlugin(buildInfo)],
+});
+writeFileSync(path.join(dist, 'cli', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+
+const modules = await build({
+  ...common,
+  entryPoints: {
+    lib: 'src/lib.ts',
+    // Beside the chunks (and the program), where pooled-embedder looks for it.
+    'chunks/embed-worker': 'src/embed/embed-worker.ts',
+  },
+  splitting: true,
+  format: 'esm',
+  chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS (LanceDB's JS, gray-matter, …) calls require() for Node built-ins and the externals.
   banner: { js: "import { createRequire as __priorsRequire } from 'node:module'; const require = __priorsRequire(import.meta.url);" },
-  plugins: [
-    {
-      name: 'priors',
-      setup(b) {
-        // The version is a build-time constant: no package.json read at start-up, and no path to get wrong.
-        b.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, () => ({
-          contents: `export const VERSION = ${JSON.stringify(version)};`,
-          loader: 'ts',
-        }));
-        // LanceDB require()s Arrow's CommonJS build while priors imports its ES build: bundle one Arrow, not two.
-        const arrow = path.join(root, 'node_modules', 'apache-arrow', 'Arrow.node.mjs');
-        b.onResolve({ filter: /^apache-arrow$/ }, () => ({ path: arrow }));
-      },
-    },
-  ],
+  plugins: [priorsPlugin(null)],
 });
 
 // Modules that find package files relative to themselves (web/, the worker) assume they sit two levels below
 // the package root, as in src/<layer>/; in dist that holds for cli/ and chunks/ only.
-for (const [file, out] of Object.entries(result.metafile.outputs)) {
-  const depth = path.relative(root, path.resolve(root, file)).split(path.sep).length - 1;
-  const relative = Object.keys(out.inputs).filter((i) => /src[\\/](server[\\/]static|embed[\\/]pooled-embedder)\.ts$/.test(i));
-  if (relative.length && depth !== 2)
-    throw new Error(`${file} bundles ${relative.join(', ')} but is not two levels below the package root`);
-}
+for (const result of [program, bin, modules])
+  for (const [file, out] of Object.entries(result.metafile.outputs)) {
+    const depth = path.relative(root, path.resolve(root, file)).split(path.sep).length - 1;
+    const relative = Object.keys(out.inputs).filter((i) => /src[\\/](server[\\/]static|embed[\\/]pooled-embedder)\.ts$/.test(i));
+    if (relative.length && depth !== 2)
+      throw new Error(`${file} bundles ${relative.join(', ')} but is not two levels below the package root`);
+  }
 chmodSync(path.join(dist, 'cli', 'main.js'), 0o755);

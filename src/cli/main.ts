@@ -1,71 +1,54 @@
 #!/usr/bin/env node
-import './quiet-native-logs.js';
-import './closed-pipe.js';
-import module from 'node:module';
-import { Command, Help } from 'commander';
-import type { PriorsConfig } from '../config/config.js';
-import { VERSION } from '../version.js';
-import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.js';
-import { reportFailure } from './errors.js';
-
-// Node ≥ 22.1 can keep the compiled code of the command chunks between runs (a cold start then mostly skips
-// parsing); Node 20 has no such cache and skips this.
-(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-
-type Register = (program: Command, config: () => PriorsConfig) => void;
-
 /**
- * Subcommand → the module that registers it. Only the module of the command being run is imported (and
- * `--help`/`--version` import none), so `priors mcp` or `priors stats` never pay for loading the HTTP
- * server, the LLM client or the parsers.
+ * The `priors` bin. `--version` and `--help` print text known at build time and load nothing else; every
+ * other command runs the CLI program (program.ts), bundled into one CommonJS file that loads through V8's
+ * code cache (code-cache.ts). A cold start thus costs little more than Node's own (BENCHMARKS.md, "Cold start").
  */
-const COMMANDS: Record<CommandName, () => Promise<Register>> = {
-  ingest: async () => (await import('./commands/ingest.js')).registerIngest,
-  import: async () => (await import('./commands/import.js')).registerImport,
-  stats: async () => (await import('./commands/stats.js')).registerStats,
-  roots: async () => (await import('./commands/roots.js')).registerRoots,
-  ask: async () => (await import('./commands/ask.js')).registerAsk,
-  search: async () => (await import('./commands/search.js')).registerSearch,
-  quote: async () => (await import('./commands/quote.js')).registerQuote,
-  cite: async () => (await import('./commands/cite.js')).registerCite,
-  related: async () => (await import('./commands/browse.js')).registerBrowse,
-  timeline: async () => (await import('./commands/browse.js')).registerBrowse,
-  list: async () => (await import('./commands/browse.js')).registerBrowse,
-  get: async () => (await import('./commands/browse.js')).registerBrowse,
-  eval: async () => (await import('./commands/eval.js')).registerEval,
-  chat: async () => (await import('./commands/chat.js')).registerChat,
-  serve: async () => (await import('./commands/serve.js')).registerServe,
-  mcp: async () => (await import('./commands/mcp.js')).registerMcp,
-};
+import './closed-pipe.js';
+import { fileURLToPath } from 'node:url';
+import { compileCacheDir } from '../config/env.js';
+import { VERSION } from '../version.js';
+import { BUILT } from './build-info.js';
+import { COMMAND_SUMMARIES } from './command-summaries.js';
+import { loadWithCodeCache } from './code-cache.js';
 
-const isCommand = (name: string | undefined): name is CommandName => name !== undefined && Object.hasOwn(COMMANDS, name);
+type Program = typeof import('./program.js');
 
-const program = new Command()
-  .name('priors')
-  .description('search your own writing archive: verbatim passages with citations you can paste')
-  .version(VERSION)
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride();
-
-try {
-  const argv = process.argv.slice(2);
-  // `priors help <command>` is `priors <command> --help`, which needs only that command's module.
-  if (argv[0] === 'help' && isCommand(argv[1])) argv.splice(0, 2, argv[1], '--help');
-  const name = argv[0];
-  if (isCommand(name)) {
-    const { loadConfig } = await import('../config/config.js');
-    let cached: PriorsConfig | undefined;
-    (await COMMANDS[name]())(program, () => (cached ??= loadConfig()));
-  } else {
-    // Top-level help, --version, or an unknown command: the static table is all commander needs.
-    for (const [command, { summary }] of Object.entries(COMMAND_SUMMARIES)) program.command(command).description(summary);
-    program.configureHelp({
-      subcommandTerm(cmd) {
-        return isCommand(cmd.name()) ? COMMAND_SUMMARIES[cmd.name() as CommandName].term : Help.prototype.subcommandTerm.call(this, cmd);
-      },
-    });
-  }
-  await program.parseAsync(argv, { from: 'user' });
-} catch (err) {
-  reportFailure(err);
+/** What commander would print for these arguments, when it is known without loading commander. */
+function staticAnswer(args: readonly string[]): string | undefined {
+  if (args.length !== 1) return undefined;
+  if (args[0] === '--version' || args[0] === '-V') return `${VERSION}\n`;
+  // Commander wraps help to the terminal's width, or to 80 columns when output is not a terminal: the
+  // width the stored text was made for.
+  const width = process.stdout.isTTY ? process.stdout.columns : 80;
+  if ((args[0] === '--help' || args[0] === '-h' || args[0] === 'help') && width === 80) return BUILT?.help;
+  return undefined;
 }
+
+async function loadProgram(command: string | undefined): Promise<{ program: Program; save(): void }> {
+  if (!BUILT) {
+    // From source: a computed specifier, so that the build does not bundle the program a second time.
+    const source = './program.js';
+    return { program: (await import(source)) as Program, save() {} };
+  }
+  const dir = compileCacheDir();
+  const variant = command !== undefined && Object.hasOwn(COMMAND_SUMMARIES, command) ? command : 'priors';
+  const loaded = loadWithCodeCache(
+    fileURLToPath(new URL(BUILT.program, import.meta.url)),
+    dir === null ? null : { dir, build: BUILT.programHash, variant },
+  );
+  return { program: loaded.exports as Program, save: loaded.save };
+}
+
+async function main(args: readonly string[]): Promise<void> {
+  const answer = staticAnswer(args);
+  if (answer !== undefined) {
+    process.stdout.write(answer);
+    return;
+  }
+  const { program, save } = await loadProgram(args[0] === 'help' ? args[1] : args[0]);
+  await program.runCli(args);
+  save();
+}
+
+void main(process.argv.slice(2));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import { PriorsError } from '../core/errors.js';
 import type { RootRequest } from '../core/types.js';
+import { cacheRoot } from './env.js';
 
 /**
  * Settings, lowest to highest precedence: built-in defaults, `~/.config/priors/config.json`,
@@ -88,7 +89,7 @@ export function loadConfig(cwd = process.cwd(), env: NodeJS.ProcessEnv = process
     corpus: env.PRIORS_CORPUS ?? merged.corpus ?? 'corpus',
     model: env.PRIORS_MODEL ?? merged.model,
     modelDir: env.PRIORS_MODEL_DIR ?? merged.modelDir,
-    cacheDir: env.PRIORS_CACHE_DIR ?? path.join(homedir(), '.cache', 'priors'),
+    cacheDir: cacheRoot(env),
     reranker: env.PRIORS_RERANKER ?? merged.reranker,
     embedder,
     // Relative root paths are relative to the working directory, like paths on the command line.

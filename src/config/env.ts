@@ -23,6 +23,19 @@ export function envModelDir(): string | undefined {
   return process.env.PRIORS_MODEL_DIR;
 }
 
+/** PRIORS_CACHE_DIR, else ~/.cache/priors: converted word vectors, eval indexes, compiled code (config's `cacheDir`). */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PRIORS_CACHE_DIR ?? path.join(homedir(), '.cache', 'priors');
+}
+
+/**
+ * Where the CLI keeps V8's compiled code of its program between runs (src/cli/code-cache.ts), or null when
+ * NODE_DISABLE_COMPILE_CACHE is set: Node's own switch for its compile cache turns this one off too.
+ */
+export function compileCacheDir(): string | null {
+  return process.env.NODE_DISABLE_COMPILE_CACHE ? null : path.join(cacheRoot(), 'compile');
+}
+
 /** Where downloaded models are kept: PRIORS_CACHE_DIR, else ~/.cache/priors/models. */
 export function modelCacheDir(): string {
   return process.env.PRIORS_CACHE_DIR ?? path.join(homedir(), '.cache', 'priors', 'models');
