@@ -75,6 +75,10 @@ function sanitize(root) {
       el.replaceWith(document.createTextNode(el.textContent ?? ''));
       continue;
     }
+    // A footnote reference (`[1](#footnote-1)`) points into the page it was exported from: keep its number.
+    if (el.tagName === 'A' && /^#/.test(el.getAttribute('href') ?? '') && /^\d{1,3}$/.test(el.textContent ?? '')) {
+      el.textContent = `[${el.textContent}]`;
+    }
     for (const attr of [...el.attributes]) if (!allowedAttribute(el, attr.name, attr.value)) el.removeAttribute(attr.name);
     if (el.tagName === 'A' && el.hasAttribute('href')) {
       el.setAttribute('target', '_blank');
@@ -91,15 +95,17 @@ export function bodyStart(lines) {
 }
 
 // Export residue that would show as literal text, blanked in place so every line keeps its number: Substack's
-// pandoc fences (`:::: {.footnote …}`) and attribute blocks (`{#footnote-anchor-1 .x}`).
-const FENCE_LINE = /^[ \t]*:{3,}.*$/;
+// pandoc fences (`:::: {.footnote …}`), lines that are a lone HTML tag (`<div>`, `</figure>`), and attribute
+// blocks (`{#footnote-anchor-1 .x}`). Other raw HTML stays visible as text.
+const FENCE_LINE = /^[ \t]*(?::{3,}.*|<\/?[a-zA-Z][\w-]*(?:\s[^<>]*)?\/?>[ \t]*)$/;
 const ATTRIBUTES = /\{(?:[#.][\w:.-]|[\w-]+=")[^}\n]*\}/g;
 
 /**
  * `text` (file lines from `firstLine`) rendered as a fragment whose blocks carry `data-ls`/`data-le`; blocks
- * where a speaker turn starts get `data-speaker` and a role class.
+ * where a speaker turn starts get `data-speaker` and a role class. `oneLine`: the whole text is one file line
+ * (a JSONL record), so every block is anchored to it.
  */
-export function renderDocument(text, firstLine, { turns = [], people = [] } = {}) {
+export function renderDocument(text, firstLine, { turns = [], people = [], oneLine = false } = {}) {
   const lines = text.split('\n');
   const skip = firstLine === 1 ? bodyStart(lines) : 0;
   const body = lines
@@ -110,8 +116,8 @@ export function renderDocument(text, firstLine, { turns = [], people = [] } = {}
   const tokens = md.parse(body, {});
   for (const t of tokens) {
     if (!t.map || !ANCHORED.has(t.type)) continue;
-    t.attrSet('data-ls', String(base + t.map[0]));
-    t.attrSet('data-le', String(base + Math.max(t.map[0], t.map[1] - 1)));
+    t.attrSet('data-ls', String(oneLine ? firstLine : base + t.map[0]));
+    t.attrSet('data-le', String(oneLine ? firstLine : base + Math.max(t.map[0], t.map[1] - 1)));
   }
   const tpl = document.createElement('template');
   tpl.innerHTML = md.renderer.render(tokens, md.options, {});

@@ -268,7 +268,7 @@ export async function openReader(route) {
     const { renderDocument } = await import('./markdown.js');
     clear(
       out,
-      renderDocument(doc.text, doc.lineStart, { turns: doc.turns, people: doc.people }),
+      renderDocument(doc.text, doc.lineStart, { turns: doc.turns, people: doc.people, oneLine: /\.jsonl$/i.test(doc.path ?? '') }),
       doc.partial ? h('p', { class: 'note' }, `The document continues past line ${doc.lineEnd}; this view shows it up to there.`) : null,
     );
     document.title = `${doc.title ?? doc.docId} — priors`;

@@ -60,9 +60,12 @@ export function sliceLines(src: DocumentSource, relPath: string, lineStart: numb
     const cut = src.text.lastIndexOf('\n', start + maxChars);
     if (cut > start && src.linesMapToFile) {
       end = cut;
-      last = offsetsToLines(src, start, end).lineEnd;
+      // The line the cut newline ends is the slice's last (it may be empty: the text then ends with '\n').
+      last = offsetsToLines(src, start, end + 1).lineEnd;
     } else {
+      // One line longer than maxChars: its start only, and the next call continues with the next line.
       end = start + maxChars;
+      last = offsetsToLines(src, start, end).lineEnd;
     }
   }
   return { lineStart, lineEnd: last, text: src.text.slice(start, end), truncated, lastLine };

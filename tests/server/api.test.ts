@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteTool } from '../../src/tools/quote.js';
 import { searchTool } from '../../src/tools/search.js';
 import { toolJsonSchema } from '../../src/tools/tool.js';
 import type { RunningServer } from '../../src/server/start.js';
+import { CORPUS } from '../helpers/paths.js';
 import { buildSampleIndex, sampleContext } from '../helpers/sample-index.js';
 import { parseSse, rawRequest, startTestServer } from './server-fixture.js';
 
@@ -287,6 +290,23 @@ describe('GET /api/documents', () => {
     const whole = await get(`/api/documents/${CALIBRATION}`);
     expect(whole.body.lineStart).toBe(1);
     expect(whole.body.turns).toEqual([]);
+    // Read page by page (as the reader does), every page holds exactly its lines and the pages add up to the file.
+    const file = readFileSync(path.join(CORPUS, CALIBRATION.replace(/^corpus\//, '')), 'utf8');
+    const longLine = (await get(`/api/documents/${CALIBRATION}?lineStart=11&maxChars=100`)).body;
+    expect(longLine).toMatchObject({ lineStart: 11, lineEnd: 11, truncated: true, nextLine: 12 });
+    const longest = Math.max(...file.split('\n').map((l) => l.length));
+    for (const maxChars of [longest, longest + 37, 2 * longest, 5 * longest]) {
+      const lines: string[] = [];
+      for (let next: number | null = 1; next !== null; ) {
+        const pageOut = (await get(`/api/documents/${CALIBRATION}?lineStart=${next}&maxChars=${maxChars}`)).body;
+        const pageLines = (pageOut.text as string).split('\n');
+        expect(pageLines.length, `maxChars ${maxChars} from line ${next}`).toBe(pageOut.lineEnd - pageOut.lineStart + 1);
+        expect(pageOut.lineStart).toBe(lines.length + 1);
+        lines.push(...pageLines);
+        next = pageOut.nextLine;
+      }
+      expect(lines.join('\n')).toBe(file);
+    }
     // An interview's page says where each speaker turn starts (the reader labels them).
     const talk = await get('/api/documents/corpus/posts/2024/2024-05-14-interview-ines-okafor.md?lineStart=25&lineEnd=30');
     expect(talk.body.turns).toEqual([

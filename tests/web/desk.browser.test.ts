@@ -138,6 +138,15 @@ describe.skipIf(!has('chromium'))('the editor’s desk in headless Chromium', ()
     expect(await guest.getAttribute('data-speaker')).toBe('Ines Okafor');
     expect(await page.locator('#reader-body .turn.host').first().getAttribute('data-speaker')).toBe('Mara Quill');
     expect(await page.locator('#reader-body .hit').first().getAttribute('data-ls')).toBe('27');
+    // Its citation names the guest and the turn's timestamp beside title, date, URL and docId:lines.
+    await page.keyboard.press('c');
+    await page.waitForSelector('#copied:not([hidden])');
+    const cited = (await page.textContent('#copied-text'))!;
+    expect(cited).toContain('Ines Okafor');
+    expect(cited).toContain('00:00:13');
+    expect(cited).toContain('https://fieldnotes.example.com/p/interview-ines-okafor');
+    expect(cited).toContain(`${INTERVIEW}:27`);
+    await page.keyboard.press('Escape');
   });
 
   it('shows a hostile document as text: no script runs, no element or URL from its markup survives', async () => {
