@@ -298,8 +298,13 @@ describe('GET /api/documents', () => {
     for (const maxChars of [longest, longest + 37, 2 * longest, 5 * longest]) {
       const lines: string[] = [];
       for (let next: number | null = 1; next !== null; ) {
-        const pageOut = (await get(`/api/documents/${CALIBRATION}?lineStart=${next}&maxChars=${maxChars}`)).body;
-        const pageLines = (pageOut.text as string).split('\n');
+        const pageOut = (await get(`/api/documents/${CALIBRATION}?lineStart=${next}&maxChars=${maxChars}`)).body as {
+          text: string;
+          lineStart: number;
+          lineEnd: number;
+          nextLine: number | null;
+        };
+        const pageLines = pageOut.text.split('\n');
         expect(pageLines.length, `maxChars ${maxChars} from line ${next}`).toBe(pageOut.lineEnd - pageOut.lineStart + 1);
         expect(pageOut.lineStart).toBe(lines.length + 1);
         lines.push(...pageLines);
