@@ -224,6 +224,18 @@ describe.skipIf(!has('chromium'))('the editor’s desk in headless Chromium', ()
     await expect.poll(() => page.textContent('#copied-text'), poll).toMatch(/^> That's it\.\n/);
   });
 
+  it('verifies a quote with elisions and says who said it', async () => {
+    await page.fill('#quote-text', '“Mostly by accident … I stopped caring who was right on any single question.”');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.textContent('#quote-result .verdict'), poll).toMatch(/^Verified with elisions/);
+    expect(await page.textContent('#quote-result .verdict')).toContain('said by Ines Okafor (guest) at 00:00:31');
+    expect(await page.textContent('#quote-result .note')).toMatch(/“Mostly by accident” at .*:31 \(Ines Okafor\) … “I stopped caring/);
+    await page.locator('#quote-result button.copy').first().click();
+    await expect.poll(() => page.textContent('#copied-text'), poll).toMatch(/^> Mostly by accident\./);
+    expect(await page.textContent('#copied-text')).toContain(`(${INTERVIEW}:31)`);
+    await page.keyboard.press('Escape');
+  });
+
   it('shows a timeline: mentions per year as a chart, entries by year, undated apart, filtered by collection', async () => {
     await page.goto(`${server.url}/`);
     await page.keyboard.press('Escape');
