@@ -53,17 +53,29 @@ export function ftsQueryText(query: string): string {
     .trim();
 }
 
-/** BM25 over the full-text index; `where` is an SQL filter on chunk columns. */
-export async function fullTextSearch(snapshot: Snapshot, query: string, where: string | undefined, limit: number): Promise<Ranked[]> {
-  const text = ftsQueryText(query);
-  if (!text) return [];
+/** BM25 over one full-text-indexed column; `where` is an SQL filter on chunk columns. */
+async function matchSearch(snapshot: Snapshot, text: string, column: string, where: string | undefined, limit: number): Promise<Ranked[]> {
   let q = snapshot.chunks
-    .search(new MatchQuery(text, 'fts_text'), 'fts')
+    .search(new MatchQuery(text, column), 'fts')
     .select([...HIT_COLUMNS, '_score'])
     .limit(limit);
   if (where) q = q.where(where);
   const rows = (await q.toArray()) as HitRow[];
   return rows.map((row) => ({ row, score: row._score ?? 0 }));
+}
+
+/** BM25 over the word index (stemmed, stop words removed, title and headings in the indexed text). */
+export async function fullTextSearch(snapshot: Snapshot, query: string, where: string | undefined, limit: number): Promise<Ranked[]> {
+  const text = ftsQueryText(query);
+  return text ? matchSearch(snapshot, text, 'fts_text', where, limit) : [];
+}
+
+/**
+ * BM25 over the character n-grams of the passage text, for the words `words` (the search side picks them); empty
+ * when the index has no n-gram index (very large indexes) or there are no words.
+ */
+export async function charGramSearch(snapshot: Snapshot, words: string, where: string | undefined, limit: number): Promise<Ranked[]> {
+  return snapshot.charGrams && words ? matchSearch(snapshot, words, 'text', where, limit) : [];
 }
 
 /** Nearest chunks by cosine similarity to `vector`. */

@@ -5,9 +5,10 @@ import type { EmbeddingSignature } from '../embed/embedder.js';
  * The on-disk layout this code reads and writes. 1 (0.1.0): `chunks` and `documents` tables read at their latest
  * versions. 2: tables per generation, named with the versions readers use by a manifest row committed with the
  * settings (one atomic switch per batch); document rows carry their warnings. 3: documents and chunks carry
- * their root, source type, speakers and book facts, and the settings remember the roots.
+ * their root, source type, speakers and book facts, and the settings remember the roots. 4: the chunk text has a
+ * character n-gram full-text index beside the word index (archives up to CHAR_GRAM_MAX_ROWS chunks).
  */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 /** Stored in the index: what its chunks and vectors were made with. */
 export interface IndexSettings {

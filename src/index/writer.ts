@@ -5,6 +5,8 @@ import { chunkSchema, documentSchema, metaSchema, sqlIn, type ChunkRow, type Doc
 import { INDEX_FORMAT_VERSION, type IndexSettings } from './settings.js';
 import {
   ANN_INDEX_MIN_ROWS,
+  CHAR_GRAM_MAX_ROWS,
+  CHAR_GRAM_LENGTH,
   isLocalLocation,
   META,
   metaRows,
@@ -286,10 +288,14 @@ export class IndexWriter {
     this.opts.afterCommit?.('cleanup');
   }
 
-  /** Compact the chunk table and bring the full-text (and, at scale, the vector) index up to date; unpublished. */
+  /**
+   * Compact the chunk table and bring the full-text indexes (words; character n-grams up to an archive's size)
+   * and, at scale, the vector index up to date; unpublished.
+   */
   async refreshIndexes(): Promise<void> {
     const { chunks } = this.tables;
-    if ((await chunks.countRows()) > 0) {
+    const rows = await chunks.countRows();
+    if (rows > 0) {
       await settle(chunks);
       const indices = await chunks.listIndices();
       const has = (column: string) => indices.some((i) => i.columns.includes(column));
@@ -306,7 +312,25 @@ export class IndexWriter {
           }),
         });
       }
-      if (this.settingsValue?.embedding && !has('vector') && (await chunks.countRows()) >= ANN_INDEX_MIN_ROWS) {
+      // Character n-grams of the passage text: a misremembered word ("Lovecraft" for "Lovecraftian", a name
+      // misspelt) still shares most of its grams. Built once while the archive is small enough that the index
+      // costs seconds (then kept up to date by each optimize); a larger index searches words only.
+      if (!has('text') && rows <= CHAR_GRAM_MAX_ROWS) {
+        await chunks.createIndex('text', {
+          config: lancedb.Index.fts({
+            baseTokenizer: 'ngram',
+            ngramMinLength: CHAR_GRAM_LENGTH,
+            ngramMaxLength: CHAR_GRAM_LENGTH,
+            prefixOnly: false,
+            lowercase: true,
+            asciiFolding: true,
+            stem: false,
+            removeStopWords: false,
+            withPosition: false,
+          }),
+        });
+      }
+      if (this.settingsValue?.embedding && !has('vector') && rows >= ANN_INDEX_MIN_ROWS) {
         await createVectorIndex(chunks);
       }
     }

@@ -3,24 +3,31 @@ import type { Ranked } from '../index/chunk-search.js';
 
 export type FusionMethod = 'convex' | 'rrf';
 
+/** One first-stage list and how far it is trusted relative to BM25's 1. */
+export interface WeightedList {
+  ranked: Ranked[];
+  weight: number;
+}
+
 /**
- * Fuse BM25 and vector lists. The dense list's weight comes from the model registry (how far its rankings
- * can be trusted); BM25 keeps weight 1. Convex fusion of min-max scores is the default: unlike RRF it keeps
- * BM25's score gaps, so a weak model only reorders near-ties and adds candidates BM25 missed (measured on
- * SciFact, see BENCHMARKS.md).
+ * Fuse first-stage lists: BM25 (weight 1), the vector list (its weight from the model registry: how far its
+ * rankings can be trusted), and whatever else the retriever adds (character n-grams). Convex fusion of min-max
+ * scores is the default: unlike RRF it keeps BM25's score gaps, so a weak list only reorders near-ties and adds
+ * candidates BM25 missed (measured on SciFact, see BENCHMARKS.md). Empty or unweighted lists drop out; a single
+ * remaining list is returned as it is.
  */
 export function fuseRankings(
-  lexical: Ranked[],
-  dense: Ranked[],
-  denseWeight: number,
+  lists: readonly WeightedList[],
   method: FusionMethod = 'convex',
   normalisation: Normalisation = 'minmax',
 ): Ranked[] {
-  if (dense.length === 0 || denseWeight <= 0) return lexical.length ? lexical : dense;
-  if (lexical.length === 0) return dense;
+  const used = lists.filter((l) => l.ranked.length > 0 && l.weight > 0);
+  if (used.length === 0) return lists.find((l) => l.ranked.length > 0)?.ranked ?? [];
+  if (used.length === 1) return (used[0] as WeightedList).ranked;
   const rows = new Map<string, Ranked['row']>();
-  for (const r of [...lexical, ...dense]) rows.set(r.row.id, r.row);
-  const lists = [lexical, dense].map((l) => l.map((r) => ({ id: r.row.id, score: r.score })));
-  const fused = method === 'rrf' ? rrf(lists, { weights: [1, denseWeight] }) : convexFusion(lists, [1, denseWeight], normalisation);
+  for (const l of used) for (const r of l.ranked) rows.set(r.row.id, r.row);
+  const scored = used.map((l) => l.ranked.map((r) => ({ id: r.row.id, score: r.score })));
+  const weights = used.map((l) => l.weight);
+  const fused = method === 'rrf' ? rrf(scored, { weights }) : convexFusion(scored, weights, normalisation);
   return fused.map((f) => ({ row: rows.get(f.id)!, score: f.score }));
 }

@@ -1,7 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import type { Embedder } from '../embed/embedder.js';
 import { decodeTags } from '../index/rows.js';
-import { distinctSpeakers, fullTextSearch, vectorSearch, type HitRow, type Ranked } from '../index/chunk-search.js';
+import { charGramSearch, distinctSpeakers, fullTextSearch, vectorSearch, type HitRow, type Ranked } from '../index/chunk-search.js';
 import type { IndexStore } from '../index/store.js';
 import { filterToSql, pathMatcher } from './filters.js';
 import { namedSpeaker, parseQuery, withoutName, type DocumentKind, type QueryIntent } from './query-intent.js';
@@ -10,6 +10,7 @@ import type { Reranker } from '../embed/reranker.js';
 import { rerankHits } from './rerank.js';
 import { fuseRankings, type FusionMethod } from './hybrid-fusion.js';
 import type { Normalisation } from './fusion.js';
+import { CHAR_GRAM_WEIGHT, charGramQueryText } from './char-grams.js';
 import type { SearchHit, SearchMode, SearchRequest } from './types.js';
 
 export function rowToHit(row: HitRow, score: number): SearchHit {
@@ -108,6 +109,8 @@ export class Retriever {
   poolSize = 100;
   /** Trust in the vector list relative to BM25 (from the model registry). */
   denseWeight: number;
+  /** Trust in the character n-gram list relative to BM25 (hybrid mode; 0 turns it off). */
+  charGramWeight = CHAR_GRAM_WEIGHT;
   /** Optional second stage (a cross-encoder); off unless configured. */
   reranker: Reranker | null = null;
 
@@ -155,16 +158,26 @@ export class Retriever {
     // Wider pools: fusion needs depth, and the path glob and de-duplication remove some candidates.
     const pool = Math.max(req.k * 2, this.poolSize) * (keepPath ? 10 : 1);
     const vector = mode !== 'bm25' && this.embedder ? await this.embedder.embedQuery(query) : null;
-    // Both lists from one snapshot: an ingest finishing meanwhile never mixes two states of a document.
-    const [lexical, dense] = await this.store.read((s) =>
+    // Every list from one snapshot: an ingest finishing meanwhile never mixes two states of a document.
+    const grams = mode === 'hybrid' && this.charGramWeight > 0 ? charGramQueryText(query) : '';
+    const [lexical, dense, charGrams] = await this.store.read((s) =>
       Promise.all([
         mode === 'vector' ? Promise.resolve([]) : fullTextSearch(s, query, where, pool),
         vector ? vectorSearch(s, vector, where, pool) : [],
+        charGramSearch(s, grams, where, pool),
       ]),
     );
     const ranked =
       mode === 'hybrid'
-        ? fuseRankings(lexical, dense, this.denseWeight, this.fusion, this.normalisation)
+        ? fuseRankings(
+            [
+              { ranked: lexical, weight: 1 },
+              { ranked: dense, weight: this.denseWeight },
+              { ranked: charGrams, weight: this.charGramWeight },
+            ],
+            this.fusion,
+            this.normalisation,
+          )
         : mode === 'bm25'
           ? lexical
           : dense;

@@ -3,6 +3,7 @@ import { cpSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { INDEX_FORMAT_VERSION } from '../../src/index/settings.js';
 import { CLI } from '../helpers/paths.js';
 import { tempDir } from '../helpers/sample-index.js';
 
@@ -35,7 +36,9 @@ describe('an index written by priors 0.1.0 (format 1)', () => {
       expect(r.code, args[0]).not.toBe(0);
       expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
       expect(r.stderr).toMatch(
-        /older priors \(index format 1, this version reads 3\) — run `priors ingest <your folders> --index .*` to rebuild it/,
+        new RegExp(
+          `older priors \\(index format 1, this version reads ${INDEX_FORMAT_VERSION}\\) — run \`priors ingest <your folders> --index .*\` to rebuild it`,
+        ),
       );
     }
   });
@@ -76,7 +79,9 @@ describe('an index written by a newer priors', () => {
     db.close();
     const search = priors(['search', 'calibration', '--index', index]);
     expect(search.code).not.toBe(0);
-    expect(search.stderr).toMatch(/newer priors \(index format 99, this version reads 3\) — upgrade priors/);
+    expect(search.stderr).toMatch(
+      new RegExp(`newer priors \\(index format 99, this version reads ${INDEX_FORMAT_VERSION}\\) — upgrade priors`),
+    );
     const ingest = priors(['ingest', archive, '--index', index, '--no-embed']);
     expect(ingest.code).not.toBe(0);
     expect(ingest.stderr).toMatch(/newer priors/);

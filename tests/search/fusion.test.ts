@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Ranked } from '../../src/index/chunk-search.js';
 import { convexFusion, rrf } from '../../src/search/fusion.js';
+import { fuseRankings } from '../../src/search/hybrid-fusion.js';
 
 const A = [
   { id: 'a', score: 10 },
@@ -121,5 +123,37 @@ describe('convexFusion', () => {
 
   it('rejects a weight count that does not match the lists', () => {
     expect(() => convexFusion([A, B], [1], 'minmax')).toThrow(RangeError);
+  });
+});
+
+describe('fuseRankings', () => {
+  const row = (id: string) => ({ id }) as Ranked['row'];
+  const list = (...xs: [string, number][]) => xs.map(([id, score]) => ({ row: row(id), score }));
+
+  it('fuses any number of weighted lists; a passage only the third list finds still ranks', () => {
+    const out = fuseRankings([
+      { ranked: list(['a', 10], ['b', 5], ['c', 0]), weight: 1 },
+      { ranked: list(['b', 0.9], ['a', 0.1]), weight: 0.1 },
+      { ranked: list(['d', 3], ['c', 1], ['b', 0]), weight: 0.7 },
+    ]);
+    expect(out.map((r) => r.row.id)).toEqual(['a', 'd', 'b', 'c']);
+    expect(out[1]?.score).toBeCloseTo(0.7, 12);
+  });
+
+  it('drops empty and unweighted lists, and returns a single remaining list as it is', () => {
+    const lexical = list(['a', 10], ['b', 5]);
+    expect(
+      fuseRankings([
+        { ranked: lexical, weight: 1 },
+        { ranked: [], weight: 0.1 },
+        { ranked: list(['z', 1]), weight: 0 },
+      ]),
+    ).toBe(lexical);
+    expect(
+      fuseRankings([
+        { ranked: [], weight: 1 },
+        { ranked: list(['z', 1]), weight: 0 },
+      ]).map((r) => r.row.id),
+    ).toEqual(['z']);
   });
 });

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { charGramSearch, fullTextSearch } from '../../src/index/chunk-search.js';
+import { IndexStore } from '../../src/index/store.js';
+import { charGramQueryText } from '../../src/search/char-grams.js';
+import { openRetriever } from '../../src/search/open-retriever.js';
+import type { Retriever } from '../../src/search/retriever.js';
+import { buildSampleIndex } from '../helpers/sample-index.js';
+import { MODEL_DIR } from '../helpers/paths.js';
+
+const CALIBRATION = 'corpus/posts/2022/2022-11-08-what-calibration-measures.md';
+// Misspelt twice over: the stemmed words match nothing in the corpus, most 5-character grams match "overconfidence".
+const TYPO = 'overconfidnce calbration';
+
+let index: string;
+let retriever: Retriever;
+
+beforeAll(async () => {
+  ({ index } = await buildSampleIndex());
+  retriever = await openRetriever({ index, modelDir: MODEL_DIR, onWarning: () => undefined });
+});
+afterAll(() => retriever.store.close());
+
+describe('charGramQueryText', () => {
+  it('keeps the content words and drops function and request words', () => {
+    expect(charGramQueryText('where did I argue the GPT-4 evals were overfit?')).toBe('argue GPT evals were overfit');
+    expect(charGramQueryText('what I said about it')).toBe('');
+  });
+});
+
+describe('the character n-gram side (LanceDB on disk)', () => {
+  it('an ingest builds the n-gram index beside the word index', async () => {
+    const store = await IndexStore.open(index);
+    try {
+      const snapshot = await store.snapshot();
+      expect(snapshot.charGrams).toBe(true);
+      const columns = (await snapshot.chunks.listIndices()).flatMap((i) => i.columns);
+      expect(columns).toEqual(expect.arrayContaining(['fts_text', 'text']));
+    } finally {
+      store.close();
+    }
+  });
+
+  it('finds misspelt words that word BM25 cannot match', async () => {
+    const [words, grams] = await retriever.store.read((s) =>
+      Promise.all([fullTextSearch(s, TYPO, undefined, 10), charGramSearch(s, charGramQueryText(TYPO), undefined, 10)]),
+    );
+    expect(words).toEqual([]);
+    // The best matches hold the words meant; weaker ones share only common grams ("ation").
+    expect(grams.length).toBeGreaterThanOrEqual(3);
+    expect(grams.slice(0, 3).every((g) => /overconfiden/i.test(g.row.text))).toBe(true);
+  });
+
+  it('hybrid search ranks those passages; bm25 mode stays word-only', async () => {
+    const hybrid = await retriever.search({ query: TYPO, k: 5, mode: 'hybrid' });
+    expect(hybrid[0]?.docId).toBe(CALIBRATION);
+    expect(hybrid[0]?.text).toMatch(/overconfiden/);
+    expect(await retriever.search({ query: TYPO, k: 5, mode: 'bm25' })).toEqual([]);
+  });
+});
