@@ -1,11 +1,15 @@
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEmbedder } from '../../src/embed/load-embedder.js';
+import { ingest } from '../../src/ingest/ingest.js';
 import { charGramSearch, fullTextSearch } from '../../src/index/chunk-search.js';
 import { IndexStore } from '../../src/index/store.js';
 import { charGramQueryText } from '../../src/search/char-grams.js';
 import { openRetriever } from '../../src/search/open-retriever.js';
 import type { Retriever } from '../../src/search/retriever.js';
-import { buildSampleIndex } from '../helpers/sample-index.js';
-import { MODEL_DIR } from '../helpers/paths.js';
+import { buildSampleIndex, TEST_MODEL, tempDir } from '../helpers/sample-index.js';
+import { CORPUS, MODEL_DIR } from '../helpers/paths.js';
 
 const CALIBRATION = 'corpus/posts/2022/2022-11-08-what-calibration-measures.md';
 // Misspelt twice over: the stemmed words match nothing in the corpus, most 5-character grams match "overconfidence".
@@ -55,5 +59,31 @@ describe('the character n-gram side (LanceDB on disk)', () => {
     expect(hybrid[0]?.docId).toBe(CALIBRATION);
     expect(hybrid[0]?.text).toMatch(/overconfiden/);
     expect(await retriever.search({ query: TYPO, k: 5, mode: 'bm25' })).toEqual([]);
+  });
+
+  it('a passage a later ingest adds is found by its grams (the n-gram index is kept up to date)', async () => {
+    const work = tempDir();
+    const archive = path.join(work, 'archive');
+    const own = path.join(work, 'index');
+    cpSync(CORPUS, archive, { recursive: true });
+    const tiny = await loadEmbedder({ backend: 'transformers', model: TEST_MODEL, modelDir: MODEL_DIR });
+    try {
+      await ingest({ roots: [archive], index: own, embedder: tiny });
+      writeFileSync(
+        path.join(archive, 'posts', 'late.md'),
+        '---\ntitle: Late note\n---\n\nThe Quetzalcoatlus benchmark measures how far a model flies.\n',
+      );
+      await ingest({ roots: [archive], index: own, embedder: tiny });
+      const store = await IndexStore.open(own);
+      try {
+        const grams = await store.read((s) => charGramSearch(s, 'Quetzalcoatl', undefined, 5));
+        expect(grams[0]?.row.doc_id).toBe('archive/posts/late.md');
+      } finally {
+        store.close();
+      }
+    } finally {
+      await tiny.dispose();
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
