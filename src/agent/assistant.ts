@@ -17,7 +17,7 @@ import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, describeEndpoint, type LlmSett
 import { rewriteQuery } from './query-rewrite.js';
 import { systemPrompt } from './system-prompt.js';
 import { ToolBridge, type ToolCallRequest } from './tool-bridge.js';
-import { checkQuotes, citationWithin, citedNumbers, type EvidenceChunk, type QuoteMatch } from './verify-quotes.js';
+import { checkQuotes, citationWithin, citedNumbers, type EvidenceChunk, publicCheck, type QuoteMatch } from './verify-quotes.js';
 
 export const DEFAULT_MAX_ROUNDS = 6;
 
@@ -168,7 +168,7 @@ async function run(opts: RunAssistantOptions, emit: (e: AssistantEvent) => void)
 
   const evidence = [...bridge.evidence];
   const matches = checkQuotes(answer, evidence);
-  const quotes = matches.map(({ quote, verified, citation }) => ({ quote, verified, citation }));
+  const quotes = matches.map(publicCheck);
   const sources = buildSources(answer, evidence, matches);
   const verified = quotes.filter((q) => q.verified).length;
   const unverified = quotes.length - verified;

@@ -17,7 +17,10 @@ export interface AnswerSource extends DocumentHeader {
 /** One quotation found in the answer and whether it appears verbatim in a cited chunk. */
 export interface QuoteCheck {
   quote: string;
+  /** Found verbatim in a retrieved passage (`verdict` is not `not_found`). */
   verified: boolean;
+  /** The quote tool's verdicts that an exact check can give: elided fragments each verbatim, in order, in one passage. */
+  verdict: 'verified' | 'verified_with_elisions' | 'not_found';
   /** `path:lineStart-lineEnd` where it was found, when verified. */
   citation: string | null;
 }

@@ -157,11 +157,11 @@ export function extractQuotes(answer: string, minWords = MIN_QUOTE_WORDS): Extra
  * Where `quote` occurs in `chunk`: every fragment between elision marks, in order (the same test as the quote
  * tool's `verified_with_elisions`; one chunk is one passage window).
  */
-function locate(quote: string, chunk: EvidenceChunk): { start: number; end: number } | null {
+function locate(quote: string, chunk: EvidenceChunk): { start: number; end: number; elided: boolean } | null {
   const chain = findElided(splitElisions(quote), chunk.text, () => true)[0] ?? [];
   const first = chain[0];
   const last = chain[chain.length - 1];
-  return first && last ? { start: first.start, end: last.end } : null;
+  return first && last ? { start: first.start, end: last.end, elided: chain.length > 1 } : null;
 }
 
 /** `docId:line` or `docId:a-b` of `[start, end)` within the chunk: the reference cite and get accept. */
@@ -198,11 +198,12 @@ export function checkQuotes(answer: string, evidence: readonly EvidenceChunk[], 
     seen.add(key);
     const preferred = evidence.filter((c) => q.cites.includes(c.n));
     const rest = evidence.filter((c) => !q.cites.includes(c.n));
-    let match: QuoteMatch = { quote: q.text, verified: false, citation: null, docId: null, n: null, cites: q.cites };
+    let match: QuoteMatch = { quote: q.text, verified: false, verdict: 'not_found', citation: null, docId: null, n: null, cites: q.cites };
     for (const chunk of [...preferred, ...rest]) {
       const span = locate(q.text, chunk);
       if (!span) continue;
-      match = { ...match, verified: true, citation: citationWithin(chunk, span.start, span.end), docId: chunk.docId, n: chunk.n };
+      const verdict = span.elided ? 'verified_with_elisions' : 'verified';
+      match = { ...match, verified: true, verdict, citation: citationWithin(chunk, span.start, span.end), docId: chunk.docId, n: chunk.n };
       break;
     }
     out.push(match);
@@ -212,7 +213,12 @@ export function checkQuotes(answer: string, evidence: readonly EvidenceChunk[], 
 
 /** `checkQuotes` in the public shape. */
 export function verifyQuotes(answer: string, evidence: readonly EvidenceChunk[], minWords = MIN_QUOTE_WORDS): QuoteCheck[] {
-  return checkQuotes(answer, evidence, minWords).map(({ quote, verified, citation }) => ({ quote, verified, citation }));
+  return checkQuotes(answer, evidence, minWords).map(publicCheck);
+}
+
+/** The public shape of a quote check (without the document and source numbers used to build the sources list). */
+export function publicCheck({ quote, verified, verdict, citation }: QuoteMatch): QuoteCheck {
+  return { quote, verified, verdict, citation };
 }
 
 function unique(ns: number[]): number[] {

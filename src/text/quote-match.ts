@@ -58,28 +58,65 @@ export function splitElisions(quote: string): string[] {
 }
 
 /**
+ * Bounds that keep a hostile quote ("a … a … a …" against a long transcript) to milliseconds: fragments
+ * considered (a quote cut in more places than this is not one quote), first-fragment places tried, chains
+ * returned, and later occurrences tried per fragment.
+ */
+export const MAX_QUOTE_FRAGMENTS = 24;
+const MAX_STARTS = 200;
+const MAX_CHAINS = 10;
+const MAX_TRIES = 64;
+
+/**
  * Verbatim places of a quote's fragments (see `splitElisions`) in `source`: chains of one span per fragment,
- * in order and not overlapping, the first span of each chain at a different place. `fits(chain, next)` says
- * whether `next` may follow the spans found so far (same passage window, same speaker…); the earliest fitting
- * occurrence is taken. The source is normalised once for all fragments.
+ * in order and not overlapping, the first span of each chain at a different place (at most MAX_CHAINS).
+ * `fits(chain, next)` says whether `next` may follow the spans found so far (same passage window, same
+ * speaker…); the earliest fitting occurrence is taken. The source is normalised once for all fragments.
  */
 export function findElided(fragments: readonly string[], source: string, fits: (chain: readonly Span[], next: Span) => boolean): Span[][] {
   const keys = fragments.map(quoteKey);
-  if (keys.length === 0 || keys.some((k) => k === '')) return [];
+  if (keys.length === 0 || keys.length > MAX_QUOTE_FRAGMENTS || keys.some((k) => k === '')) return [];
   const s = normalizeForMatch(source);
-  const found = keys.map((k) => findKey(k, s, source));
+  const byKey = new Map<string, Span[]>();
+  const found: Span[][] = [];
+  for (const k of keys) {
+    const spans = byKey.get(k) ?? findKey(k, s, source);
+    if (spans.length === 0) return [];
+    byKey.set(k, spans);
+    found.push(spans);
+  }
   const out: Span[][] = [];
-  for (const first of found[0] as Span[]) {
+  for (const first of (found[0] as Span[]).slice(0, MAX_STARTS)) {
+    if (out.length >= MAX_CHAINS) break;
     const chain: Span[] = [first];
     for (let i = 1; i < found.length; i++) {
       const prev = chain[chain.length - 1] as Span;
-      const next = (found[i] as Span[]).find((o) => o.start >= prev.end && fits(chain, o));
+      const spans = found[i] as Span[];
+      let next: Span | undefined;
+      for (let k = firstAtOrAfter(spans, prev.end), tries = 0; k < spans.length && tries < MAX_TRIES; k++, tries++) {
+        if (fits(chain, spans[k] as Span)) {
+          next = spans[k];
+          break;
+        }
+      }
       if (!next) break;
       chain.push(next);
     }
     if (chain.length === found.length) out.push(chain);
   }
   return out;
+}
+
+/** Index of the first span (sorted by start) starting at or after `offset`. */
+function firstAtOrAfter(spans: readonly Span[], offset: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((spans[mid] as Span).start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 // Ends of a pasted quote that say nothing about the text: surrounding quote marks, a final

@@ -10,6 +10,7 @@ import {
   findElided,
   findExact,
   isClose,
+  MAX_QUOTE_FRAGMENTS,
   passageSimilarity,
   splitElisions,
   type QuoteVerdict,
@@ -190,6 +191,7 @@ function nearMiss(
   src: DocumentSource,
   hit: SearchHit,
 ): { spans: Span[]; differences: WordDifference[] } | null {
+  if (fragments.length > MAX_QUOTE_FRAGMENTS) return null;
   const from = Math.max(0, hit.start - CLOSE_REGION);
   const region = src.text.slice(from, Math.min(src.text.length, hit.end + CLOSE_REGION));
   const spans: Span[] = [];

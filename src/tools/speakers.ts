@@ -75,7 +75,12 @@ export function voiceAt(doc: Pick<DocumentRow, 'people' | 'authors'>, turns: rea
 
 /** Index of the turn holding `offset` (turns sorted by start), -1 before the first one. */
 export function turnIndexAt(turns: readonly TurnMark[], offset: number): number {
-  let turn = -1;
-  for (let i = 0; i < turns.length && (turns[i] as TurnMark).start <= offset; i++) turn = i;
-  return turn;
+  let lo = 0;
+  let hi = turns.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((turns[mid] as TurnMark).start <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }

@@ -158,8 +158,8 @@ describe('runAssistant against a scripted OpenAI-compatible server', () => {
     });
     const { result, events } = await ask('reward models');
     expect(result.quotes).toEqual([
-      { quote: fake, verified: false, citation: null },
-      { quote: real, verified: true, citation: expect.stringMatching(/^corpus\/posts\/.*\.md:\d+/) },
+      { quote: fake, verified: false, verdict: 'not_found', citation: null },
+      { quote: real, verified: true, verdict: 'verified', citation: expect.stringMatching(/^corpus\/posts\/.*\.md:\d+/) },
     ]);
     expect(result).toMatchObject({ verified: 1, unverified: 1 });
     expect(events.find((e) => e.type === 'sources')).toMatchObject({ verified: 1, unverified: 1 });
@@ -280,7 +280,7 @@ describe('runAssistant against a scripted OpenAI-compatible server', () => {
     const req = server.chatRequests().at(-1)!;
     expect(req.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['did I write about research logs?', 'quote it']);
     expect(req.messages.some((m) => m.role === 'tool')).toBe(true);
-    expect(result.quotes).toEqual([{ quote: quoted, verified: true, citation: expect.any(String) }]);
+    expect(result.quotes).toEqual([{ quote: quoted, verified: true, verdict: 'verified', citation: expect.any(String) }]);
     expect(result.sources.map((s) => s.n)).toEqual([1]);
   });
 });

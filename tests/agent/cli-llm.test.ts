@@ -87,8 +87,8 @@ describe.concurrent('priors ask --llm', () => {
       verified: 1,
       unverified: 1,
       quotes: [
-        { quote: quoted, verified: true, citation: expect.stringMatching(/^2022\/2022-.*\.md:\d+/) },
-        { quote: 'reward models will always beat human judgement', verified: false, citation: null },
+        { quote: quoted, verified: true, verdict: 'verified', citation: expect.stringMatching(/^2022\/2022-.*\.md:\d+/) },
+        { quote: 'reward models will always beat human judgement', verified: false, verdict: 'not_found', citation: null },
       ],
       // The cited document, and any other the quote was verified in.
       sources: expect.arrayContaining([expect.objectContaining({ n: 1, docId: expect.stringMatching(/^2022\/2022-.*\.md$/) })]),

@@ -105,7 +105,7 @@ describe('checkQuotes', () => {
 
   it('verifies through markdown emphasis in the source', () => {
     expect(verifyQuotes('"how often you are right, and nothing more than that" [2]', [CAL])).toEqual([
-      { quote: 'how often you are right, and nothing more than that', verified: true, citation: 'posts/doc-2.md:10' },
+      { quote: 'how often you are right, and nothing more than that', verified: true, verdict: 'verified', citation: 'posts/doc-2.md:10' },
     ]);
   });
 
@@ -114,15 +114,20 @@ describe('checkQuotes', () => {
       'You wrote "when you aim a strong optimiser at a weak proxy, the optimiser wins" [1] and "reward models are the bedrock of alignment" [1].';
     const r = verifyQuotes(answer, [PATCH, CAL]);
     expect(r).toEqual([
-      { quote: 'when you aim a strong optimiser at a weak proxy, the optimiser wins', verified: false, citation: null },
-      { quote: 'reward models are the bedrock of alignment', verified: false, citation: null },
+      {
+        quote: 'when you aim a strong optimiser at a weak proxy, the optimiser wins',
+        verified: false,
+        verdict: 'not_found',
+        citation: null,
+      },
+      { quote: 'reward models are the bedrock of alignment', verified: false, verdict: 'not_found', citation: null },
     ]);
   });
 
   it('accepts an omission marked with an ellipsis when every part is verbatim and in order', () => {
     const ok = '"A typical reward model ... is trained on tens of thousands of comparisons" [1]';
     const reordered = '"is trained on tens of thousands of comparisons … A typical reward model" [1]';
-    expect(checkQuotes(ok, [PATCH])[0]!.verified).toBe(true);
+    expect(checkQuotes(ok, [PATCH])[0]).toMatchObject({ verified: true, verdict: 'verified_with_elisions' });
     expect(checkQuotes(reordered, [PATCH])[0]!.verified).toBe(false);
   });
 
@@ -143,7 +148,9 @@ describe('checkQuotes', () => {
 
   it('reports a repeated quotation once and nothing without evidence', () => {
     const answer = '"the optimiser wins against weak proxies" and again "the optimiser wins against weak proxies"';
-    expect(verifyQuotes(answer, [])).toEqual([{ quote: 'the optimiser wins against weak proxies', verified: false, citation: null }]);
+    expect(verifyQuotes(answer, [])).toEqual([
+      { quote: 'the optimiser wins against weak proxies', verified: false, verdict: 'not_found', citation: null },
+    ]);
   });
 
   it('cites a JSONL record by its one line', () => {

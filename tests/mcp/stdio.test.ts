@@ -91,6 +91,11 @@ describe('priors mcp over stdio: every tool on the sample corpus', () => {
     expect(r.structured?.verdict).toBe('verified');
     expect((r.structured?.locations as { docId: string }[])[0]?.docId).toBe(CALIBRATION);
     expect(r.text).toMatch(/^VERIFIED/);
+    const elided = await callToolReply(s.client, 'quote', {
+      text: 'So the model learns to sound like the kind of person who says ninety [...] the fix we’ve had most luck with is aggregation',
+    });
+    expect(elided.structured).toMatchObject({ verdict: 'verified_with_elisions', speaker: 'Ines Okafor', role: 'guest' });
+    expect(elided.text).toContain('Ines Okafor (guest) at 00:03:04');
   });
 
   it('cite: a citation quoting the exact lines', async () => {

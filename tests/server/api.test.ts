@@ -200,6 +200,14 @@ describe('POST /api/quote', () => {
     });
   });
 
+  it('verifies a guest quote with an elision, naming the guest, her time and each fragment', async () => {
+    const text = 'So the model learns to sound like the kind of person who says ninety … the fix we’ve had most luck with is aggregation';
+    const { status, body } = await post('/api/quote', { text });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ verdict: 'verified_with_elisions', speaker: 'Ines Okafor', role: 'guest', timestamp: '00:03:04' });
+    expect((body.fragments as { timestamp: string }[]).map((f) => f.timestamp)).toEqual(['00:03:04', '00:03:17']);
+  });
+
   it('rejects bad bodies with a clear 4xx', async () => {
     const bad = await post('/api/quote', '{"text": "unterminated');
     expect(bad.status).toBe(400);

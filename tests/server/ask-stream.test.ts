@@ -72,7 +72,7 @@ describe('POST /api/ask with an LLM (real runAssistant against a scripted OpenAI
     };
     expect(sources.sources[0]).toMatchObject({ n: 1 });
     expect(sources.sources[0]!.citation).toMatch(/^corpus\/posts\/.+:\d+/);
-    expect(sources.quotes).toEqual([{ quote: quoted, verified: true, citation: expect.any(String) }]);
+    expect(sources.quotes).toEqual([{ quote: quoted, verified: true, verdict: 'verified', citation: expect.any(String) }]);
     expect(sources.verified).toBe(1);
     expect(events.at(-1)!.data.answer).toBe(tokens);
   });

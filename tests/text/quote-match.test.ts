@@ -274,6 +274,17 @@ describe('findElided', () => {
   });
 });
 
+describe('findElided bounds', () => {
+  it('answers quickly for a quote cut into many one-letter fragments against a long text', () => {
+    const source = 'a b a c a d '.repeat(15000);
+    const t = Date.now();
+    for (const q of [`${'a … '.repeat(1200)}zzz`, `${'a … '.repeat(20)}b`, `${'a b … a c … '.repeat(11)}d`]) {
+      findElided(splitElisions(q), source, (chain, next) => next.start - (chain[0] as { start: number }).start < 30);
+    }
+    expect(Date.now() - t).toBeLessThan(3000);
+  });
+});
+
 describe('compareWords', () => {
   it('lines a near miss up with its stretch of the source and lists the words that differ', () => {
     const source = 'Before that. The open ecosystem has shifted to focus more on weights as a central artifact rather than code. After.';

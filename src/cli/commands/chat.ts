@@ -49,7 +49,9 @@ export function formatSources(
     lines.push(bold('Quotes', color));
     for (const q of r.quotes) {
       const mark = q.verified ? (color ? '\x1b[32m✓\x1b[0m' : '✓') : color ? '\x1b[31m✗\x1b[0m' : '✗';
-      const where = q.verified ? `— ${q.citation}` : '— UNVERIFIED: not found verbatim in the retrieved passages';
+      const where = q.verified
+        ? `— ${q.citation}${q.verdict === 'verified_with_elisions' ? ' (with elisions)' : ''}`
+        : '— UNVERIFIED: not found verbatim in the retrieved passages';
       lines.push(`  ${mark} "${short(q.quote, 72)}" ${dim(where, color && q.verified)}`);
     }
   }
