@@ -110,6 +110,7 @@ export async function runWatch(
 ): Promise<ArchiveWatch> {
   const json = flags.json === true;
   let progress = new ProgressLine(json);
+  let watchedRoots: readonly { name: string; path: string }[] = [];
   const event = (value: object) => process.stdout.write(`${JSON.stringify(value)}\n`);
   try {
     return await watchArchive({
@@ -121,10 +122,11 @@ export async function runWatch(
         progress.done();
         if (json) event({ event: 'ingest', changed, ...report });
         else if (changed === null) printIngestReport(report, false);
-        else printLine(`${new Date().toTimeString().slice(0, 8)} ${describeChange(changed)}: ${batchSummary(report)}`);
+        else printLine(`${new Date().toTimeString().slice(0, 8)} ${describeChange(changed, watchedRoots)}: ${batchSummary(report)}`);
         if (afterChange && report.added + report.updated + report.removed > 0) void afterChange();
       },
       onWatching: (watched) => {
+        watchedRoots = watched;
         if (json) event({ event: 'watching', roots: watched });
         else printLine(`watching ${watched.map((r) => `${r.name} (${r.path})`).join(', ')} — Ctrl-C to stop`);
       },
@@ -139,8 +141,13 @@ export async function runWatch(
   }
 }
 
-function describeChange(changed: readonly string[]): string {
-  const first = path.relative(process.cwd(), changed[0] ?? '') || '.';
+/** The changed paths as document ids (`<root>/<path in it>`), the first one and a count of the rest. */
+function describeChange(changed: readonly string[], roots: readonly { name: string; path: string }[]): string {
+  const show = (p: string) => {
+    const root = roots.find((r) => p === r.path || p.startsWith(r.path + path.sep));
+    return root ? [root.name, ...path.relative(root.path, p).split(path.sep)].filter(Boolean).join('/') : p;
+  };
+  const first = show(changed[0] ?? '');
   return changed.length === 1 ? first : `${first} and ${changed.length - 1} more`;
 }
 

@@ -137,7 +137,8 @@ describe('priors ingest --watch', () => {
       FOLLOW_MS,
       'the batch line',
     );
-    expect(line).toContain('delta.md');
+    // Named by its document id: root name and path in the root.
+    expect(line).toContain(' notes/2024/delta.md: 1 added');
     // The index's own writes (inside the watched folder) start no batch.
     await new Promise((r) => setTimeout(r, 1500));
     expect(run.out().match(/^\d\d:\d\d:\d\d /gm)).toHaveLength(1);
