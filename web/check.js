@@ -150,7 +150,7 @@ function documentItem(d, ctx) {
       externalLink(d.url, d.title ?? d.docId),
       d.date ? h('span', { class: 'muted' }, ` · ${formatDate(d.date)}`) : null,
       d.type ? h('span', { class: 'type' }, ` ${d.type}`) : null,
-      flags.map((f) => [' ', h('span', { class: 'badge ok' }, f)]),
+      flags.flatMap((f) => [' ', h('span', { class: 'badge ok' }, f)]),
       d.paragraphs?.length ? h('span', { class: 'muted' }, ` · ¶ ${d.paragraphs.join(', ')}`) : null,
     ),
     p

@@ -45,9 +45,9 @@ let browser: Browser;
 let page: Page;
 let pageErrors: string[] = [];
 
-async function shot(name: string): Promise<void> {
+async function shot(name: string, fullPage = false): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: false });
+  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage });
 }
 
 describe.skipIf(!has('chromium'))('the editor’s desk in headless Chromium', () => {
@@ -278,11 +278,11 @@ describe.skipIf(!has('chromium'))('the editor’s desk in headless Chromium', ()
   });
 
   it('checks a pasted or uploaded draft: the named post and the interview, the quote and who said it', async ({ skip }) => {
+    await page.goto(`${server.url}/`);
     const routes = await page.evaluate(async () =>
       Object.keys(((await (await fetch('/api/openapi.json')).json()) as { paths: object }).paths),
     );
     if (!routes.includes('/api/check')) skip('the check tool has no HTTP route on this branch yet');
-    await page.goto(`${server.url}/`);
     await page.click('#tab-check');
     // Written the way an author writes: one paragraph per line, a post named in prose, a guest quoted with an elision.
     const draft = path.join(tempDir('priors-draft-'), 'draft.md');
@@ -310,7 +310,7 @@ describe.skipIf(!has('chromium'))('the editor’s desk in headless Chromium', ()
     const quote = page.locator('#check-p2 .check-section', { hasText: 'Quotes' });
     expect(await quote.locator('.badge').first().textContent()).toBe('verified with elisions');
     expect(await quote.textContent()).toMatch(/said by Ines Okafor \(guest\) at 00:00:31/);
-    await shot('web-check.png');
+    await shot('web-check.png', true);
 
     // A quote's place opens in the reader at the guest's turn.
     await quote.locator('a.read').first().click();
