@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { acquireIngestLock } from '../../src/index/lock.js';
 import { ingest } from '../../src/ingest/ingest.js';
 import { ingestArchive } from '../../src/tools/ingest.js';
 import { callTool } from '../../src/tools/tool.js';
@@ -143,6 +144,26 @@ describe('priors ingest --watch', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(run.out().match(/^\d\d:\d\d:\d\d /gm)).toHaveLength(1);
     children[children.length - 1]!.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
+  it('a batch that finds the index locked by another ingest says so and runs once the lock is free', async () => {
+    const { dir, index } = makeArchive();
+    const run = collect(priors(['ingest', dir, '--index', index, '--no-embed', '--watch', '--json']));
+    await waitFor(() => (events(run.out()).some((e) => e.event === 'watching') ? true : null), 60_000, 'the watch to start');
+    // Another ingest (this test process) holds the index.
+    const release = acquireIngestLock(index);
+    writeFileSync(path.join(dir, '2024', 'zeta.md'), post('Zeta', 'Zeta counts puffins.'));
+    const locked = await waitFor(() => events(run.out()).find((e) => e.event === 'error') ?? null, FOLLOW_MS, 'the lock error');
+    expect(locked).toMatchObject({ retrying: true, message: expect.stringMatching(/is locked by another ingest \(pid \d+\)/) });
+    release();
+    const done = await waitFor(
+      () => events(run.out()).find((e) => e.event === 'ingest' && e.changed?.some((c) => c.endsWith('zeta.md'))) ?? null,
+      FOLLOW_MS,
+      'the batch after the lock',
+    );
+    expect(done).toMatchObject({ added: 1 });
+    children[children.length - 1]!.kill('SIGINT');
     expect(await run.exit).toBe(0);
   });
 });
