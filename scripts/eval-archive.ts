@@ -10,7 +10,7 @@
  * Results are matched to relevant files by path suffix (`path`, then `docId`), so a docId that gains or loses
  * a root-name prefix still matches.
  *
- *   npm run eval:archive [-- --half test|tune|all] [--json] [--write] [--rebuild]
+ *   npm run eval:archive [-- --half test|tune|all] [--json] [--write] [--rebuild] [--max-tokens N] [--overlap N]
  *
  * The index is cached under $PRIORS_CACHE_DIR (or ~/.cache/priors)/eval-archive/<key>, the key hashing the
  * archive's contents, the model settings and the sources outside src/search (query-side code), so a rerun after a
@@ -40,6 +40,21 @@ const flag = (name: string) => argv.includes(name);
 const halfArg = argv.includes('--half') ? argv[argv.indexOf('--half') + 1] : undefined;
 if (halfArg !== undefined && !['test', 'tune', 'all'].includes(halfArg)) {
   console.error('eval-archive: --half must be test, tune or all');
+  process.exit(2);
+}
+// Chunk sizes to compare (passed to `priors ingest`); the BENCHMARKS block is for the defaults only.
+const chunkArgs = ['--max-tokens', '--overlap'].flatMap((name) => {
+  const i = argv.indexOf(name);
+  if (i < 0) return [];
+  const value = argv[i + 1] ?? '';
+  if (!/^\d+$/.test(value)) {
+    console.error(`eval-archive: ${name} needs a whole number`);
+    process.exit(2);
+  }
+  return [name, value];
+});
+if (chunkArgs.length > 0 && flag('--write')) {
+  console.error('eval-archive: --write records the defaults; leave out --max-tokens and --overlap');
   process.exit(2);
 }
 
@@ -80,6 +95,7 @@ function indexKey(): string {
   const h = createHash('sha256');
   for (const r of roots) hashTree(h, r);
   h.update(JSON.stringify(ingestSettings));
+  h.update(JSON.stringify(chunkArgs));
   // The code decides chunking, fields and vectors, so a code change means a fresh index — except src/search,
   // which only reads the index: ranking experiments reuse it (the searches themselves run the fresh build).
   for (const f of walk(path.join(repo, 'src'))) {
@@ -117,7 +133,7 @@ if (existsSync(index) && existsSync(infoFile)) {
   mkdirSync(cacheRoot, { recursive: true });
   console.error(`eval-archive: indexing ${roots.join(' + ')} → ${index}`);
   const t0 = performance.now();
-  const r = run(['ingest', ...roots, '--index', index, '--json']);
+  const r = run(['ingest', ...roots, ...chunkArgs, '--index', index, '--json']);
   const ingestMs = performance.now() - t0;
   if (r.status !== 0) {
     console.error(r.stderr.trim());
@@ -214,7 +230,8 @@ if (flag('--json')) {
   };
   console.log(JSON.stringify(out, null, 2));
 } else {
-  console.log(`${questions.length} questions · model: ${modelLabel} · ${info.documents} documents, ${info.chunks} passages`);
+  const chunking = chunkArgs.length ? ` (ingest ${chunkArgs.join(' ')})` : '';
+  console.log(`${questions.length} questions · model: ${modelLabel}${chunking} · ${info.documents} documents, ${info.chunks} passages`);
   for (const [m, why] of failed) console.log(`${m}: not run (${why})`);
   for (const s of slices) {
     console.log(`\n${s === 'all' ? 'all questions' : `${s} half`}\n${table(s)}`);

@@ -108,6 +108,15 @@ export interface ParsedDocument {
   warnings: string[];
 }
 
+/** A span of a document's source text: exactly `source.slice(start, end)`, at 1-based inclusive file lines. */
+export interface SourceSpan {
+  text: string;
+  start: number;
+  end: number;
+  lineStart: number;
+  lineEnd: number;
+}
+
 /** One retrievable passage: exact source text plus where it came from. */
 export interface Chunk {
   docId: string;
@@ -126,6 +135,11 @@ export interface Chunk {
   timestamp: string | null;
   /** Every speaker with a turn in the chunk, in order of appearance. */
   speakers: string[];
+  /**
+   * What a search shows for this chunk: the longer passage around it (small-to-big: the chunk is what is matched,
+   * the passage what is read and cited). The chunk's own span until `encloseInPassages` widens it.
+   */
+  passage: SourceSpan;
 }
 
 export interface ChunkOptions {

@@ -29,6 +29,11 @@ const HIT_COLUMNS = [
   'line_start',
   'line_end',
   'text',
+  'passage_text',
+  'passage_start',
+  'passage_end',
+  'passage_line_start',
+  'passage_line_end',
 ];
 
 /** How many times k candidates an IVF-PQ search re-ranks on full vectors (see vectorSearch). */

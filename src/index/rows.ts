@@ -55,6 +55,11 @@ export function toChunkRow(meta: DocMeta, chunk: Chunk, relPath: string, vector:
     line_start: chunk.lineStart,
     line_end: chunk.lineEnd,
     text: chunk.text,
+    passage_text: chunk.passage.text,
+    passage_start: chunk.passage.start,
+    passage_end: chunk.passage.end,
+    passage_line_start: chunk.passage.lineStart,
+    passage_line_end: chunk.passage.lineEnd,
     fts_text: prefix ? `${prefix}\n${chunk.text}` : chunk.text,
   };
   if (vector) row.vector = Array.from(vector);

@@ -27,6 +27,12 @@ export interface ChunkRow {
   line_start: number;
   line_end: number;
   text: string;
+  /** The longer passage a search shows for this chunk (see src/ingest/passages.ts), cut from the same source. */
+  passage_text: string;
+  passage_start: number;
+  passage_end: number;
+  passage_line_start: number;
+  passage_line_end: number;
   /** What BM25 sees: title and section headings weigh in like words of the passage. */
   fts_text: string;
   vector?: number[] | Float32Array;
@@ -92,6 +98,11 @@ export function chunkSchema(dimension: number | null): Schema {
     int('line_start'),
     int('line_end'),
     str('text'),
+    str('passage_text'),
+    int('passage_start'),
+    int('passage_end'),
+    int('passage_line_start'),
+    int('passage_line_end'),
     str('fts_text'),
   ];
   if (dimension !== null) {

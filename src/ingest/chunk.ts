@@ -389,6 +389,7 @@ function toChunks(doc: ParsedDocument, drafts: readonly Draft[]): Chunk[] {
       lineEnd: line(end - 1),
       headingPath: [...d.first.headingPath],
       ...chunkSpeakers(d, start),
+      passage: { text, start, end, lineStart: line(start), lineEnd: line(end - 1) },
     });
   }
   return chunks;

@@ -7,6 +7,7 @@ import type { ChunkRow, DocumentRow } from '../index/schema.js';
 import { DEFAULT_CHUNKING, INDEX_FORMAT_VERSION, sameChunking, sameEmbedding, type IndexSettings } from '../index/settings.js';
 import { IndexWriter, type CommitPoint } from '../index/writer.js';
 import { chunkDocument } from './chunk.js';
+import { encloseInPassages, passageChunking } from './passages.js';
 import { discoverFiles, type SourceFile } from './discover.js';
 import { parseFile, parseJsonl, SUPPORTED_EXTENSIONS } from './parse.js';
 import { decodeSource, readRegularFile, sha256 } from '../text/read-source.js';
@@ -433,7 +434,12 @@ class IngestRun {
     // Chunk budgets are measured with the model's tokenizer, so the first changed document loads it.
     const model = await this.model.get();
     const t = performance.now();
-    const chunks = chunkDocument(item.doc, this.chunking, model ? (text) => model.countTokens(text) : estimateTokens);
+    const count = model ? (text: string) => model.countTokens(text) : estimateTokens;
+    const chunks = encloseInPassages(
+      item.doc.source,
+      chunkDocument(item.doc, this.chunking, count),
+      chunkDocument(item.doc, passageChunking(this.chunking), count),
+    );
     this.timings.chunkMs += performance.now() - t;
     this.pending.push({ doc: item, chunks });
     this.pendingChunks += chunks.length;

@@ -30,12 +30,25 @@ export function rowToHit(row: HitRow, score: number): SearchHit {
     lineEnd: row.line_end,
     score,
     text: row.text,
+    passage: {
+      text: row.passage_text,
+      start: row.passage_start,
+      end: row.passage_end,
+      lineStart: row.passage_line_start,
+      lineEnd: row.passage_line_end,
+    },
     relPath: row.rel_path,
     tags: decodeTags(row.tags),
     chunkIndex: row.chunk_index,
     start: row.start,
     end: row.end,
   };
+}
+
+/** A hit as a search lists it: its chunk's enclosing passage, with the chunk's metadata. */
+function showPassage(hit: SearchHit): SearchHit {
+  const { text, start, end, lineStart, lineEnd } = hit.passage;
+  return { ...hit, text, start, end, lineStart, lineEnd };
 }
 
 /** How much a document's score grows when the request's cues point at it. */
@@ -190,6 +203,7 @@ export class Retriever {
       reranked.sort((a, b) => b.score - a.score);
     }
     const docs = scoreDocuments(reranked, this.documentRank, cueFactor(intent, this.cueBoosts, reranked));
-    return listByDocument(docs, this.documentRank, req.k);
+    // Matched and ranked on chunks, shown as their enclosing passages (src/ingest/passages.ts).
+    return listByDocument(docs, this.documentRank, req.k, showPassage);
   }
 }

@@ -1,4 +1,4 @@
-import type { DocumentHeader } from '../core/types.js';
+import type { DocumentHeader, SourceSpan } from '../core/types.js';
 /** Filters every retrieval front end accepts. */
 export interface SearchFilters {
   /** Inclusive ISO dates (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`). */
@@ -39,6 +39,8 @@ export interface SearchHit extends DocumentHeader {
   lineEnd: number;
   score: number;
   text: string;
+  /** The chunk's enclosing passage; a search lists this span as the hit's text, offsets and lines. */
+  passage: SourceSpan;
   relPath: string;
   tags: string[];
   chunkIndex: number;

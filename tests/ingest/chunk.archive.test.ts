@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunkDocument } from '../../src/ingest/chunk.js';
 import { parseFile } from '../../src/ingest/parse.js';
+import { encloseInPassages, passageChunking } from '../../src/ingest/passages.js';
 import { bookFiles, chunkProblems, interconnectsFiles, words } from './helpers.js';
 import { has } from '../helpers/resources.js';
 
@@ -27,6 +28,28 @@ describe.skipIf(!has('sharedData'))('chunkDocument on the real archive', () => {
       expect(problems).toEqual([]);
       expect(total).toBeGreaterThan(files.length * 5);
     }
+  });
+
+  it('every chunk is shown inside an exact, longer passage of its own document', () => {
+    const opts = { maxTokens: 320, overlapTokens: 40 };
+    const wide = passageChunking(opts);
+    const problems: string[] = [];
+    let chunkCount = 0;
+    let widened = 0;
+    for (const f of [...interconnectsFiles(), ...bookFiles()]) {
+      const doc = parseFile({ relPath: f.rel, docId: f.rel, content: f.content });
+      const chunks = encloseInPassages(doc.source, chunkDocument(doc, opts, words), chunkDocument(doc, wide, words));
+      problems.push(...chunkProblems(doc, chunks));
+      for (const c of chunks) {
+        // At most the passage budget, plus the part of the chunk that reaches past the passage it overlaps most.
+        if (words(c.passage.text) > wide.maxTokens + opts.maxTokens) problems.push(`${f.rel} chunk ${c.chunkIndex}: passage too long`);
+        if (c.passage.end - c.passage.start > c.end - c.start) widened++;
+      }
+      chunkCount += chunks.length;
+    }
+    expect(problems).toEqual([]);
+    // Many chunks are a whole short section or turn and are shown as they are; the rest get context (43% here).
+    expect(widened / chunkCount).toBeGreaterThan(0.3);
   });
 
   it('turn chunks carry speaker and timestamp; prose chunks do not', () => {

@@ -64,6 +64,13 @@ export function chunkProblems(doc: ParsedDocument, chunks: readonly Chunk[]): st
     if (c.lineStart !== lineStart || c.lineEnd !== lineEnd) bad(i, `lines ${c.lineStart}-${c.lineEnd}, expected ${lineStart}-${lineEnd}`);
     const prev = chunks[i - 1];
     if (prev && c.start <= prev.start) bad(i, 'does not start after the previous chunk');
+    // The passage shown for the chunk: an exact slice too, with its own lines, holding the whole chunk.
+    const p = c.passage;
+    if (p.text !== doc.source.slice(p.start, p.end)) bad(i, 'passage text is not source.slice(start, end)');
+    if (p.start > c.start || p.end < c.end) bad(i, `passage ${p.start}-${p.end} does not hold the chunk ${c.start}-${c.end}`);
+    const pStart = doc.linesMapToFile ? doc.lineBase - 1 + lineAt(starts, p.start) : doc.lineBase;
+    const pEnd = doc.linesMapToFile ? doc.lineBase - 1 + lineAt(starts, p.end - 1) : doc.lineBase;
+    if (p.lineStart !== pStart || p.lineEnd !== pEnd) bad(i, `passage lines ${p.lineStart}-${p.lineEnd}, expected ${pStart}-${pEnd}`);
   });
   return problems;
 }

@@ -31,11 +31,26 @@ function fileLines(docId: string, lineStart: number, lineEnd: number): string {
 }
 
 describe('the index holds exact source text', () => {
-  it('every chunk equals its file sliced at its offsets, and sits within its lines', async () => {
+  it('every chunk and the passage shown for it equal their file sliced at their offsets, within their lines', async () => {
     const store = await IndexStore.open(index);
     try {
       const rows = (await store.read((s) =>
-        s.chunks.query().select(['doc_id', 'text', 'start', 'end', 'line_start', 'line_end']).toArray(),
+        s.chunks
+          .query()
+          .select([
+            'doc_id',
+            'text',
+            'start',
+            'end',
+            'line_start',
+            'line_end',
+            'passage_text',
+            'passage_start',
+            'passage_end',
+            'passage_line_start',
+            'passage_line_end',
+          ])
+          .toArray(),
       )) as {
         doc_id: string;
         text: string;
@@ -43,16 +58,30 @@ describe('the index holds exact source text', () => {
         end: number;
         line_start: number;
         line_end: number;
+        passage_text: string;
+        passage_start: number;
+        passage_end: number;
+        passage_line_start: number;
+        passage_line_end: number;
       }[];
       expect(rows.length).toBeGreaterThan(40);
       for (const r of rows) {
         const file = readFileSync(path.join(CORPUS, r.doc_id.replace(/^corpus\//, '')), 'utf8');
         expect(file.slice(r.start, r.end)).toBe(r.text);
         expect(fileLines(r.doc_id, r.line_start, r.line_end)).toContain(r.text);
+        expect(file.slice(r.passage_start, r.passage_end)).toBe(r.passage_text);
+        expect(fileLines(r.doc_id, r.passage_line_start, r.passage_line_end)).toContain(r.passage_text);
+        expect(r.passage_text).toContain(r.text);
       }
     } finally {
       store.close();
     }
+  });
+
+  it('a search lists passages that are exact text at their cited lines', async () => {
+    const out = await callTool(searchTool, ctx, { query: 'reward model preference data', k: 10 });
+    expect(out.results.length).toBe(10);
+    for (const r of out.results) expect(fileLines(r.docId, r.lineStart, r.lineEnd)).toContain(r.text);
   });
 });
 
