@@ -328,6 +328,14 @@ describe.skipIf(!has('chromium'))('the editor’s desk in headless Chromium', ()
       await p.waitForSelector('#reader-body .hit');
       expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await p.screenshot({ path: path.join(ARTIFACTS, 'web-reader-narrow.png') });
+      // The timeline's chart and entries fit too (the chart scales down, the tabs scroll sideways).
+      await p.keyboard.press('Escape');
+      await p.click('#tab-timeline');
+      await p.fill('#tl-topic', 'calibration');
+      await p.keyboard.press('Enter');
+      await p.waitForSelector('#tl-result .chart');
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await p.screenshot({ path: path.join(ARTIFACTS, 'web-timeline-narrow.png') });
     } finally {
       await narrow.close();
     }
