@@ -1,6 +1,6 @@
 import { adoptTokenFromHash, getJson, onUnauthorized, postJson, postStream, setToken } from './api.js';
 import { initCheck } from './check.js';
-import { copyButton, initFormat, matchedSentences, selectionIn } from './cite.js';
+import { copyButton, initFormat, matchedSentences, selectionIn, sharedWordSpans } from './cite.js';
 import { clear, externalLink, formatDate, h, highlighted } from './dom.js';
 import { closeReader, initReader, isReaderOpen, openReader, parseRoute, readLink, stepPassage } from './reader.js';
 import { runTimeline } from './timeline.js';
@@ -293,7 +293,17 @@ async function runRelated() {
     clear(
       out,
       h('p', { class: 'summary' }, `${res.documents.length} related document${res.documents.length === 1 ? '' : 's'}`),
-      res.documents.map((d) => docCard(d, d.passages, (p) => ({ note: `re: “${p.draftExcerpt}”` }))),
+      // Copy cites the passage's sentence sharing most words with the draft excerpt it was found for.
+      res.documents.map((d) =>
+        docCard(
+          d,
+          d.passages.map((p) => ({
+            ...p,
+            quote: matchedSentences(p.displayText ?? p.text, sharedWordSpans(p.displayText ?? p.text, p.draftExcerpt ?? '')),
+          })),
+          (p) => ({ note: `re: “${p.draftExcerpt}”` }),
+        ),
+      ),
     );
   } catch (err) {
     showError(out, err);

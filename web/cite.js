@@ -72,6 +72,17 @@ export function matchedSentences(text, spans = []) {
   return text.slice(all[i][0], all[j][1]).replace(LABEL, '').trim();
 }
 
+/**
+ * Spans of `text`'s words (four letters or more) that also occur in `probe`, e.g. the draft paragraph a related
+ * passage was found for, so `matchedSentences` can pick the sentence that connects them.
+ */
+export function sharedWordSpans(text, probe) {
+  const words = new Set((probe.toLowerCase().match(/\p{L}{4,}/gu) ?? []).map((w) => w.slice(0, 6)));
+  return [...text.matchAll(/\p{L}{4,}/gu)]
+    .filter((m) => words.has(m[0].toLowerCase().slice(0, 6)))
+    .map((m) => [m.index, m.index + m[0].length]);
+}
+
 /** Text selected inside `el`, if any (trimmed, one line of whitespace). */
 export function selectionIn(el) {
   const sel = getSelection();

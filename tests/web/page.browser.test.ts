@@ -151,6 +151,15 @@ describe.skipIf(!has('chromium'))('web page in headless Chromium', () => {
     await page.waitForSelector('#related-result .doc');
     expect(await page.textContent('#related-result .doc h3')).toMatch(/reward model/i);
     expect(await page.textContent('#related-result .note')).toMatch(/^re: “The policy learns/);
+    // Its citation quotes the sentence that shares most words with the draft, not the whole passage.
+    const first = page.locator('#related-result .passage').first();
+    await first.locator('button.copy').click();
+    await page.waitForSelector('#copied:not([hidden])');
+    const cited = quotedText((await page.textContent('#copied-text'))!);
+    expect(cited.length).toBeGreaterThan(0);
+    expect(cited.length).toBeLessThan(((await first.locator('.text').textContent()) ?? '').length);
+    expect(cited.toLowerCase()).toMatch(/reward|proxy|optimi|policy|quality/);
+    await page.keyboard.press('Escape');
   });
 
   it('shows the offline answer in the ask view when no LLM is configured', async () => {
