@@ -11,7 +11,7 @@
 // own start-up (BENCHMARKS.md, "Cold start").
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -41,6 +41,17 @@ function priorsPlugin(buildInfo) {
           contents: `export const BUILT = ${JSON.stringify(buildInfo)};`,
           loader: 'ts',
         }));
+      // zod re-exports all 40-odd locales as a namespace, which no bundler can drop (half of zod's size);
+      // priors speaks English only, so the namespace holds `en`, the locale zod configures by default.
+      b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+        /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+          ? { path: path.resolve(args.resolveDir, '../locales/en.js'), namespace: 'zod-en' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({
+        contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+        resolveDir: path.dirname(args.path),
+      }));
       // LanceDB require()s Arrow's CommonJS build while priors imports its ES build: bundle one Arrow, not two.
       const arrow = path.join(root, 'node_modules', 'apache-arrow', 'Arrow.node.mjs');
       b.onResolve({ filter: /^apache-arrow$/ }, () => ({ path: arrow }));
@@ -65,22 +76,24 @@ const common = {
   external: ['@huggingface/transformers', '@lancedb/lancedb-*', '*.node'],
 };
 
-const program = await build({
+// One bundle per program of src/cli/programs/ (see src/cli/program-of.ts for why several).
+const programNames = readdirSync(path.join(root, 'src', 'cli', 'programs')).map((f) => path.basename(f, '.ts'));
+const programs = await build({
   ...common,
-  // In chunks/ for the files it finds relative to itself: web/ two levels up, the embedding worker beside it.
-  entryPoints: { 'chunks/program': 'src/cli/program.ts' },
+  // In chunks/ for the files they find relative to themselves: web/ two levels up, the embedding worker beside them.
+  entryPoints: Object.fromEntries(programNames.map((name) => [`chunks/cli-${name}`, `src/cli/programs/${name}.ts`])),
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   // Modules that find files relative to themselves (web/, the embedding worker) read import.meta.url.
   define: { 'import.meta.url': '__priorsModuleUrl' },
-  // import() becomes require(): V8 runs this file as a vm.Script, where Node 20 has no stable import() (and
+  // import() becomes require(): V8 runs these files as a vm.Script, where Node 20 has no stable import() (and
   // transformers.js ships a CommonJS build for Node beside its ES one).
   supported: { 'dynamic-import': false },
   banner: { js: "var __priorsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [priorsPlugin(null)],
 });
-const programFile = path.join(dist, 'chunks', 'program.cjs');
-const help = execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(programFile)}).topLevelHelp())`], {
+const programFile = (name) => path.join(dist, 'chunks', `cli-${name}.cjs`);
+const help = execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(programFile('top'))}).topLevelHelp())`], {
   encoding: 'utf8',
   // A pipe, as commander's 80-column default assumes; and no colour.
   stdio: ['ignore', 'pipe', 'inherit'],
@@ -88,8 +101,18 @@ const help = execFileSync(process.execPath, ['-e', `process.stdout.write(require
 });
 
 const buildInfo = {
-  program: '../chunks/program.cjs',
-  programHash: createHash('sha256').update(readFileSync(programFile)).digest('hex').slice(0, 16),
+  programs: Object.fromEntries(
+    programNames.map((name) => [
+      name,
+      {
+        file: `../chunks/cli-${name}.cjs`,
+        hash: createHash('sha256')
+          .update(readFileSync(programFile(name)))
+          .digest('hex')
+          .slice(0, 16),
+      },
+    ]),
+  ),
   help,
 };
 // The bin alone, without chunks (each module file Node loads costs start-up time), and CommonJS: Node starts
@@ -121,7 +144,7 @@ const modules = await build({
 
 // Modules that find package files relative to themselves (web/, the worker) assume they sit two levels below
 // the package root, as in src/<layer>/; in dist that holds for cli/ and chunks/ only.
-for (const result of [program, bin, modules])
+for (const result of [programs, bin, modules])
   for (const [file, out] of Object.entries(result.metafile.outputs)) {
     const depth = path.relative(root, path.resolve(root, file)).split(path.sep).length - 1;
     const relative = Object.keys(out.inputs).filter((i) => /src[\\/](server[\\/]static|embed[\\/]pooled-embedder)\.ts$/.test(i));

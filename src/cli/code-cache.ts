@@ -8,7 +8,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface CodeCache {
   /** A folder of this user's (created on first use). */
   dir: string;
-  /** Names this build of the bundle: files of other builds in `dir` are removed when a new one is written. */
+  /** The bundle's name. */
+  name: string;
+  /** Names this build of the bundle: caches of its other builds are removed when a new one is written. */
   build: string;
   /** Which run's compiled code to keep: one file per command, since each compiles different functions. */
   variant: string;
@@ -30,7 +32,8 @@ export interface CodeCache {
  */
 export function loadWithCodeCache(file: string, cache: CodeCache | null): { exports: unknown; save(): void } {
   const source = readFileSync(file, 'utf8');
-  const cacheFile = cache && path.join(cache.dir, `${cache.build}-${cache.variant}-${process.arch}-v8-${process.versions.v8}.bin`);
+  const cacheFile =
+    cache && path.join(cache.dir, `${cache.name}-${cache.build}-${cache.variant}-${process.arch}-v8-${process.versions.v8}.bin`);
   let cachedData: Buffer | undefined;
   if (cacheFile) {
     try {
@@ -56,7 +59,8 @@ export function loadWithCodeCache(file: string, cache: CodeCache | null): { expo
         // nothing behind, while two installs in use side by side (a clone and a global install) keep theirs.
         for (const name of readdirSync(cache.dir)) {
           const old = path.join(cache.dir, name);
-          if (!name.startsWith(`${cache.build}-`) && Date.now() - statSync(old).mtimeMs > DAY_MS) rmSync(old, { force: true });
+          const otherBuild = name.startsWith(`${cache.name}-`) && !name.startsWith(`${cache.name}-${cache.build}-`);
+          if (otherBuild && Date.now() - statSync(old).mtimeMs > DAY_MS) rmSync(old, { force: true });
         }
         // Written whole, then renamed: a concurrent run reads the old file or the new one, never half of one.
         const partial = `${cacheFile}.${process.pid}.partial`;

@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
  * The `priors` bin. `--version` and `--help` print text known at build time and load nothing else; every
- * other command runs the CLI program (program.ts), bundled into one CommonJS file that loads through V8's
- * code cache (code-cache.ts). A cold start thus costs little more than Node's own (BENCHMARKS.md, "Cold start").
+ * other command runs the CLI program that serves it (program-of.ts), bundled into one CommonJS file that
+ * loads through V8's code cache (code-cache.ts). A cold start thus costs little more than Node's own plus
+ * the command's work (BENCHMARKS.md, "Cold start").
  */
 import './closed-pipe.js';
 import { fileURLToPath } from 'node:url';
 import { compileCacheDir } from '../config/env.js';
 import { VERSION } from '../version.js';
 import { BUILT } from './build-info.js';
-import { COMMAND_SUMMARIES } from './command-summaries.js';
+import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.js';
 import { loadWithCodeCache } from './code-cache.js';
+import { PROGRAM_OF, type ProgramName } from './program-of.js';
 
-type Program = typeof import('./program.js');
+type Program = typeof import('./programs/top.js');
 
 /** What commander would print for these arguments, when it is known without loading commander. */
 function staticAnswer(args: readonly string[]): string | undefined {
@@ -25,17 +27,17 @@ function staticAnswer(args: readonly string[]): string | undefined {
   return undefined;
 }
 
-async function loadProgram(command: string | undefined): Promise<{ program: Program; save(): void }> {
+async function loadProgram(name: ProgramName, command: string): Promise<{ program: Program; save(): void }> {
   if (!BUILT) {
-    // From source: a computed specifier, so that the build does not bundle the program a second time.
-    const source = './program.js';
+    // From source: a computed specifier, so that the build does not bundle the programs a second time.
+    const source = `./programs/${name}.js`;
     return { program: (await import(source)) as Program, save() {} };
   }
   const dir = compileCacheDir();
-  const variant = command !== undefined && Object.hasOwn(COMMAND_SUMMARIES, command) ? command : 'priors';
+  const built = BUILT.programs[name];
   const loaded = loadWithCodeCache(
-    fileURLToPath(new URL(BUILT.program, import.meta.url)),
-    dir === null ? null : { dir, build: BUILT.programHash, variant },
+    fileURLToPath(new URL(built.file, import.meta.url)),
+    dir === null ? null : { dir, name, build: built.hash, variant: command },
   );
   return { program: loaded.exports as Program, save: loaded.save };
 }
@@ -46,8 +48,10 @@ async function main(args: readonly string[]): Promise<void> {
     process.stdout.write(answer);
     return;
   }
-  const { program, save } = await loadProgram(args[0] === 'help' ? args[1] : args[0]);
-  await program.runCli(args);
+  const word = args[0] === 'help' ? args[1] : args[0];
+  const command = word !== undefined && Object.hasOwn(COMMAND_SUMMARIES, word) ? (word as CommandName) : undefined;
+  const { program, save } = await loadProgram(command ? PROGRAM_OF[command] : 'top', command ?? 'priors');
+  await program.runCli(args, program.commands);
   save();
 }
 

@@ -5,33 +5,16 @@ import { VERSION } from '../version.js';
 import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.js';
 import { reportFailure } from './errors.js';
 
-type Register = (program: Command, config: () => PriorsConfig) => void;
+export type Register = (program: Command, config: () => PriorsConfig) => void;
 
 /**
- * Subcommand → the module that registers it. Only the module of the command being run is evaluated (and
- * `--help`/`--version` evaluate none), so `priors mcp` or `priors stats` never pay for setting up the HTTP
- * server, the LLM client or the parsers.
+ * Subcommand → the module that registers it, imported when that command runs: only its module is evaluated
+ * (and `--help`/`--version` evaluate none), so `priors mcp` or `priors stats` never pay for setting up the
+ * HTTP server, the LLM client or the parsers. Each program of src/cli/programs/ holds the commands it serves.
  */
-const COMMANDS: Record<CommandName, () => Promise<Register>> = {
-  ingest: async () => (await import('./commands/ingest.js')).registerIngest,
-  import: async () => (await import('./commands/import.js')).registerImport,
-  stats: async () => (await import('./commands/stats.js')).registerStats,
-  roots: async () => (await import('./commands/roots.js')).registerRoots,
-  ask: async () => (await import('./commands/ask.js')).registerAsk,
-  search: async () => (await import('./commands/search.js')).registerSearch,
-  quote: async () => (await import('./commands/quote.js')).registerQuote,
-  cite: async () => (await import('./commands/cite.js')).registerCite,
-  related: async () => (await import('./commands/browse.js')).registerBrowse,
-  timeline: async () => (await import('./commands/browse.js')).registerBrowse,
-  list: async () => (await import('./commands/browse.js')).registerBrowse,
-  get: async () => (await import('./commands/browse.js')).registerBrowse,
-  eval: async () => (await import('./commands/eval.js')).registerEval,
-  chat: async () => (await import('./commands/chat.js')).registerChat,
-  serve: async () => (await import('./commands/serve.js')).registerServe,
-  mcp: async () => (await import('./commands/mcp.js')).registerMcp,
-};
+export type CommandTable = Partial<Record<CommandName, () => Promise<Register>>>;
 
-const isCommand = (name: string | undefined): name is CommandName => name !== undefined && Object.hasOwn(COMMANDS, name);
+const isCommand = (name: string | undefined): name is CommandName => name !== undefined && Object.hasOwn(COMMAND_SUMMARIES, name);
 
 function rootProgram(): Command {
   return new Command()
@@ -61,7 +44,7 @@ export function topLevelHelp(): string {
 }
 
 /** Run the CLI on its arguments (without `node` and the script); failures set the exit code. */
-export async function runCli(args: readonly string[]): Promise<void> {
+export async function runCli(args: readonly string[], commands: CommandTable): Promise<void> {
   const program = rootProgram();
   try {
     const argv = [...args];
@@ -69,9 +52,11 @@ export async function runCli(args: readonly string[]): Promise<void> {
     if (argv[0] === 'help' && isCommand(argv[1])) argv.splice(0, 2, argv[1], '--help');
     const name = argv[0];
     if (isCommand(name)) {
+      const register = commands[name];
+      if (!register) throw new Error(`the ${name} command is not part of this program (src/cli/program-of.ts)`);
       const { loadConfig } = await import('../config/config.js');
       let cached: PriorsConfig | undefined;
-      (await COMMANDS[name]())(program, () => (cached ??= loadConfig()));
+      (await register())(program, () => (cached ??= loadConfig()));
     } else withCommandTable(program);
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createInterface } from 'node:readline';
 import { createReadStream } from 'node:fs';
 import type { PriorsConfig } from '../../config/config.js';
 import { UsageError } from '../../core/errors.js';
@@ -35,6 +34,8 @@ function renderSearch(out: SearchOutput): string {
 async function runBatch(file: string, base: Record<string, unknown>, flags: SearchFlags, config: PriorsConfig): Promise<void> {
   const ctx = cliToolContext(flags, config);
   try {
+    // node:readline only for --batch: Node compiles it on first load, which a single search need not pay.
+    const { createInterface } = await import('node:readline');
     const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
     let n = 0;
     for await (const line of lines) {

@@ -1,0 +1,13 @@
+import type { CommandTable } from '../program.js';
+
+/** The other commands that read an index (src/cli/program-of.ts). */
+export { runCli } from '../program.js';
+export const commands: CommandTable = {
+  roots: async () => (await import('../commands/roots.js')).registerRoots,
+  ask: async () => (await import('../commands/ask.js')).registerAsk,
+  cite: async () => (await import('../commands/cite.js')).registerCite,
+  related: async () => (await import('../commands/browse.js')).registerBrowse,
+  timeline: async () => (await import('../commands/browse.js')).registerBrowse,
+  list: async () => (await import('../commands/browse.js')).registerBrowse,
+  get: async () => (await import('../commands/browse.js')).registerBrowse,
+};

@@ -1,0 +1,9 @@
+import type { CommandTable } from '../program.js';
+
+/** The commands an agent runs over and over, with nothing else in their bundle (src/cli/program-of.ts). */
+export { runCli } from '../program.js';
+export const commands: CommandTable = {
+  search: async () => (await import('../commands/search.js')).registerSearch,
+  quote: async () => (await import('../commands/quote.js')).registerQuote,
+  stats: async () => (await import('../commands/stats.js')).registerStats,
+};
