@@ -265,12 +265,13 @@ export async function verifyQuote(ctx: ToolContext, input: QuoteInput): Promise<
 
   // As written first: a transcript may hold an ellipsis itself.
   const exact = scanned.flatMap(({ doc, src }) => findExact(input.text, src.text).map((m) => location(doc, src, [m], [input.text], 1)));
-  if (exact.length > 0) return result('verified', exact.slice(0, limit));
+  // Two occurrences on one long line would cite the same line twice.
+  if (exact.length > 0) return result('verified', withoutSharedLines(exact).slice(0, limit));
   if (fragments.length > 1) {
     const elided = scanned.flatMap(({ doc, src }) =>
       findElided(fragments, src.text, fitsVoice(documentTurns(doc))).map((chain) => location(doc, src, chain, fragments, 1)),
     );
-    if (elided.length > 0) return result('verified_with_elisions', elided.slice(0, limit));
+    if (elided.length > 0) return result('verified_with_elisions', withoutSharedLines(elided).slice(0, limit));
   }
 
   const scored = hits.map((h) => ({ hit: h, score: passageSimilarity(query, h.text) })).sort((a, b) => b.score - a.score);
