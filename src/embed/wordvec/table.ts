@@ -191,7 +191,13 @@ export class WordTable {
       const layout = readLayout(header);
       const size = fstatSync(fd).size;
       if (size !== layout.size) throw new Error(`table is ${size} bytes, its header says ${layout.size}`);
-      const table: WordTable = new WordTable(layout, fileVocabulary(() => table.fd, file, layout), null, fd, file);
+      const table: WordTable = new WordTable(
+        layout,
+        fileVocabulary(() => table.fd, file, layout),
+        null,
+        fd,
+        file,
+      );
       return table;
     } catch (err) {
       closeSync(fd);
