@@ -8,6 +8,7 @@ import { citeTool } from './tools/cite.js';
 import { createToolContext } from './tools/context.js';
 import { getDocumentTool } from './tools/get-document.js';
 import { type ImportReport, importTool } from './tools/import.js';
+import { linksTool } from './tools/links.js';
 import { listDocumentsTool } from './tools/list-documents.js';
 import { quoteTool } from './tools/quote.js';
 import { relatedTool } from './tools/related.js';
@@ -22,9 +23,10 @@ import { UsageError } from './core/errors.js';
 export { IndexLockedError, IndexMissingError, ModelMismatchError, NotFoundError, PriorsError, UsageError } from './core/errors.js';
 export type { AskOutput } from './tools/ask.js';
 export type { CiteOutput } from './tools/cite.js';
-export type { GetDocumentOutput } from './tools/get-document.js';
+export type { DocumentLink, GetDocumentOutput } from './tools/get-document.js';
 export type { HitJson } from './tools/hit-json.js';
 export type { ImportReport } from './tools/import.js';
+export type { LinkedEntry, LinksOutput } from './tools/links.js';
 export type { ListDocumentsOutput } from './tools/list-documents.js';
 export type { QuoteOutput } from './tools/quote.js';
 export type { RelatedOutput } from './tools/related.js';
@@ -61,6 +63,8 @@ export interface Archive {
   related: MethodOf<typeof relatedTool>;
   /** One passage per document, oldest first (`priors timeline`). */
   timeline: MethodOf<typeof timelineTool>;
+  /** The most-linked documents, on a topic or overall (`priors links`). */
+  links: MethodOf<typeof linksTool>;
   /** Documents by date, type or tag (`priors list`). */
   list: MethodOf<typeof listDocumentsTool>;
   /** A document's metadata and exact text, or a line range (`priors get`). */
@@ -93,6 +97,7 @@ export async function openArchive(index: string, options: ArchiveOptions = {}): 
     cite: bind(citeTool),
     related: bind(relatedTool),
     timeline: bind(timelineTool),
+    links: bind(linksTool),
     list: bind(listDocumentsTool),
     get: bind(getDocumentTool),
     stats: () => callTool(statsTool, ctx, {}),

@@ -32,6 +32,10 @@ export const COMMAND_SUMMARIES = {
     term: 'timeline [options] <topic...>',
     summary: "how the archive's treatment of a topic changed: one passage per document, oldest first",
   },
+  links: {
+    term: 'links [options] [topic...]',
+    summary: "the author's most-linked documents (their own posts linking to each other), on a topic or overall",
+  },
   list: { term: 'list [options]', summary: 'browse documents by date, type or tag' },
   get: { term: 'get [options] <ref>', summary: "a document's metadata and exact text, or a line range of it" },
   eval: { term: 'eval [options] <beir-dir>', summary: 'retrieval quality on a BEIR dataset: nDCG@10, recall@10/100, MRR@10, latency' },

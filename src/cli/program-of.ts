@@ -20,6 +20,7 @@ export const PROGRAM_OF: Record<CommandName, ProgramName> = {
   cite: 'read',
   related: 'read',
   timeline: 'read',
+  links: 'read',
   list: 'read',
   get: 'read',
   eval: 'ingest',

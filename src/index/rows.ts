@@ -1,4 +1,5 @@
 import type { Chunk, DocMeta, TurnMark } from '../core/types.js';
+import type { LinkMark } from '../text/links.js';
 import type { ChunkRow, DocumentRow } from './schema.js';
 
 export const SECTION_SEPARATOR = ' > ';
@@ -78,6 +79,7 @@ export interface DocumentFacts {
   words: number;
   warnings: readonly string[];
   turns: TurnMark[];
+  links: LinkMark[];
 }
 
 export function toDocumentRow(meta: DocMeta, facts: DocumentFacts, ingestedAt: string): DocumentRow {
@@ -108,5 +110,6 @@ export function toDocumentRow(meta: DocMeta, facts: DocumentFacts, ingestedAt: s
     words: facts.words,
     ingested_at: ingestedAt,
     warnings: JSON.stringify(facts.warnings),
+    links: JSON.stringify(facts.links),
   };
 }

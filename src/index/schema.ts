@@ -71,6 +71,12 @@ export interface DocumentRow {
   ingested_at: string;
   /** JSON array of the warnings reading this document's file gave, replayed while the file is unchanged (`--strict`). */
   warnings: string;
+  /**
+   * JSON `LinkMark[]`: every link the document makes, as written, with its line. Which ones reach another
+   * document is decided when the index is read (link-graph.ts), so adding or removing the linked post, or a
+   * root's URL template, needs no re-read of the posts that link to it.
+   */
+  links: string;
 }
 
 const str = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
@@ -139,6 +145,7 @@ export function documentSchema(): Schema {
     int('words'),
     str('ingested_at'),
     str('warnings'),
+    str('links'),
   ]);
 }
 

@@ -7,9 +7,10 @@ import type { EmbeddingSignature } from '../embed/embedder.js';
  * settings (one atomic switch per batch); document rows carry their warnings. 3: documents and chunks carry
  * their root, source type, speakers and book facts, and the settings remember the roots. 4: the chunk text has a
  * character n-gram full-text index beside the word index (archives up to CHAR_GRAM_MAX_ROWS chunks). 5: each chunk
- * carries the longer passage a search shows for it (`passage_*` columns, src/ingest/passages.ts).
+ * carries the longer passage a search shows for it (`passage_*` columns, src/ingest/passages.ts). 6: document
+ * rows carry the links they make (the link graph).
  */
-export const INDEX_FORMAT_VERSION = 5;
+export const INDEX_FORMAT_VERSION = 6;
 
 /** Stored in the index: what its chunks and vectors were made with. */
 export interface IndexSettings {

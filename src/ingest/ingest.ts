@@ -10,6 +10,7 @@ import { chunkDocument } from './chunk.js';
 import { encloseInPassages, passageChunking } from './passages.js';
 import { discoverFiles, type SourceFile } from './discover.js';
 import { parseFile, parseJsonl, SUPPORTED_EXTENSIONS } from './parse.js';
+import { extractLinks, type LinkMark } from '../text/links.js';
 import { decodeSource, readRegularFile, sha256 } from '../text/read-source.js';
 import { planRoots, type RootPlan } from './roots.js';
 
@@ -299,7 +300,8 @@ class IngestRun {
    */
   private planRoots(): RootPlan {
     const { store, opts } = this;
-    const stored = store.currentSettings?.roots ?? [];
+    // An index of an older format is rebuilt, but from the roots it remembers (format 3 and later keep them).
+    const stored = store.currentSettings?.roots ?? store.stored?.settings.roots ?? [];
     let given = opts.roots;
     if (given.length === 0 && stored.length === 0) {
       if (store.stored !== null && !opts.rebuild) {
@@ -504,6 +506,7 @@ class IngestRun {
             words: wordCount(chunks.length ? doc.doc.source : ''),
             warnings: doc.fileWarnings,
             turns: turnMarks(doc.doc),
+            links: linksOf(doc.doc),
           },
           this.now,
         ),
@@ -567,6 +570,16 @@ function turnMarks(doc: ParsedDocument): TurnMark[] {
     out.push({ start: b.start, speaker: b.speaker, timestamp: b.timestamp });
   }
   return out;
+}
+
+/**
+ * The links of the document's body (front matter such as `canonical_url` is not a link it makes) at their file
+ * lines; every link of a JSONL record cites the record's line.
+ */
+function linksOf(doc: ParsedDocument): LinkMark[] {
+  const body = doc.blocks.reduce((min, b) => Math.min(min, b.start), doc.source.length);
+  const links = extractLinks(doc.source, doc.lineBase, body);
+  return doc.linesMapToFile ? links : links.map((l) => ({ ...l, line: doc.lineBase }));
 }
 
 /** The warnings stored with a file's documents, each once. */

@@ -4,6 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { citeTool } from '../tools/cite.js';
 import { getDocumentTool } from '../tools/get-document.js';
 import { highlightSearch, highlightTimeline } from '../tools/highlight.js';
+import { linksTool } from '../tools/links.js';
 import { listDocumentsTool } from '../tools/list-documents.js';
 import { quoteTool } from '../tools/quote.js';
 import { relatedTool } from '../tools/related.js';
@@ -111,6 +112,13 @@ export const TOOL_ROUTES: readonly ToolRoute[] = [
     tool: timelineTool,
     summary: "How the author's treatment of a topic changed over time",
     decorate: highlightTimeline,
+  }),
+  toolRoute({
+    method: 'get',
+    path: '/api/links',
+    openapiPath: '/api/links',
+    tool: linksTool,
+    summary: "The author's most-linked documents, on a topic (`topic`) or overall",
   }),
   toolRoute({
     method: 'get',

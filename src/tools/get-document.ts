@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { loadDocumentSource } from '../index/document-source.js';
+import { loadLinkGraph, type LinkEdge, type LinkGraph } from '../index/link-graph.js';
 import { decodeTags } from '../index/rows.js';
 import type { DocumentHeader, Person, TurnMark } from '../core/types.js';
 import { formatLocation } from '../text/citation-format.js';
@@ -53,6 +54,54 @@ export interface GetDocumentOutput extends DocumentHeader {
   nextLine: number | null;
   stale: boolean;
   metadata: Record<string, unknown>;
+  /** Other indexed documents this one links to, in the order of their first link (`lines`: where it links, here). */
+  linksTo: DocumentLink[];
+  /** Indexed documents that link to this one, oldest first (`lines`: where each links, in that document). */
+  linkedFrom: DocumentLink[];
+  /** Links to the author's own document URLs that no indexed document answers (dead, or not in the archive). */
+  deadLinks: { url: string; line: number; text: string | null }[];
+}
+
+/** A document at the other end of links, with the lines the links are on and the first link's text. */
+export interface DocumentLink extends DocumentHeader {
+  type: string;
+  lines: number[];
+  text: string | null;
+}
+
+/** Edges grouped by the document at their other end (`end`), in order of first appearance. */
+export function groupLinks(graph: LinkGraph, edges: readonly LinkEdge[], end: 'from' | 'to'): DocumentLink[] {
+  const out = new Map<string, DocumentLink>();
+  for (const e of edges) {
+    const id = e[end];
+    const seen = out.get(id);
+    if (seen) {
+      if (!seen.lines.includes(e.line)) seen.lines.push(e.line);
+      continue;
+    }
+    const d = graph.resolver.document(id);
+    out.set(id, {
+      docId: id,
+      title: d?.title ?? null,
+      date: d?.date ?? null,
+      url: d?.url ?? null,
+      type: d?.type ?? 'text',
+      lines: [e.line],
+      text: e.text,
+    });
+  }
+  return [...out.values()];
+}
+
+/**
+ * `  2024-06-06  How I write  (interconnects/…/howiwrite.md:12)`, at most `max` lines: `docId:line` when the
+ * lines are in the listed document (it links here), `docId · line 12` when they are in this one.
+ */
+export function linkLines(links: readonly DocumentLink[], max: number, linesIn: 'listed' | 'this'): string {
+  const where = (l: DocumentLink) => (linesIn === 'listed' ? `${l.docId}:${l.lines.join(',')}` : `${l.docId} · line ${l.lines.join(', ')}`);
+  const shown = links.slice(0, max).map((l) => `  ${l.date ?? 'undated   '}  ${l.title ?? l.docId}  (${where(l)})`);
+  if (links.length > max) shown.push(`  … ${links.length - max} more`);
+  return shown.join('\n');
 }
 
 export const getDocumentTool = defineTool({
@@ -65,6 +114,7 @@ export const getDocumentTool = defineTool({
     const store = await ctx.store();
     const { doc, lineStart, lineEnd } = await resolveDocRef(store, input);
     const src = loadDocumentSource(doc);
+    const graph = await loadLinkGraph(store);
     const slice = sliceLines(src, doc.rel_path, lineStart ?? src.lineBase, lineEnd ?? Number.MAX_SAFE_INTEGER, input.maxChars);
     const from = lineRangeOffsets(src, slice.lineStart, slice.lineEnd).start;
     const turns = (JSON.parse(doc.turns || '[]') as TurnMark[])
@@ -95,12 +145,25 @@ export const getDocumentTool = defineTool({
       nextLine: slice.truncated && src.linesMapToFile && slice.lineEnd < slice.lastLine ? slice.lineEnd + 1 : null,
       stale: src.stale,
       metadata: JSON.parse(doc.extra) as Record<string, unknown>,
+      linksTo: groupLinks(graph, graph.linksFrom(doc.doc_id), 'to'),
+      linkedFrom: groupLinks(graph, graph.linksTo(doc.doc_id), 'from').sort((a, b) => (a.date ?? '~').localeCompare(b.date ?? '~')),
+      deadLinks: graph.deadLinksOf(doc.doc_id).map(({ url, line, text }) => ({ url, line, text })),
     };
   },
   toText(out) {
     const head = `${out.title ?? out.docId}${out.date ? ` (${out.date})` : ''} — ${formatLocation(out)} of ${out.totalLines}${out.url ? `\n${out.url}` : ''}`;
     const tail = out.nextLine ? `\n[… truncated; continue with lineStart ${out.nextLine}]` : '';
-    return `${head}\n\n${out.text}${tail}`;
+    const links = [
+      out.linksTo.length ? `Links to (${out.linksTo.length}):\n${linkLines(out.linksTo, 20, 'this')}` : '',
+      out.linkedFrom.length ? `Linked from (${out.linkedFrom.length}):\n${linkLines(out.linkedFrom, 20, 'listed')}` : '',
+      out.deadLinks.length
+        ? `Own links no document answers (${out.deadLinks.length}): ${out.deadLinks
+            .slice(0, 5)
+            .map((d) => `${d.url} (line ${d.line})`)
+            .join(', ')}${out.deadLinks.length > 5 ? ', …' : ''}`
+        : '',
+    ].filter(Boolean);
+    return `${head}\n\n${out.text}${tail}${links.length ? `\n\n${links.join('\n')}` : ''}`;
   },
 });
 

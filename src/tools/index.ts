@@ -1,6 +1,7 @@
 import { askTool } from './ask.js';
 import { citeTool } from './cite.js';
 import { getDocumentTool } from './get-document.js';
+import { linksTool } from './links.js';
 import { listDocumentsTool } from './list-documents.js';
 import { quoteTool } from './quote.js';
 import { relatedTool } from './related.js';
@@ -17,6 +18,7 @@ export const TOOLS = [
   getDocumentTool,
   relatedTool,
   timelineTool,
+  linksTool,
   listDocumentsTool,
   statsTool,
   listRootsTool,

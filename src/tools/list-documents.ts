@@ -58,6 +58,23 @@ function summarize(d: DocumentRow): DocumentSummary {
   };
 }
 
+/** The metadata filters of `list` (dates, types, roots, tags) as a test on document rows; other tools reuse it. */
+export function documentFilter(input: {
+  since?: string | undefined;
+  until?: string | undefined;
+  type?: string[] | undefined;
+  root?: string[] | undefined;
+  tag?: string[] | undefined;
+}): (d: DocumentRow) => boolean {
+  const tags = input.tag?.map((t) => t.toLowerCase());
+  return (d) =>
+    (!input.since || (d.date !== null && d.date >= input.since)) &&
+    (!input.until || (d.date !== null && d.date <= untilBound(input.until))) &&
+    (!input.type || input.type.includes(d.type) || (d.source_type !== null && input.type.includes(d.source_type))) &&
+    (!input.root || input.root.includes(d.root)) &&
+    (!tags || decodeTags(d.tags).some((t) => tags.includes(t)));
+}
+
 /** Every document of the index, in no particular order (MCP lists them as resources). */
 export async function allDocuments(ctx: ToolContext): Promise<DocumentSummary[]> {
   return (await (await ctx.store()).listDocuments()).map(summarize);
@@ -71,15 +88,7 @@ export const listDocumentsTool = defineTool({
   input: listDocumentsInput,
   async run(ctx, input): Promise<ListDocumentsOutput> {
     const store = await ctx.store();
-    const tags = input.tag?.map((t) => t.toLowerCase());
-    const docs = (await store.listDocuments()).filter(
-      (d) =>
-        (!input.since || (d.date !== null && d.date >= input.since)) &&
-        (!input.until || (d.date !== null && d.date <= untilBound(input.until))) &&
-        (!input.type || input.type.includes(d.type) || (d.source_type !== null && input.type.includes(d.source_type))) &&
-        (!input.root || input.root.includes(d.root)) &&
-        (!tags || decodeTags(d.tags).some((t) => tags.includes(t))),
-    );
+    const docs = (await store.listDocuments()).filter(documentFilter(input));
     const byDate = (a: string | null, b: string | null) => (a ?? '').localeCompare(b ?? '');
     docs.sort((a, b) =>
       input.sort === 'title'

@@ -90,3 +90,37 @@ describe('an index written by a newer priors', () => {
     expect(priors(['search', 'calibration', '--index', index]).code).toBe(0);
   });
 });
+
+describe('an index of the previous format that remembers its roots', () => {
+  it('a bare ingest rebuilds it from those roots, with their settings, and a notice', async () => {
+    const add = priors([
+      'ingest',
+      archive,
+      '--name',
+      'notes',
+      '--url-template',
+      'https://notes.example/{stem}',
+      '--index',
+      index,
+      '--no-embed',
+    ]);
+    expect(add.code, add.stderr).toBe(0);
+    const db = await lancedb.connect(index);
+    const meta = await db.openTable('meta');
+    const rows = (await meta.query().toArray()) as { key: string; value: string }[];
+    const older = rows.map((r) =>
+      r.key === 'settings' ? { ...r, value: JSON.stringify({ ...JSON.parse(r.value), formatVersion: INDEX_FORMAT_VERSION - 1 }) } : r,
+    );
+    await db.createTable('meta', older, { mode: 'overwrite' });
+    db.close();
+    const r = priors(['ingest', '--index', index, '--no-embed']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`older priors \\(index format ${INDEX_FORMAT_VERSION - 1}\\); rebuilding it`));
+    expect(r.stdout).toMatch(/2 added, 0 updated, 0 removed, 0 unchanged/);
+    const list = JSON.parse(priors(['list', '--index', index, '--json']).stdout) as { documents: { docId: string; url: string }[] };
+    expect(list.documents.map((d) => d.url).sort()).toEqual([
+      'https://notes.example/calibration',
+      expect.stringMatching(/^https:\/\/notes\.example\//),
+    ]);
+  });
+});

@@ -19,6 +19,7 @@ const AGENT_TOOLS = [
   'get_document',
   'related',
   'timeline',
+  'links',
   'list_documents',
   'stats',
   'list_roots',

@@ -92,6 +92,7 @@ describe('health, stats, openapi', () => {
         '/api/documents',
         '/api/documents/{docId}',
         '/api/health',
+        '/api/links',
         '/api/quote',
         '/api/related',
         '/api/roots',

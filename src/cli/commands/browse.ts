@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { PriorsConfig } from '../../config/config.js';
 import { getDocumentTool } from '../../tools/get-document.js';
+import { linksTool } from '../../tools/links.js';
 import { listDocumentsTool } from '../../tools/list-documents.js';
 import { relatedTool } from '../../tools/related.js';
 import { draftArgument } from '../../tools/caller-file.js';
@@ -13,7 +14,7 @@ import { summary } from '../command-summaries.js';
 
 type Flags = CommonFlags & Record<string, unknown>;
 
-/** The tools for exploring an archive: related, timeline, list, get. */
+/** The tools for exploring an archive: related, timeline, links, list, get. */
 export function registerBrowse(program: Command, config: () => PriorsConfig): void {
   const related = schemaOptions(relatedTool, { omit: ['text', 'path'], flagNames: { documents: 'docs' } });
   withCommonOptions(
@@ -35,6 +36,14 @@ export function registerBrowse(program: Command, config: () => PriorsConfig): vo
       await runToolCommand(timelineTool, { ...timeline.input(flags), topic: words.join(' ') }, flags, config());
     },
   );
+
+  const links = schemaOptions(linksTool, { omit: ['topic'] });
+  withCommonOptions(
+    links.add(program.command('links').description(summary('links')).argument('[topic...]', 'a topic (default: the whole archive)')),
+  ).action(async (words: string[], flags: Flags) => {
+    const topic = words.join(' ').trim();
+    await runToolCommand(linksTool, { ...links.input(flags), ...(topic ? { topic } : {}) }, flags, config());
+  });
 
   const list = schemaOptions(listDocumentsTool);
   withCommonOptions(list.add(program.command('list').description(summary('list')))).action(async (flags: Flags) => {

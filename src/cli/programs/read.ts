@@ -8,6 +8,7 @@ export const commands: CommandTable = {
   cite: async () => (await import('../commands/cite.js')).registerCite,
   related: async () => (await import('../commands/browse.js')).registerBrowse,
   timeline: async () => (await import('../commands/browse.js')).registerBrowse,
+  links: async () => (await import('../commands/browse.js')).registerBrowse,
   list: async () => (await import('../commands/browse.js')).registerBrowse,
   get: async () => (await import('../commands/browse.js')).registerBrowse,
 };

@@ -1,0 +1,84 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingest } from '../../src/ingest/ingest.js';
+import { loadLinkGraph } from '../../src/index/link-graph.js';
+import { IndexStore } from '../../src/index/store.js';
+import { urlKey, type LinkMark } from '../../src/text/links.js';
+import { createToolContext } from '../../src/tools/context.js';
+import { getDocumentTool } from '../../src/tools/get-document.js';
+import { linksTool } from '../../src/tools/links.js';
+import { callTool } from '../../src/tools/tool.js';
+import { SHARED_DATA } from '../helpers/paths.js';
+import { has } from '../helpers/resources.js';
+import { tempDir } from '../helpers/sample-index.js';
+
+const HOW_I_WRITE = 'interconnects/public/2025/2025-06-06-howiwrite.md';
+const O1 = 'interconnects/public/2024/2024-09-16-reverseengineeringopenaiso1.md';
+
+/** The archive links to itself: counted on the real posts, ingested with their URL template. */
+describe.skipIf(!has('sharedData'))('link graph of the real archive', { timeout: 240_000 }, () => {
+  let work: string;
+  let index: string;
+  let store: IndexStore;
+
+  beforeAll(async () => {
+    work = tempDir('priors-links-archive-');
+    index = path.join(work, 'index');
+    // Full-text only: links are what is checked, not ranking.
+    await ingest({
+      roots: [{ path: path.join(SHARED_DATA, 'interconnects'), urlTemplate: 'https://www.interconnects.ai/p/{slug}' }],
+      index,
+      embedder: null,
+    });
+    await ingest({
+      roots: [{ path: path.join(SHARED_DATA, 'rlhf-book', 'chapters'), book: 'Reinforcement Learning from Human Feedback' }],
+      index,
+      embedder: null,
+    });
+    store = await IndexStore.open(index);
+  });
+  afterAll(() => {
+    store?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('finds the 506 links to /p/ posts; 427 of them resolve to 128 posts', async () => {
+    const graph = await loadLinkGraph(store);
+    let posts = 0;
+    let resolved = 0;
+    const targets = new Set<string>();
+    for (const doc of await store.listDocuments()) {
+      for (const link of JSON.parse(doc.links) as LinkMark[]) {
+        if (!urlKey(link.url)?.startsWith('interconnects.ai/p/')) continue;
+        posts++;
+        const r = graph.resolver.resolve(link.url, { root: doc.root, relPath: doc.rel_path, url: doc.url });
+        if (r.status !== 'document') continue;
+        resolved++;
+        targets.add(r.document.docId);
+      }
+    }
+    expect({ posts, resolved, targets: targets.size }).toEqual({ posts: 506, resolved: 427, targets: 128 });
+    // The graph itself also resolves Substack's /i/<post id>/… links and leaves out links of a post to itself.
+    expect(graph.stats).toMatchObject({ documents: 217 });
+    expect(graph.stats.resolved).toBeGreaterThan(427);
+    expect(graph.stats.targets).toBeGreaterThanOrEqual(128);
+  });
+
+  it('get shows the links both ways; links ranks the most-linked posts, on a topic too', async () => {
+    const ctx = createToolContext({ index, onWarning: () => undefined });
+    try {
+      const post = await callTool(getDocumentTool, ctx, { docId: HOW_I_WRITE });
+      expect(post.linksTo.map((l) => l.url)).toContain('https://www.interconnects.ai/p/my-path-into-ai');
+      const o1 = await callTool(getDocumentTool, ctx, { docId: O1 });
+      expect(o1.linkedFrom.length).toBeGreaterThanOrEqual(15);
+      const top = await callTool(linksTool, ctx, { limit: 5 });
+      expect(top.documents[0]).toMatchObject({ docId: O1 });
+      const rlhf = await callTool(linksTool, ctx, { topic: 'RLHF', limit: 5 });
+      expect(rlhf.documents).toHaveLength(5);
+      expect(rlhf.documents.every((d) => d.inbound > 0 && d.passage !== null)).toBe(true);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
