@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { askTool } from './tools/ask.js';
+import { checkTool } from './tools/check.js';
 import { citeTool } from './tools/cite.js';
 import { createToolContext } from './tools/context.js';
 import { getDocumentTool } from './tools/get-document.js';
@@ -22,6 +23,7 @@ import { UsageError } from './core/errors.js';
 
 export { IndexLockedError, IndexMissingError, ModelMismatchError, NotFoundError, PriorsError, UsageError } from './core/errors.js';
 export type { AskOutput } from './tools/ask.js';
+export type { CheckOutput } from './tools/check.js';
 export type { CiteOutput } from './tools/cite.js';
 export type { DocumentLink, GetDocumentOutput } from './tools/get-document.js';
 export type { HitJson } from './tools/hit-json.js';
@@ -61,6 +63,8 @@ export interface Archive {
   cite: MethodOf<typeof citeTool>;
   /** Prior writing related to a draft (`priors related`). */
   related: MethodOf<typeof relatedTool>;
+  /** A draft checked against the archive: related writing, mentions, quotes, self-overlap, links to add (`priors check`). */
+  check: MethodOf<typeof checkTool>;
   /** One passage per document, oldest first (`priors timeline`). */
   timeline: MethodOf<typeof timelineTool>;
   /** The most-linked documents, on a topic or overall (`priors links`). */
@@ -96,6 +100,7 @@ export async function openArchive(index: string, options: ArchiveOptions = {}): 
     quote: bind(quoteTool),
     cite: bind(citeTool),
     related: bind(relatedTool),
+    check: bind(checkTool),
     timeline: bind(timelineTool),
     links: bind(linksTool),
     list: bind(listDocumentsTool),

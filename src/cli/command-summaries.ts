@@ -28,6 +28,10 @@ export const COMMAND_SUMMARIES = {
     summary: 'a ready-to-paste citation with the exact quoted lines, or of just the sentence you quote',
   },
   related: { term: 'related [options] <draft>', summary: 'prior writing related to a draft, with the passages that connect them' },
+  check: {
+    term: 'check [options] <draft>',
+    summary: 'check a draft against the archive: related writing, own work named, quotes, repeated sentences, links to add',
+  },
   timeline: {
     term: 'timeline [options] <topic...>',
     summary: "how the archive's treatment of a topic changed: one passage per document, oldest first",

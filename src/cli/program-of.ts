@@ -19,6 +19,7 @@ export const PROGRAM_OF: Record<CommandName, ProgramName> = {
   quote: 'search',
   cite: 'read',
   related: 'read',
+  check: 'read',
   timeline: 'read',
   links: 'read',
   list: 'read',

@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { UsageError } from '../core/errors.js';
+import { checkTool } from '../tools/check.js';
 import { citeTool } from '../tools/cite.js';
 import { getDocumentTool } from '../tools/get-document.js';
 import { highlightSearch, highlightTimeline } from '../tools/highlight.js';
@@ -104,6 +105,14 @@ export const TOOL_ROUTES: readonly ToolRoute[] = [
     openapiPath: '/api/related',
     tool: relatedTool,
     summary: 'Prior writing related to a draft (send `text`; `path` is refused over HTTP)',
+  }),
+  toolRoute({
+    method: 'post',
+    path: '/api/check',
+    openapiPath: '/api/check',
+    tool: checkTool,
+    summary:
+      'Check a draft paragraph by paragraph: related prior writing, mentions of own work, quotes, self-overlap, links to add (send `text`; `format: "markdown"` adds the annotated draft)',
   }),
   toolRoute({
     method: 'get',

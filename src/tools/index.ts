@@ -1,4 +1,5 @@
 import { askTool } from './ask.js';
+import { checkTool } from './check.js';
 import { citeTool } from './cite.js';
 import { getDocumentTool } from './get-document.js';
 import { linksTool } from './links.js';
@@ -17,6 +18,7 @@ export const TOOLS = [
   citeTool,
   getDocumentTool,
   relatedTool,
+  checkTool,
   timelineTool,
   linksTool,
   listDocumentsTool,

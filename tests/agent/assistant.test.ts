@@ -44,6 +44,7 @@ describe('tool bridge', () => {
       'cite',
       'get_document',
       'related',
+      'check',
       'timeline',
       'list_documents',
       'list_roots',

@@ -246,6 +246,7 @@ describe('options from the tool schemas', () => {
       'quote',
       'cite',
       'related',
+      'check',
       'timeline',
       'list',
       'get',

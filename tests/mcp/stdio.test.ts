@@ -18,6 +18,7 @@ const AGENT_TOOLS = [
   'cite',
   'get_document',
   'related',
+  'check',
   'timeline',
   'links',
   'list_documents',

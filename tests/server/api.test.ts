@@ -88,6 +88,7 @@ describe('health, stats, openapi', () => {
     expect(Object.keys(paths).sort()).toEqual(
       [
         '/api/ask',
+        '/api/check',
         '/api/cite',
         '/api/documents',
         '/api/documents/{docId}',

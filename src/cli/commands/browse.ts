@@ -11,6 +11,7 @@ import { runToolCommand, withCommonOptions, type CommonFlags } from '../tool-com
 import { parseDocRef } from '../../tools/doc-ref.js';
 import { REF_FIELDS } from './cite.js';
 import { summary } from '../command-summaries.js';
+import { readStdin } from '../read-stdin.js';
 
 type Flags = CommonFlags & Record<string, unknown>;
 
@@ -56,10 +57,4 @@ export function registerBrowse(program: Command, config: () => PriorsConfig): vo
   ).action(async (ref: string, flags: Flags) => {
     await runToolCommand(getDocumentTool, { ...get.input(flags), ...parseDocRef(ref) }, flags, config());
   });
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

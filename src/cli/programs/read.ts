@@ -7,6 +7,7 @@ export const commands: CommandTable = {
   ask: async () => (await import('../commands/ask.js')).registerAsk,
   cite: async () => (await import('../commands/cite.js')).registerCite,
   related: async () => (await import('../commands/browse.js')).registerBrowse,
+  check: async () => (await import('../commands/check.js')).registerCheck,
   timeline: async () => (await import('../commands/browse.js')).registerBrowse,
   links: async () => (await import('../commands/browse.js')).registerBrowse,
   list: async () => (await import('../commands/browse.js')).registerBrowse,

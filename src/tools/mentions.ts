@@ -1,0 +1,383 @@
+/**
+ * Mentions of the author's own work in a draft, resolved to indexed documents: titles named in running prose
+ * (fuzzy: the words of a title close together, in any case), cue phrases ("in my post …", "my interview with
+ * …", "the book's chapter on …"), and links to the author's own URLs. Resolution uses the index only (no
+ * network): a link to the author's site that no indexed document answers to is flagged.
+ */
+import type { Person } from '../core/types.js';
+import type { DocumentRow } from '../index/schema.js';
+import type { DraftLink } from '../text/draft-marks.js';
+import type { DraftParagraph } from '../text/draft.js';
+import { isStopWord, normalizeForMatch, stem, toOriginalSpan, wordTokens } from '../text/normalize.js';
+import { findExact } from '../text/quote-match.js';
+
+export interface CatalogDoc {
+  docId: string;
+  title: string | null;
+  date: string | null;
+  url: string | null;
+  type: string;
+  chapter: string | null;
+  /** Content-word stems of the title, in order. */
+  titleStems: string[];
+  /** Guests of an interview (or every speaker but the host). */
+  guests: string[];
+}
+
+export interface Catalog {
+  docs: CatalogDoc[];
+  byUrl: Map<string, CatalogDoc>;
+  /** Hosts of the author's own documents' URLs: a link there should resolve to a document. */
+  ownHosts: Set<string>;
+}
+
+function parsePeople(json: string): Person[] {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? (v as Person[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function contentStems(text: string): string[] {
+  return wordTokens(normalizeForMatch(text).norm)
+    .filter((t) => !isStopWord(t.word))
+    .map((t) => stem(t.word));
+}
+
+/** Host (without `www.`) and a lookup key (host + path, no query, fragment or trailing slash), lower-cased. */
+export function urlKey(url: string): { host: string; key: string } | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+  const host = u.hostname.toLowerCase().replace(/^www\./, '');
+  const path = decodeURIComponent(u.pathname).replace(/\/+$/, '').toLowerCase();
+  return { host, key: `${host}${path}` };
+}
+
+export function buildCatalog(rows: readonly DocumentRow[]): Catalog {
+  const docs: CatalogDoc[] = rows.map((r) => {
+    const people = parsePeople(r.people);
+    const hosts = people.filter((p) => p.role === 'host').map((p) => p.name);
+    return {
+      docId: r.doc_id,
+      title: r.title,
+      date: r.date,
+      url: r.url,
+      type: r.type,
+      chapter: r.chapter,
+      titleStems: r.title ? contentStems(r.title) : [],
+      guests: people.filter((p) => p.role === 'guest' || (p.role === null && !hosts.includes(p.name))).map((p) => p.name),
+    };
+  });
+  const byUrl = new Map<string, CatalogDoc>();
+  const ownHosts = new Set<string>();
+  for (const d of docs) {
+    const k = d.url ? urlKey(d.url) : null;
+    if (!k) continue;
+    byUrl.set(k.key, d);
+    ownHosts.add(k.host);
+  }
+  return { docs, byUrl, ownHosts };
+}
+
+export type MentionKind = 'title' | 'cue' | 'link';
+/** `resolved` to one document; `ambiguous` (the best of several that fit equally); `unresolved`: a cue names own work no document matches; `unknown_link`: a link to the author's site that no indexed document has. */
+export type MentionStatus = 'resolved' | 'ambiguous' | 'unresolved' | 'unknown_link';
+
+export interface Mention {
+  paragraph: number;
+  kind: MentionKind;
+  status: MentionStatus;
+  /** `[start, end)` in the draft of the words (or link) that name the work. */
+  start: number;
+  end: number;
+  text: string;
+  docId: string | null;
+  title: string | null;
+  url: string | null;
+  /** 0–1: 1 for a link or a title written out in full. */
+  confidence: number;
+  /** Other documents that fit as well (an ambiguous mention). */
+  alternatives: string[];
+  /** Whether the words are (inside) a link in the draft. */
+  linked: boolean;
+  /** The words to turn into a link to it: its title as written, else the cue and name ("interview with Eugene Vinitsky"). */
+  anchor: { start: number; end: number; text: string };
+}
+
+interface Token {
+  stem: string;
+  content: boolean;
+  /** Offsets in the paragraph text. */
+  start: number;
+  end: number;
+}
+
+function paragraphTokens(text: string): Token[] {
+  const n = normalizeForMatch(text);
+  return wordTokens(n.norm).map((t) => {
+    const span = toOriginalSpan(n, t.ns, t.ne);
+    return { stem: stem(t.word), content: !isStopWord(t.word), start: span.start, end: span.end };
+  });
+}
+
+/** A title is matched in prose when this share of its content words stands together in one stretch. */
+const TITLE_COVERAGE = 0.75;
+/** …and at least this many of them (a two-word title alone is too common a phrase to count). */
+const TITLE_MIN_WORDS = 3;
+
+/** Best stretch of `tokens` holding the most distinct title stems, no longer than the title plus a few words. */
+function bestTitleWindow(tokens: readonly Token[], stems: readonly string[]): { covered: number; first: number; last: number } | null {
+  const want = new Set(stems);
+  const at = tokens.flatMap((t, i) => (t.content && want.has(t.stem) ? [i] : []));
+  if (new Set(at.map((i) => tokens[i]!.stem)).size < Math.ceil(want.size * TITLE_COVERAGE)) return null;
+  const span = stems.length * 2 + 3;
+  let best: { covered: number; first: number; last: number } | null = null;
+  for (let a = 0; a < at.length; a++) {
+    const seen = new Set<string>();
+    let last = at[a]!;
+    for (let b = a; b < at.length && at[b]! - at[a]! <= span; b++) {
+      seen.add(tokens[at[b]!]!.stem);
+      last = at[b]!;
+      if (!best || seen.size > best.covered) best = { covered: seen.size, first: at[a]!, last };
+    }
+  }
+  return best;
+}
+
+interface Cue {
+  kind: 'post' | 'interview' | 'chapter' | 'any';
+  re: RegExp;
+}
+
+/** Phrases that announce the author's own work; the words after them (or the group) name it. */
+const CUES: readonly Cue[] = [
+  { kind: 'chapter', re: /\b(?:(?:my|the)\s+book(?:['’]s)?\s+)?chapters?\s+(?:on|about)\s+/gi },
+  { kind: 'chapter', re: /\b(?:my|the)\s+book(?:['’]s)?\s+chapter\s+(?=\d|[A-C]\b)|\bchapter\s+(?=\d{1,2}\b)/gi },
+  {
+    kind: 'interview',
+    re: /\b(?:my|our)\s+(?:(?:recent|earlier|last|first|\d{4})\s+)?(?:interview|conversation|podcast|episode|chat)\s+with\s+/gi,
+  },
+  { kind: 'interview', re: /\bI\s+interviewed\s+/g },
+  { kind: 'interview', re: /\b(?:my|our)\s+((?:[A-Z][\w.'’-]*\s+){1,3})(?:interview|conversation|episode|podcast)\b/g },
+  {
+    kind: 'post',
+    re: /\b(?:my|our|an?\s+(?:earlier|previous|older|recent))\s+(?:(?:earlier|previous|last|old|older|recent|first|\d{4})\s+)?(?:post|piece|essay|article|newsletter|blog\s?post|write-?up)(?:\s+(?:on|about|called|titled|named))?\s*/gi,
+  },
+  { kind: 'any', re: /\bI\s+(?:wrote|argued|explained|covered|discussed)\s+(?:in|on|about)\s+/gi },
+];
+
+/** The words a cue points at: a quoted or emphasised title, else the clause up to punctuation (≤ 14 words). */
+function cueTarget(text: string, from: number): { start: number; end: number } {
+  const open = text[from];
+  const close = open === '“' ? '”' : open === '"' || open === '*' || open === '_' ? open : null;
+  if (close) {
+    const end = text.indexOf(close, from + 1);
+    if (end > from) return { start: from, end: end + 1 };
+  }
+  const rest = text.slice(from);
+  const stop = /[.;:!?)\]—](?:\s|$)|,\s|\s[-–]\s|\n/.exec(rest);
+  let end = from + (stop ? stop.index : rest.length);
+  const words = [...text.slice(from, end).matchAll(/\S+/g)];
+  if (words.length > 14) end = from + words[13]!.index + words[13]![0].length;
+  return { start: from, end };
+}
+
+function kindFits(doc: CatalogDoc, kind: Cue['kind']): boolean {
+  if (kind === 'chapter') return doc.type === 'chapter';
+  if (kind === 'interview') return doc.type === 'interview' || doc.guests.length > 0;
+  if (kind === 'post') return doc.type !== 'chapter';
+  return true;
+}
+
+export interface MentionContext {
+  catalog: Catalog;
+  /** How strongly the draft's searches tie a document to a paragraph (0 when not at all): breaks ties. */
+  evidence(docId: string, paragraph: number): number;
+}
+
+/** Documents fitting a cue's target, best first, with their scores (0–1). */
+function resolveCue(
+  cue: Cue,
+  para: DraftParagraph,
+  target: { start: number; end: number },
+  tokens: readonly Token[],
+  ctx: MentionContext,
+): Resolved[] {
+  const targetText = para.text.slice(target.start, target.end);
+  const targetStems = new Set(contentStems(targetText));
+  const scored: Resolved[] = [];
+  const inTarget = tokens.filter((t) => t.start >= target.start && t.end <= target.end);
+  const paragraphStems = new Set(tokens.filter((t) => t.content).map((t) => t.stem));
+  for (const doc of ctx.catalog.docs) {
+    if (!kindFits(doc, cue.kind)) continue;
+    let score = 0;
+    let span: { start: number; end: number } | null = null;
+    let byTitle = false;
+    if (cue.kind === 'interview') {
+      // A guest named in the cue's words (full name, or a surname / first name written capitalised).
+      for (const name of doc.guests) {
+        const parts = name.split(/\s+/).filter((w) => w.length >= 3);
+        const tries: [string | undefined, number][] = [
+          [name, 1],
+          [parts.length > 1 ? parts[parts.length - 1] : undefined, 0.8],
+          [parts[0], 0.6],
+        ];
+        for (const [w, s] of tries) {
+          if (!w || s <= score) continue;
+          const m = new RegExp(`\\b${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).exec(targetText);
+          if (!m) continue;
+          score = s;
+          // "Eugene" alone still links the whole name when it follows.
+          const full = targetText.indexOf(name, m.index) === m.index ? name.length : m[0].length;
+          span = { start: target.start + m.index, end: target.start + m.index + full };
+          break;
+        }
+      }
+    } else if (cue.kind === 'chapter' && /^\s*\d{1,2}\b|^\s*[A-C]\b/.test(targetText)) {
+      const m = /^\s*(\d{1,2}|[A-C])\b/.exec(targetText)!;
+      score = doc.chapter === m[1] ? 1 : 0;
+      span = { start: target.start, end: target.start + m[0].length };
+    } else if (doc.titleStems.length) {
+      const covered = doc.titleStems.filter((s) => targetStems.has(s)).length;
+      const coverage = covered / doc.titleStems.length;
+      // A chapter is named by its topic ("the chapter on reward models"): any shared word counts.
+      const enough =
+        cue.kind === 'chapter' ? covered >= 1 && coverage >= 0.5 : covered >= Math.min(2, doc.titleStems.length) && coverage >= 0.6;
+      if (enough) {
+        score = coverage * 0.8 + (covered / Math.max(1, targetStems.size)) * 0.2;
+        const hit = inTarget.filter((t) => t.content && doc.titleStems.includes(t.stem));
+        if (hit.length) span = titleSpan(para.text, doc.title, { start: hit[0]!.start, end: hit[hit.length - 1]!.end });
+        byTitle = cue.kind !== 'chapter';
+      }
+    }
+    if (score <= 0 || span === null) continue;
+    // Ties (two interviews with one guest) go to the one whose title shares the paragraph's words, then to the one the searches found.
+    const overlap = doc.titleStems.filter((s) => paragraphStems.has(s)).length / Math.max(1, doc.titleStems.length);
+    scored.push({ doc, score: score + 0.01 * overlap + 0.001 * Math.min(1, ctx.evidence(doc.docId, para.index)), span, byTitle });
+  }
+  return scored.sort((a, b) => b.score - a.score);
+}
+
+/** The title as written in the paragraph when it is there in full near `words` (so "An" of "An unexpected …" is in the link), else `words`. */
+function titleSpan(text: string, title: string | null, words: { start: number; end: number }): { start: number; end: number } {
+  if (!title) return words;
+  const exact = findExact(title, text).find((m) => m.start <= words.end && words.start <= m.end);
+  return exact ?? words;
+}
+
+interface Resolved {
+  doc: CatalogDoc;
+  score: number;
+  /** The words of the paragraph that name it (title words, the guest's name, the chapter number). */
+  span: { start: number; end: number };
+  /** Named by its title (the title words make the link), not by a guest or a topic. */
+  byTitle: boolean;
+}
+
+/** Leading words of a cue that are no part of a link's text: "When I interviewed …" links "interviewed …". */
+const ANCHOR_LEAD = /^(?:(?:when|as|in|from|see|per|on|i|my|our|the|an?)\s+)+/i;
+
+function mentionOf(
+  para: DraftParagraph,
+  kind: MentionKind,
+  span: { start: number; end: number },
+  best: { doc: CatalogDoc; score: number } | null,
+  rivals: CatalogDoc[],
+  anchor: { start: number; end: number } = span,
+): Mention {
+  return {
+    paragraph: para.index,
+    kind,
+    status: best === null ? 'unresolved' : rivals.length ? 'ambiguous' : 'resolved',
+    start: para.start + span.start,
+    end: para.start + span.end,
+    text: para.text.slice(span.start, span.end),
+    docId: best?.doc.docId ?? null,
+    title: best?.doc.title ?? null,
+    url: best?.doc.url ?? null,
+    confidence: best ? Number(Math.min(1, best.score).toFixed(2)) : 0,
+    alternatives: rivals.map((d) => d.docId),
+    linked: false,
+    anchor: { start: para.start + anchor.start, end: para.start + anchor.end, text: para.text.slice(anchor.start, anchor.end) },
+  };
+}
+
+/** Every mention of the author's own work in the draft's paragraphs, in draft order. */
+export function findMentions(paragraphs: readonly DraftParagraph[], links: readonly DraftLink[], ctx: MentionContext): Mention[] {
+  const out: Mention[] = [];
+  for (const para of paragraphs) {
+    if (para.kind === 'code' || para.kind === 'frontmatter') continue;
+    const tokens = paragraphTokens(para.text);
+    const found: Mention[] = [];
+
+    for (const cue of CUES) {
+      cue.re.lastIndex = 0;
+      for (let m = cue.re.exec(para.text); m !== null; m = cue.re.exec(para.text)) {
+        const group =
+          m[1] !== undefined ? { start: m.index + m[0].indexOf(m[1]), end: m.index + m[0].indexOf(m[1]) + m[1].trimEnd().length } : null;
+        const target = group ?? cueTarget(para.text, m.index + m[0].length);
+        if (target.end <= target.start) continue;
+        const ranked = resolveCue(cue, para, target, tokens, ctx);
+        const best = ranked[0] ?? null;
+        // Two documents that fit the words equally well (two interviews with one guest): the mention is ambiguous.
+        const rivals = best
+          ? ranked
+              .slice(1)
+              .filter((r) => best.score - r.score < 0.01)
+              .map((r) => r.doc)
+          : [];
+        const cueEnd = m.index + m[0].trimEnd().length;
+        if (!best) {
+          found.push(mentionOf(para, 'cue', { start: m.index, end: Math.max(target.end, cueEnd) }, null, []));
+          continue;
+        }
+        const span = { start: Math.min(m.index, best.span.start), end: Math.max(best.span.end, group ? cueEnd : best.span.end) };
+        const lead = ANCHOR_LEAD.exec(para.text.slice(span.start, span.end))?.[0].length ?? 0;
+        const anchor = best.byTitle ? best.span : { start: span.start + lead, end: span.end };
+        found.push(mentionOf(para, 'cue', span, best, rivals, anchor));
+      }
+    }
+
+    for (const doc of ctx.catalog.docs) {
+      if (doc.titleStems.length < TITLE_MIN_WORDS) continue;
+      const w = bestTitleWindow(tokens, doc.titleStems);
+      if (!w || w.covered < TITLE_MIN_WORDS || w.covered / new Set(doc.titleStems).size < TITLE_COVERAGE) continue;
+      const span = titleSpan(para.text, doc.title, { start: tokens[w.first]!.start, end: tokens[w.last]!.end });
+      found.push(mentionOf(para, 'title', span, { doc, score: w.covered / new Set(doc.titleStems).size }, []));
+    }
+
+    for (const link of links.filter((l) => l.paragraph === para.index)) {
+      const key = urlKey(link.url);
+      if (!key || !ctx.catalog.ownHosts.has(key.host)) continue;
+      const doc = ctx.catalog.byUrl.get(key.key) ?? null;
+      const m = mentionOf(para, 'link', { start: link.start - para.start, end: link.end - para.start }, doc && { doc, score: 1 }, []);
+      found.push({ ...m, status: doc ? 'resolved' : 'unknown_link', linked: true });
+    }
+
+    // One mention per document per paragraph: a link beats a cue, a cue beats a bare title; overlapping
+    // cue and title mentions of one document merge.
+    const rank = { link: 0, cue: 1, title: 2 } as const;
+    found.sort((a, b) => rank[a.kind] - rank[b.kind] || b.confidence - a.confidence);
+    const kept: Mention[] = [];
+    for (const m of found) {
+      if (m.docId !== null && kept.some((k) => k.docId === m.docId)) continue;
+      // A cue whose words a resolved title mention already explains is that mention.
+      if (m.status === 'unresolved' && kept.some((k) => k.docId !== null && k.start < m.end && m.start < k.end)) continue;
+      if (m.kind === 'title') {
+        const over = kept.find((k) => k.status === 'unresolved' && k.start < m.end && m.start < k.end);
+        if (over) kept.splice(kept.indexOf(over), 1);
+      }
+      kept.push(m);
+    }
+    for (const m of kept) m.linked ||= links.some((l) => l.start <= m.start && m.end <= l.end);
+    out.push(...kept);
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
