@@ -154,7 +154,12 @@ function bestTitleWindow(tokens: readonly Token[], stems: readonly string[]): { 
 interface Cue {
   kind: 'post' | 'interview' | 'chapter' | 'any';
   re: RegExp;
+  /** Common outside the author's work ("I talked to my editor"): reported only when a document fits. */
+  quiet?: boolean;
 }
+
+/** Title words of the paragraph that set one of two equally named documents apart (a share of the title's words). */
+const TIE_OVERLAP = 0.15;
 
 /** Phrases that announce the author's own work; the words after them (or the group) name it. */
 const CUES: readonly Cue[] = [
@@ -165,6 +170,7 @@ const CUES: readonly Cue[] = [
     re: /\b(?:my|our)\s+(?:(?:recent|earlier|last|first|\d{4})\s+)?(?:interview|conversation|podcast|episode|chat)\s+with\s+/gi,
   },
   { kind: 'interview', re: /\bI\s+interviewed\s+/g },
+  { kind: 'interview', re: /\bI\s+(?:talked|spoke|chatted)\s+(?:to|with)\s+/g, quiet: true },
   { kind: 'interview', re: /\b(?:my|our)\s+((?:[A-Z][\w.'’-]*\s+){1,3})(?:interview|conversation|episode|podcast)\b/g },
   {
     kind: 'post',
@@ -258,11 +264,12 @@ function resolveCue(
       }
     }
     if (score <= 0 || span === null) continue;
-    // Ties (two interviews with one guest) go to the one whose title shares the paragraph's words, then to the one the searches found.
     const overlap = doc.titleStems.filter((s) => paragraphStems.has(s)).length / Math.max(1, doc.titleStems.length);
-    scored.push({ doc, score: score + 0.01 * overlap + 0.001 * Math.min(1, ctx.evidence(doc.docId, para.index)), span, byTitle });
+    scored.push({ doc, score, overlap, evidence: ctx.evidence(doc.docId, para.index), span, byTitle });
   }
-  return scored.sort((a, b) => b.score - a.score);
+  // Ties (two interviews with one guest) go to the one whose title shares more of the paragraph's words, then
+  // to the one the paragraph's searches found first.
+  return scored.sort((a, b) => b.score - a.score || b.overlap - a.overlap || b.evidence - a.evidence);
 }
 
 /** The title as written in the paragraph when it is there in full near `words` (so "An" of "An unexpected …" is in the link), else `words`. */
@@ -275,6 +282,10 @@ function titleSpan(text: string, title: string | null, words: { start: number; e
 interface Resolved {
   doc: CatalogDoc;
   score: number;
+  /** Share of the title's words the paragraph has. */
+  overlap: number;
+  /** How strongly the paragraph's searches found it. */
+  evidence: number;
   /** The words of the paragraph that name it (title words, the guest's name, the chapter number). */
   span: { start: number; end: number };
   /** Named by its title (the title words make the link), not by a guest or a topic. */
@@ -326,15 +337,17 @@ export function findMentions(paragraphs: readonly DraftParagraph[], links: reado
         if (target.end <= target.start) continue;
         const ranked = resolveCue(cue, para, target, tokens, ctx);
         const best = ranked[0] ?? null;
-        // Two documents that fit the words equally well (two interviews with one guest): the mention is ambiguous.
+        // Two documents that fit the words equally well and that the paragraph's other words do not tell apart
+        // (two interviews with one guest, on one topic): the mention is ambiguous.
         const rivals = best
           ? ranked
               .slice(1)
-              .filter((r) => best.score - r.score < 0.01)
+              .filter((r) => best.score - r.score < 0.01 && best.overlap - r.overlap < TIE_OVERLAP)
               .map((r) => r.doc)
           : [];
         const cueEnd = m.index + m[0].trimEnd().length;
         if (!best) {
+          if (cue.quiet) continue;
           found.push(mentionOf(para, 'cue', { start: m.index, end: Math.max(target.end, cueEnd) }, null, []));
           continue;
         }
