@@ -9,8 +9,8 @@ import { bestWindow, findExact, passageSimilarity } from '../text/quote-match.js
 import { excerpt, rankDocuments, searchDraftInput, type DocumentEvidence } from './draft-search.js';
 import { cappedText, shortList, shortText, TEXT_LIMITS } from './limits.js';
 import { buildCatalog, findMentions, type Mention } from './mentions.js';
-import { quoteTool, speakerLine, type QuoteOutput } from './quote.js';
-import { callTool, defineTool } from './tool.js';
+import { speakerLine, verifyQuote, type QuoteOutput } from './quote.js';
+import { defineTool } from './tool.js';
 
 export const checkInput = z
   .object({
@@ -201,7 +201,7 @@ export const checkTool = defineTool({
 
     const quotes: { paragraph: number; quote: CheckQuote }[] = [];
     for (const q of findDraftQuotes(paragraphs).slice(0, MAX_QUOTES)) {
-      const result = await callTool(quoteTool, ctx, { text: q.text.slice(0, TEXT_LIMITS.quote), limit: 1, root: input.root });
+      const result = await verifyQuote(ctx, { text: q.text.slice(0, TEXT_LIMITS.quote), limit: 1, root: input.root });
       quotes.push({
         paragraph: q.paragraph,
         quote: { kind: q.kind, start: q.start, end: q.end, text: q.text, verdict: result.verdict, result },

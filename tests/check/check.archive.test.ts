@@ -53,7 +53,9 @@ describe.skipIf(!has('sharedData'))('check on the real archive', { timeout: 300_
     const quotes = out.paragraphs.flatMap((p) => p.quotes);
     expect(quotes).toHaveLength(1);
     expect(quotes[0]!.verdict).toBe('verified_with_elisions');
+    expect(quotes[0]!.result).toMatchObject({ speaker: 'Eugene Vinitsky', role: 'guest' });
     expect(quotes[0]!.result.locations[0]).toMatchObject({ docId: VINITSKY, speaker: 'Eugene Vinitsky', role: 'guest' });
+    expect(quotes[0]!.result.fragments).toHaveLength(2);
   });
 
   it("resolves the links to the author's own site and flags the one no document has", () => {
