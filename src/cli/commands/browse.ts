@@ -4,32 +4,24 @@ import { getDocumentTool } from '../../tools/get-document.js';
 import { linksTool } from '../../tools/links.js';
 import { listDocumentsTool } from '../../tools/list-documents.js';
 import { relatedTool } from '../../tools/related.js';
-import { draftArgument } from '../../tools/caller-file.js';
 import { timelineTool } from '../../tools/timeline.js';
 import { schemaOptions } from '../schema-options.js';
 import { runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
 import { parseDocRef } from '../../tools/doc-ref.js';
 import { REF_FIELDS } from './cite.js';
 import { summary } from '../command-summaries.js';
-import { readStdin } from '../read-stdin.js';
+import { draftInput, withDraftArgument } from '../draft-input.js';
 
 type Flags = CommonFlags & Record<string, unknown>;
 
 /** The tools for exploring an archive: related, timeline, links, list, get. */
 export function registerBrowse(program: Command, config: () => PriorsConfig): void {
   const related = schemaOptions(relatedTool, { omit: ['text', 'path'], flagNames: { documents: 'docs' } });
-  withCommonOptions(
-    related.add(
-      program
-        .command('related')
-        .description(summary('related'))
-        .argument('<draft>', 'a draft file, "-" to read the draft from standard input, or the draft itself with --text')
-        .option('--text', 'take the argument as the draft text, even where it looks like a file path'),
-    ),
-  ).action(async (draft: string, flags: Flags & { text?: boolean }) => {
-    const source = draft === '-' ? { text: await readStdin() } : draftArgument('related', draft, flags.text === true);
-    await runToolCommand(relatedTool, { ...related.input(flags), ...source }, flags, config());
-  });
+  withCommonOptions(related.add(withDraftArgument(program.command('related').description(summary('related'))))).action(
+    async (draft: string, flags: Flags) => {
+      await runToolCommand(relatedTool, { ...related.input(flags), ...(await draftInput('related', draft, flags)) }, flags, config());
+    },
+  );
 
   const timeline = schemaOptions(timelineTool, { omit: ['topic'] });
   withCommonOptions(timeline.add(program.command('timeline').description(summary('timeline')).argument('<topic...>', 'the topic'))).action(
