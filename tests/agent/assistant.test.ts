@@ -46,6 +46,7 @@ describe('tool bridge', () => {
       'related',
       'check',
       'timeline',
+      'links',
       'list_documents',
       'list_roots',
     ]);
