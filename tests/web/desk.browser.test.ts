@@ -36,7 +36,7 @@ const UNDATED = `# Working notes on calibration
 
 Calibration is a property of a forecaster across many forecasts, never of one forecast.
 
-These notes have no date on purpose.
+These notes have no date on purpose. The longer version is [the 2022 post](https://fieldnotes.example.com/p/what-calibration-measures/).
 `;
 
 let fixture: PageFixture;
@@ -112,6 +112,13 @@ describe.skipIf(!has('chromium'))('the editor’s desk in headless Chromium', ()
     await expect.poll(() => page.textContent('#reader-pos'), poll).toBe(`passage ${step === 'j' ? at! + 1 : at! - 1} of ${of}`);
     expect(page.url()).not.toContain(`lines=${from}${to ? `-${to}` : ''}&`);
 
+    // The link graph (get's linkedFrom): the undated note links here, and the reader opens it at its link.
+    expect(await page.textContent('#reader-head .doc-links summary')).toBe('Linked from (1)');
+    await page.click('#reader-head .doc-links summary');
+    expect(await page.textContent('#reader-head .doc-links li a')).toBe('Working notes on calibration');
+    expect(await page.getAttribute('#reader-head .doc-links li a', 'href')).toBe(
+      `#doc=${encodeURIComponent('notes/undated-calibration.md')}&lines=5`,
+    );
     // The query's words are marked in the passage; c copies its matched sentence, not its lines.
     expect((await page.locator('#reader-body .hit mark').first().textContent())?.toLowerCase()).toMatch(/calibrat|forecast/);
     await page.keyboard.press('c');
