@@ -7,7 +7,10 @@ import type { Snapshot } from './store.js';
  * LanceDB's query language; search/ fuses, filters and ranks what they return.
  */
 
-/** Columns read back for hits (never the vector or the FTS copy of the text). */
+/**
+ * Columns read back for hits (never the vector or the FTS copy of the text, nor the passage text: only the few
+ * passages a search lists need it, read by `passageTexts`).
+ */
 const HIT_COLUMNS = [
   'id',
   'doc_id',
@@ -29,7 +32,6 @@ const HIT_COLUMNS = [
   'line_start',
   'line_end',
   'text',
-  'passage_text',
   'passage_start',
   'passage_end',
   'passage_line_start',
@@ -39,7 +41,7 @@ const HIT_COLUMNS = [
 /** How many times k candidates an IVF-PQ search re-ranks on full vectors (see vectorSearch). */
 export const ANN_REFINE_FACTOR = 50;
 
-export type HitRow = Omit<ChunkRow, 'fts_text' | 'vector'> & { _score?: number; _distance?: number };
+export type HitRow = Omit<ChunkRow, 'fts_text' | 'vector' | 'passage_text'> & { _score?: number; _distance?: number; _rowid?: bigint };
 
 /** A chunk with its first-stage score (BM25, or cosine similarity), higher is better. */
 export interface Ranked {
@@ -63,6 +65,7 @@ async function matchSearch(snapshot: Snapshot, text: string, column: string, whe
   let q = snapshot.chunks
     .search(new MatchQuery(text, column), 'fts')
     .select([...HIT_COLUMNS, '_score'])
+    .withRowId()
     .limit(limit);
   if (where) q = q.where(where);
   const rows = (await q.toArray()) as HitRow[];
@@ -94,6 +97,7 @@ export async function vectorSearch(snapshot: Snapshot, vector: Float32Array, whe
     .distanceType('cosine')
     .refineFactor(ANN_REFINE_FACTOR)
     .select([...HIT_COLUMNS, '_distance'])
+    .withRowId()
     .limit(limit);
   if (where) q = q.where(where);
   const rows = (await q.toArray()) as HitRow[];
@@ -104,4 +108,14 @@ export async function vectorSearch(snapshot: Snapshot, vector: Float32Array, whe
 export async function distinctSpeakers(snapshot: Snapshot): Promise<string[]> {
   const rows = (await snapshot.chunks.query().where('speaker IS NOT NULL').select(['speaker']).toArray()) as { speaker: string | null }[];
   return [...new Set(rows.map((r) => r.speaker).filter((s): s is string => !!s))];
+}
+
+/** The passage text (what a search shows for a chunk) of the chunks at these row ids of the snapshot, by row id. */
+export async function passageTexts(snapshot: Snapshot, rowIds: readonly bigint[]): Promise<Map<bigint, string>> {
+  if (rowIds.length === 0) return new Map();
+  const rows = (await snapshot.chunks.takeRowIds(rowIds).select(['passage_text']).withRowId().toArray()) as {
+    passage_text: string;
+    _rowid: bigint;
+  }[];
+  return new Map(rows.map((r) => [r._rowid, r.passage_text]));
 }

@@ -83,16 +83,17 @@ export function orderByDocument<T extends RankedPassage>(docs: readonly Document
 }
 
 /**
- * What a search returns: the passages in document order, each as `show` says it is listed (a chunk as its enclosing
- * passage), de-duplicated last and only as far as `k` (the costly step; ranking documents on the raw pool keeps
- * p95 low). maxOverlap 0 over the listed spans: one list never shows two overlapping passages of a document. A single
- * search and a fused multi-phrasing search both end here, so both list alike.
+ * What a search returns: the passages in document order, de-duplicated last and only as far as `k` (the costly step;
+ * ranking documents on the raw pool keeps p95 low). maxOverlap 0: one list never shows two overlapping passages of a
+ * document — over the spans `spanOf` says a hit is listed at (a chunk's enclosing passage), near-duplicates judged on
+ * the hits' own text. A single search and a fused multi-phrasing search both end here, so both list alike.
  */
 export function listByDocument<T extends RankedPassage & DedupeHit>(
   docs: readonly DocumentScore<T>[],
   opts: DocumentRankOptions,
   k: number,
-  show: (hit: T) => T = (hit) => hit,
+  spanOf: (hit: T) => { start: number; end: number } = (hit) => hit,
 ): T[] {
-  return collapseNearDuplicates(orderByDocument(docs, opts).map(show), { maxOverlap: 0, limit: k });
+  const listed = orderByDocument(docs, opts).map((hit) => ({ hit, docId: hit.docId, text: hit.text, ...spanOf(hit) }));
+  return collapseNearDuplicates(listed, { maxOverlap: 0, limit: k }).map((l) => l.hit);
 }

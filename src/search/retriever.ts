@@ -1,8 +1,16 @@
 import { UsageError } from '../core/errors.js';
 import type { Embedder } from '../embed/embedder.js';
 import { decodeTags } from '../index/rows.js';
-import { charGramSearch, distinctSpeakers, fullTextSearch, vectorSearch, type HitRow, type Ranked } from '../index/chunk-search.js';
-import type { IndexStore } from '../index/store.js';
+import {
+  charGramSearch,
+  distinctSpeakers,
+  fullTextSearch,
+  passageTexts,
+  vectorSearch,
+  type HitRow,
+  type Ranked,
+} from '../index/chunk-search.js';
+import type { IndexStore, Snapshot } from '../index/store.js';
 import { filterToSql, pathMatcher } from './filters.js';
 import { namedSpeaker, parseQuery, withoutName, type DocumentKind, type QueryIntent } from './query-intent.js';
 import { DOCUMENT_RANK_DEFAULTS, listByDocument, scoreDocuments, type DocumentRankOptions } from './document-rank.js';
@@ -31,7 +39,6 @@ export function rowToHit(row: HitRow, score: number): SearchHit {
     score,
     text: row.text,
     passage: {
-      text: row.passage_text,
       start: row.passage_start,
       end: row.passage_end,
       lineStart: row.passage_line_start,
@@ -45,10 +52,31 @@ export function rowToHit(row: HitRow, score: number): SearchHit {
   };
 }
 
-/** A hit as a search lists it: its chunk's enclosing passage, with the chunk's metadata. */
-function showPassage(hit: SearchHit): SearchHit {
-  const { text, start, end, lineStart, lineEnd } = hit.passage;
-  return { ...hit, text, start, end, lineStart, lineEnd };
+/** What ranking needs of a request once its lists are fetched. */
+interface RankRequest {
+  /** The text matched (cues and a named speaker taken out). */
+  query: string;
+  intent: QueryIntent;
+  speaker: string | null;
+  mode: SearchMode;
+  keepPath: ReturnType<typeof pathMatcher>;
+  k: number;
+}
+
+const chunkKey = (docId: string, chunkIndex: number) => `${docId}\u0000${chunkIndex}`;
+
+/**
+ * The listed hits as a search shows them: each chunk's enclosing passage (its text read now, for these few rows
+ * only), with the chunk's metadata. A chunk whose passage text is missing stays as it is, so text and lines agree.
+ */
+async function showPassages(snapshot: Snapshot, hits: readonly SearchHit[], rowIds: ReadonlyMap<string, bigint>): Promise<SearchHit[]> {
+  const ids = hits.map((h) => rowIds.get(chunkKey(h.docId, h.chunkIndex))).filter((id): id is bigint => id !== undefined);
+  const texts = await passageTexts(snapshot, ids);
+  return hits.map((h) => {
+    const id = rowIds.get(chunkKey(h.docId, h.chunkIndex));
+    const text = id === undefined ? undefined : texts.get(id);
+    return text === undefined ? h : { ...h, ...h.passage, text };
+  });
 }
 
 /** How much a document's score grows when the request's cues point at it. */
@@ -171,15 +199,25 @@ export class Retriever {
     // Wider pools: fusion needs depth, and the path glob and de-duplication remove some candidates.
     const pool = Math.max(req.k * 2, this.poolSize) * (keepPath ? 10 : 1);
     const vector = mode !== 'bm25' && this.embedder ? await this.embedder.embedQuery(query) : null;
-    // Every list from one snapshot: an ingest finishing meanwhile never mixes two states of a document.
     const grams = mode === 'hybrid' && this.charGramWeight > 0 ? charGramQueryText(query) : '';
-    const [lexical, dense, charGrams] = await this.store.read((s) =>
-      Promise.all([
+    // Every list and the passages shown from one snapshot: an ingest finishing meanwhile never mixes two states.
+    return this.store.read(async (s) => {
+      const [lexical, dense, charGrams] = await Promise.all([
         mode === 'vector' ? Promise.resolve([]) : fullTextSearch(s, query, where, pool),
         vector ? vectorSearch(s, vector, where, pool) : [],
         charGramSearch(s, grams, where, pool),
-      ]),
-    );
+      ]);
+      const rowIds = new Map<string, bigint>();
+      for (const { row } of [...lexical, ...dense, ...charGrams])
+        if (row._rowid !== undefined) rowIds.set(chunkKey(row.doc_id, row.chunk_index), row._rowid);
+      const listed = await this.rank({ query, intent, speaker, mode, keepPath, k: req.k }, lexical, dense, charGrams);
+      return showPassages(s, listed, rowIds);
+    });
+  }
+
+  /** The lists fused, cues and speaker applied, documents ranked, and the top k passages listed (chunk text still). */
+  private async rank(request: RankRequest, lexical: Ranked[], dense: Ranked[], charGrams: Ranked[]): Promise<SearchHit[]> {
+    const { query, intent, speaker, mode, keepPath, k } = request;
     const ranked =
       mode === 'hybrid'
         ? fuseRankings(
@@ -203,7 +241,7 @@ export class Retriever {
       reranked.sort((a, b) => b.score - a.score);
     }
     const docs = scoreDocuments(reranked, this.documentRank, cueFactor(intent, this.cueBoosts, reranked));
-    // Matched and ranked on chunks, shown as their enclosing passages (src/ingest/passages.ts).
-    return listByDocument(docs, this.documentRank, req.k, showPassage);
+    // Matched and ranked on chunks, listed at their enclosing passages (src/ingest/passages.ts).
+    return listByDocument(docs, this.documentRank, k, (h) => h.passage);
   }
 }

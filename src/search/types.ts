@@ -39,8 +39,8 @@ export interface SearchHit extends DocumentHeader {
   lineEnd: number;
   score: number;
   text: string;
-  /** The chunk's enclosing passage; a search lists this span as the hit's text, offsets and lines. */
-  passage: SourceSpan;
+  /** Where the chunk's enclosing passage is; a search lists that passage as the hit's text, offsets and lines. */
+  passage: Omit<SourceSpan, 'text'>;
   relPath: string;
   tags: string[];
   chunkIndex: number;

@@ -21,7 +21,7 @@ const hit = (docId: string, text: string, score: number): SearchHit => ({
   lineEnd: 1,
   score,
   text,
-  passage: { text, start: 0, end: text.length, lineStart: 1, lineEnd: 1 },
+  passage: { start: 0, end: text.length, lineStart: 1, lineEnd: 1 },
   relPath: docId,
   tags: [],
   chunkIndex: 0,
