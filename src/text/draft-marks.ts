@@ -3,6 +3,7 @@
  * a line introduced as a quote) and links. Pure text; resolving them against the archive is the check tool's.
  */
 import { blockContent, type DraftParagraph } from './draft.js';
+import { linkSpans } from './links.js';
 
 export type DraftQuoteKind = 'inline' | 'block' | 'introduced';
 
@@ -91,26 +92,13 @@ export interface DraftLink {
   url: string;
 }
 
-const MARKDOWN_LINK = /\[((?:[^\]\\]|\\.)*)\]\(\s*<?(https?:\/\/[^\s)>]+)>?(?:\s+"[^"]*")?\s*\)/g;
-/** A bare URL ends before a sentence's full stop or comma. */
-const BARE_URL = /<?(https?:\/\/[^\s<>)\]"'`]*[^\s<>)\]"'`.,;:!?])>?/g;
-
-/** Links (markdown links, autolinks, bare URLs) in the draft's paragraphs. */
+/** Links (markdown links, autolinks, bare URLs) in the draft's paragraphs, found as ingest finds them in documents. */
 export function findDraftLinks(paragraphs: readonly DraftParagraph[]): DraftLink[] {
   const out: DraftLink[] = [];
   for (const p of paragraphs) {
     if (p.kind === 'code' || p.kind === 'frontmatter') continue;
-    const taken: [number, number][] = [];
-    for (const m of p.text.matchAll(MARKDOWN_LINK)) {
-      const start = m.index;
-      taken.push([start, start + m[0].length]);
-      out.push({ paragraph: p.index, start: p.start + start, end: p.start + start + m[0].length, label: m[1]!, url: m[2]! });
-    }
-    for (const m of p.text.matchAll(BARE_URL)) {
-      const start = m.index;
-      if (taken.some(([a, b]) => start >= a && start < b)) continue;
-      out.push({ paragraph: p.index, start: p.start + start, end: p.start + start + m[0].length, label: null, url: m[1]! });
-    }
+    for (const l of linkSpans(p.text))
+      out.push({ paragraph: p.index, start: p.start + l.start, end: p.start + l.end, label: l.text, url: l.url });
   }
   return out.sort((a, b) => a.start - b.start);
 }

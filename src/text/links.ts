@@ -35,35 +35,57 @@ function trimBareUrl(url: string): string {
 /** Targets that can never be a document: in-page anchors, mail, phone, data and script URLs. */
 const NOT_A_DOCUMENT = /^(?:#|mailto:|tel:|data:|javascript:|ftp:)/i;
 
+/** A link with where it is: `[start, end)` in the text it was found in. */
+export interface LinkSpan {
+  url: string;
+  /** The link text of a markdown link, null for an autolink or a bare URL. */
+  text: string | null;
+  start: number;
+  end: number;
+}
+
 /**
- * Every link of `source` from offset `from` on (the body, after front matter) that could point at a document, in
- * order; images are left out. Lines count from `lineBase` at offset 0.
+ * Every link of `source` from offset `from` on that could point at a document, in order, with its offsets;
+ * images are left out. At most MAX_LINKS_PER_DOCUMENT. Ingest stores them by line (`extractLinks`); the draft
+ * checker needs the offsets to put a footnote after a link.
  */
-export function extractLinks(source: string, lineBase = 1, from = 0): LinkMark[] {
-  const out: LinkMark[] = [];
-  let line = lineBase;
-  let scanned = 0;
+export function linkSpans(source: string, from = 0): LinkSpan[] {
+  const out: LinkSpan[] = [];
   LINK.lastIndex = from;
   for (let m = LINK.exec(source); m !== null; m = LINK.exec(source)) {
     if (out.length >= MAX_LINKS_PER_DOCUMENT) break;
-    const at = m.index;
-    for (let i = source.indexOf('\n', scanned); i !== -1 && i < at; i = source.indexOf('\n', i + 1)) line++;
-    scanned = at;
-    const [, bang, text, angled, plain, autolink, bare] = m;
+    const [whole, bang, text, angled, plain, autolink, bare] = m;
     let url: string | undefined;
     let label: string | null = null;
-    if (bare !== undefined) url = trimBareUrl(bare);
-    else if (autolink !== undefined) url = autolink;
+    let end = m.index + whole.length;
+    if (bare !== undefined) {
+      url = trimBareUrl(bare);
+      end = m.index + url.length;
+    } else if (autolink !== undefined) url = autolink;
     else {
       if (bang === '!') continue;
       url = angled ?? plain;
       label = (text ?? '').trim().slice(0, MAX_LINK_TEXT) || null;
     }
     if (!url || url.length > MAX_URL || NOT_A_DOCUMENT.test(url)) continue;
-    out.push({ url, line, text: label });
+    out.push({ url, text: label, start: m.index, end });
   }
   LINK.lastIndex = 0;
   return out;
+}
+
+/**
+ * Every link of `source` from offset `from` on (the body, after front matter) that could point at a document, in
+ * order; images are left out. Lines count from `lineBase` at offset 0.
+ */
+export function extractLinks(source: string, lineBase = 1, from = 0): LinkMark[] {
+  let line = lineBase;
+  let scanned = 0;
+  return linkSpans(source, from).map(({ url, text, start }) => {
+    for (let i = source.indexOf('\n', scanned); i !== -1 && i < start; i = source.indexOf('\n', i + 1)) line++;
+    scanned = start;
+    return { url, line, text };
+  });
 }
 
 /** A URL parsed leniently: scheme-less `www.x.com/p/a` and `//x.com/p/a` are read as https. */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { DocumentHeader } from '../core/types.js';
+import { loadLinkResolver } from '../index/link-graph.js';
 import type { SearchHit } from '../search/types.js';
 import { formatLocation } from '../text/citation-format.js';
 import { displayText } from '../text/display.js';
@@ -197,7 +198,8 @@ export const checkTool = defineTool({
     );
     const catalog = buildCatalog(rows);
     const links = findDraftLinks(paragraphs);
-    const mentions = findMentions(paragraphs, links, { catalog, evidence: paragraphEvidence });
+    const resolver = await loadLinkResolver(retriever.store);
+    const mentions = findMentions(paragraphs, links, { catalog, evidence: paragraphEvidence, resolveLink: (url) => resolver.resolve(url) });
 
     const quotes: { paragraph: number; quote: CheckQuote }[] = [];
     for (const q of findDraftQuotes(paragraphs).slice(0, MAX_QUOTES)) {

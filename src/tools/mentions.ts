@@ -5,6 +5,7 @@
  * network): a link to the author's site that no indexed document answers to is flagged.
  */
 import type { Person } from '../core/types.js';
+import type { LinkResolution } from '../index/link-graph.js';
 import type { DocumentRow } from '../index/schema.js';
 import type { DraftLink } from '../text/draft-marks.js';
 import type { DraftParagraph } from '../text/draft.js';
@@ -26,9 +27,6 @@ export interface CatalogDoc {
 
 export interface Catalog {
   docs: CatalogDoc[];
-  byUrl: Map<string, CatalogDoc>;
-  /** Hosts of the author's own documents' URLs: a link there should resolve to a document. */
-  ownHosts: Set<string>;
 }
 
 function parsePeople(json: string): Person[] {
@@ -46,20 +44,6 @@ function contentStems(text: string): string[] {
     .map((t) => stem(t.word));
 }
 
-/** Host (without `www.`) and a lookup key (host + path, no query, fragment or trailing slash), lower-cased. */
-export function urlKey(url: string): { host: string; key: string } | null {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return null;
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-  const host = u.hostname.toLowerCase().replace(/^www\./, '');
-  const path = decodeURIComponent(u.pathname).replace(/\/+$/, '').toLowerCase();
-  return { host, key: `${host}${path}` };
-}
-
 export function buildCatalog(rows: readonly DocumentRow[]): Catalog {
   const docs: CatalogDoc[] = rows.map((r) => {
     const people = parsePeople(r.people);
@@ -75,19 +59,11 @@ export function buildCatalog(rows: readonly DocumentRow[]): Catalog {
       guests: people.filter((p) => p.role === 'guest' || (p.role === null && !hosts.includes(p.name))).map((p) => p.name),
     };
   });
-  const byUrl = new Map<string, CatalogDoc>();
-  const ownHosts = new Set<string>();
-  for (const d of docs) {
-    const k = d.url ? urlKey(d.url) : null;
-    if (!k) continue;
-    byUrl.set(k.key, d);
-    ownHosts.add(k.host);
-  }
-  return { docs, byUrl, ownHosts };
+  return { docs };
 }
 
 export type MentionKind = 'title' | 'cue' | 'link';
-/** `resolved` to one document; `ambiguous` (the best of several that fit equally); `unresolved`: a cue names own work no document matches; `unknown_link`: a link to the author's site that no indexed document has. */
+/** `resolved` to one document; `ambiguous` (the best of several that fit equally); `unresolved`: a cue names own work no document matches; `unknown_link`: a link to a document page of the author's site that no indexed document has (dead, moved or not ingested). */
 export type MentionStatus = 'resolved' | 'ambiguous' | 'unresolved' | 'unknown_link';
 
 export interface Mention {
@@ -204,6 +180,8 @@ function kindFits(doc: CatalogDoc, kind: Cue['kind']): boolean {
 
 export interface MentionContext {
   catalog: Catalog;
+  /** Where a link leads, from the index alone (the link graph's resolver). */
+  resolveLink(url: string): LinkResolution;
   /** How strongly the draft's searches tie a document to a paragraph (0 when not at all): breaks ties. */
   evidence(docId: string, paragraph: number): number;
 }
@@ -323,6 +301,7 @@ function mentionOf(
 /** Every mention of the author's own work in the draft's paragraphs, in draft order. */
 export function findMentions(paragraphs: readonly DraftParagraph[], links: readonly DraftLink[], ctx: MentionContext): Mention[] {
   const out: Mention[] = [];
+  const byId = new Map(ctx.catalog.docs.map((d) => [d.docId, d]));
   for (const para of paragraphs) {
     if (para.kind === 'code' || para.kind === 'frontmatter') continue;
     const tokens = paragraphTokens(para.text);
@@ -367,9 +346,12 @@ export function findMentions(paragraphs: readonly DraftParagraph[], links: reado
     }
 
     for (const link of links.filter((l) => l.paragraph === para.index)) {
-      const key = urlKey(link.url);
-      if (!key || !ctx.catalog.ownHosts.has(key.host)) continue;
-      const doc = ctx.catalog.byUrl.get(key.key) ?? null;
+      // Only links to a document page of the author's own site count: `/about` and other sites are no mention.
+      const where = ctx.resolveLink(link.url);
+      if (where.status !== 'document' && where.status !== 'missing') continue;
+      const doc = where.status === 'document' ? (byId.get(where.document.docId) ?? null) : null;
+      // A link to a document outside the check (another root, the draft itself) is no mention of one inside it.
+      if (where.status === 'document' && !doc) continue;
       const m = mentionOf(para, 'link', { start: link.start - para.start, end: link.end - para.start }, doc && { doc, score: 1 }, []);
       found.push({ ...m, status: doc ? 'resolved' : 'unknown_link', linked: true });
     }

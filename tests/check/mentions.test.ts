@@ -2,11 +2,25 @@ import { describe, expect, it } from 'vitest';
 import type { DocumentRow } from '../../src/index/schema.js';
 import { findDraftLinks } from '../../src/text/draft-marks.js';
 import { splitDraft } from '../../src/text/draft.js';
-import { buildCatalog, findMentions, urlKey } from '../../src/tools/mentions.js';
+import { LinkResolver } from '../../src/index/link-graph.js';
+import { buildCatalog, findMentions } from '../../src/tools/mentions.js';
 
-/** Just the fields mentions read; the rest of a row does not matter here. */
+/** Just the fields mentions and the link resolver read; the rest of a row does not matter here. */
 function row(docId: string, title: string, type: string, extra: Partial<DocumentRow> = {}): DocumentRow {
-  return { doc_id: docId, title, type, url: null, date: null, chapter: null, people: '[]', ...extra } as DocumentRow;
+  const [root = '', ...rest] = docId.split('/');
+  return {
+    doc_id: docId,
+    root,
+    rel_path: rest.join('/'),
+    title,
+    type,
+    url: null,
+    date: null,
+    chapter: null,
+    people: '[]',
+    extra: '{}',
+    ...extra,
+  } as DocumentRow;
 }
 const guest = (name: string) =>
   JSON.stringify([
@@ -14,7 +28,7 @@ const guest = (name: string) =>
     { name, role: 'guest' },
   ]);
 
-const catalog = buildCatalog([
+const rows = [
   row('site/taylor-2024.md', 'Interviewing Ross Taylor on LLM reasoning, Galactica, agents', 'interview', {
     people: guest('Ross Taylor'),
     url: 'https://www.example.com/p/taylor-2024',
@@ -26,11 +40,17 @@ const catalog = buildCatalog([
   row('site/calibration.md', 'What calibration actually measures', 'post', { url: 'https://www.example.com/p/what-calibration-measures' }),
   row('book/05-reward-models.md', 'Reward Modeling', 'chapter', { chapter: '5' }),
   row('book/14-over-optimization.md', 'Over-Optimization', 'chapter', { chapter: '14' }),
-]);
+];
+const catalog = buildCatalog(rows);
+const resolver = new LinkResolver(rows, []);
 
 function mentionsOf(text: string) {
   const paragraphs = splitDraft(text);
-  return findMentions(paragraphs, findDraftLinks(paragraphs), { catalog, evidence: () => 0 }).map((m) => ({
+  return findMentions(paragraphs, findDraftLinks(paragraphs), {
+    catalog,
+    evidence: () => 0,
+    resolveLink: (url) => resolver.resolve(url),
+  }).map((m) => ({
     p: m.paragraph,
     kind: m.kind,
     status: m.status,
@@ -68,13 +88,9 @@ describe('mentions of the author’s own work', () => {
     expect(mentionsOf('I talked to my editor about deadlines at length yesterday.')).toEqual([]);
   });
 
-  it('links to own URLs resolve through query strings, www and trailing slashes; unknown ones are flagged; others ignored', () => {
-    expect(urlKey('https://EXAMPLE.com/p/What-Calibration-Measures/?utm_source=x#top')).toEqual({
-      host: 'example.com',
-      key: 'example.com/p/what-calibration-measures',
-    });
+  it('links to own URLs resolve through query strings, www and trailing slashes; unknown post URLs are flagged; other pages ignored', () => {
     const found = mentionsOf(
-      'See [this](http://example.com/p/what-calibration-measures/?ref=1), https://www.example.com/p/gone and https://other.org/p/x.',
+      'See [this](http://example.com/p/what-calibration-measures/?ref=1), https://www.example.com/p/gone, https://example.com/about and https://other.org/p/x.',
     );
     expect(found.map((m) => [m.kind, m.status, m.docId])).toEqual([
       ['link', 'resolved', 'site/calibration.md'],
