@@ -95,8 +95,14 @@ export interface CueBoosts {
 
 const CUE_BOOST_DEFAULTS: CueBoosts = { kind: 1, year: 0.3, earliest: 2, speaker: 0.5, roundup: 0.3 };
 
-/** Titles of posts that mostly list or link other posts. */
-const ROUNDUP_TITLE = /\b(?:year in review|roundup|round-up|what i'?ve been reading|links?(?: for| of the)|reading list)\b/i;
+/** Titles of posts that mostly list or link other posts: year in review, roundups, reading and link lists, digests. */
+const ROUNDUP_TITLE =
+  /\b(?:year in review|roundup|round-up|what i'?ve been reading|links?(?: for| of the)|reading list|artifacts log|digest)\b/i;
+
+/** A year-in-review, roundup, reading list, link list or digest: it lists other posts more than it says anything. */
+export function isRoundupTitle(title: string | null): boolean {
+  return title !== null && ROUNDUP_TITLE.test(title);
+}
 
 const CHAPTER_PATH = /(^|\/)chapters?\//i;
 
@@ -129,7 +135,7 @@ function cueFactor(intent: QueryIntent, boosts: CueBoosts, candidates: readonly 
     const y = yearOf(best);
     if (y !== null && intent.years.includes(y)) f *= 1 + boosts.year;
     if (intent.earliest && y !== null && newest > oldest) f *= 1 + (boosts.earliest * (newest - y)) / (newest - oldest);
-    if (best.title && ROUNDUP_TITLE.test(best.title) && !ROUNDUP_TITLE.test(intent.text)) f *= 1 - boosts.roundup;
+    if (isRoundupTitle(best.title) && !ROUNDUP_TITLE.test(intent.text)) f *= 1 - boosts.roundup;
     return f;
   };
 }

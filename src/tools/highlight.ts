@@ -25,7 +25,8 @@ export function highlightSearch(out: SearchOutput) {
 
 export function highlightTimeline(out: TimelineOutput) {
   const terms = queryTerms(out.topic);
-  return { ...out, entries: out.entries.map((e) => ({ ...e, passage: withSpans(e.passage, terms) })) };
+  const mark = (e: TimelineOutput['entries'][number]) => ({ ...e, passage: withSpans(e.passage, terms) });
+  return { ...out, entries: out.entries.map(mark), undated: out.undated.map(mark) };
 }
 
 export function highlightAsk(out: AskOutput) {

@@ -8,6 +8,7 @@ import { urlKey, type LinkMark } from '../../src/text/links.js';
 import { createToolContext } from '../../src/tools/context.js';
 import { getDocumentTool } from '../../src/tools/get-document.js';
 import { linksTool } from '../../src/tools/links.js';
+import { timelineTool } from '../../src/tools/timeline.js';
 import { callTool } from '../../src/tools/tool.js';
 import { SHARED_DATA } from '../helpers/paths.js';
 import { has } from '../helpers/resources.js';
@@ -16,8 +17,11 @@ import { tempDir } from '../helpers/sample-index.js';
 const HOW_I_WRITE = 'interconnects/public/2025/2025-06-06-howiwrite.md';
 const O1 = 'interconnects/public/2024/2024-09-16-reverseengineeringopenaiso1.md';
 
-/** The archive links to itself: counted on the real posts, ingested with their URL template. */
-describe.skipIf(!has('sharedData'))('link graph of the real archive', { timeout: 240_000 }, () => {
+/**
+ * The editor's desk on the real archive, ingested with its URL template: the links it makes to itself, and the
+ * timeline of a topic it covers for years (full text only: what is checked is links and dates, not ranking).
+ */
+describe.skipIf(!has('sharedData'))('links and timeline on the real archive', { timeout: 240_000 }, () => {
   let work: string;
   let index: string;
   let store: IndexStore;
@@ -77,6 +81,24 @@ describe.skipIf(!has('sharedData'))('link graph of the real archive', { timeout:
       const rlhf = await callTool(linksTool, ctx, { topic: 'RLHF', limit: 5 });
       expect(rlhf.documents).toHaveLength(5);
       expect(rlhf.documents.every((d) => d.inbound > 0 && d.passage !== null)).toBe(true);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('timeline "RLHF" tells the story: 2022–2025 in order with 2025 present, book chapters apart, roundups not chosen', async () => {
+    const ctx = createToolContext({ index, onWarning: () => undefined });
+    try {
+      const out = await callTool(timelineTool, ctx, { topic: 'RLHF' });
+      const years = out.entries.map((e) => Number(e.date?.slice(0, 4)));
+      expect(years).toEqual([...years].sort());
+      expect(new Set(years)).toEqual(new Set([2022, 2023, 2024, 2025]));
+      expect(out.years.find((y) => y.year === 2025)?.count).toBeGreaterThanOrEqual(5);
+      expect(out.entries.every((e) => e.date !== null && e.type !== 'chapter' && !e.roundup)).toBe(true);
+      expect(out.undated.length).toBe(5);
+      expect(out.undated.every((e) => e.type === 'chapter' && e.date === null)).toBe(true);
+      expect(out.undatedCount).toBeGreaterThan(10);
+      expect(timelineTool.toText(out)).toMatch(/\n {2}2025 █+ \d+ \(\d+ shown\)/);
     } finally {
       await ctx.close();
     }
