@@ -123,7 +123,8 @@ function docCard(d, passages, opts) {
 
 /** A timeline entry: its document header and best passage, with the reader link for the topic. */
 function timelineEntry(e, topic) {
-  return h('article', { class: 'doc' }, docHeader({ ...e.passage, ...e }), passageView(e.passage, { q: topic }));
+  const note = e.roundup ? 'a roundup or digest: shown because its year has nothing else on this' : undefined;
+  return h('article', { class: 'doc' }, docHeader({ ...e.passage, ...e }), passageView(e.passage, { q: topic, note }));
 }
 
 function showError(el, err) {

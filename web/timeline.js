@@ -19,34 +19,25 @@ function yearOf(date) {
 }
 
 /**
- * Per-year counts and the undated entries: the tool's own `years`/`undated` when it reports them, else
- * counted from the entries it returned.
+ * Per-year counts and the undated entries as the timeline tool reports them: `years` (documents mentioning the
+ * topic per year, `count`, and how many are entries, `shown`), `undated` apart and `undatedCount`.
  */
 export function timelineSummary(out) {
-  const entries = out.entries ?? [];
-  const dated = entries.filter((e) => yearOf(e.date));
-  const undated = Array.isArray(out.undated) ? out.undated : entries.filter((e) => !yearOf(e.date));
-  let years;
-  if (Array.isArray(out.years)) years = out.years.map((y) => ({ year: String(y.year), count: y.count ?? y.mentions ?? 0 }));
-  else if (out.years && typeof out.years === 'object') years = Object.entries(out.years).map(([year, count]) => ({ year, count }));
-  else {
-    const counts = new Map();
-    for (const e of dated) counts.set(yearOf(e.date), (counts.get(yearOf(e.date)) ?? 0) + 1);
-    years = [...counts].map(([year, count]) => ({ year, count }));
-  }
-  years.sort((a, b) => a.year.localeCompare(b.year));
+  const dated = (out.entries ?? []).filter((e) => yearOf(e.date));
+  const undated = out.undated ?? [];
+  let years = (out.years ?? []).map((y) => ({ year: String(y.year), count: y.count, shown: y.shown }));
   // Years without a mention stay on the axis, so gaps read as gaps.
   if (years.length > 1) {
-    const have = new Map(years.map((y) => [y.year, y.count]));
+    const have = new Map(years.map((y) => [y.year, y]));
     const filled = [];
     for (let y = Number(years[0].year); y <= Number(years.at(-1).year); y++)
-      filled.push({ year: String(y), count: have.get(String(y)) ?? 0 });
+      filled.push(have.get(String(y)) ?? { year: String(y), count: 0, shown: 0 });
     years = filled;
   }
-  return { years, dated, undated };
+  return { years, dated, undated, undatedCount: out.undatedCount ?? undated.length };
 }
 
-/** Bar chart of mentions per year; each bar is a keyboard-reachable button that jumps to that year. */
+/** Bar chart of the documents on the topic per year; each bar is a keyboard-reachable button that jumps to that year. */
 function chart(years, undatedCount, onPick) {
   const max = Math.max(1, ...years.map((y) => y.count));
   const barW = 36;
@@ -71,9 +62,9 @@ function chart(years, undatedCount, onPick) {
         tabindex: y.count ? 0 : null,
         role: y.count ? 'button' : null,
         'data-year': y.year,
-        'aria-label': `${y.year}: ${y.count} mention${y.count === 1 ? '' : 's'}`,
+        'aria-label': `${y.year}: ${y.count} document${y.count === 1 ? '' : 's'} on it, ${y.shown} shown`,
       },
-      s('title', {}, `${y.year}: ${y.count}`),
+      s('title', {}, `${y.year}: ${y.count} document${y.count === 1 ? '' : 's'} on it, ${y.shown} shown below`),
       s('rect', { x, y: height - barH, width: barW, height: barH, rx: 3 }),
       s('text', { x: x + barW / 2, y: height - barH - 4, 'text-anchor': 'middle', class: 'count' }, y.count ? String(y.count) : ''),
       s('text', { x: x + barW / 2, y: height + 16, 'text-anchor': 'middle', class: 'year' }, y.year),
@@ -114,8 +105,12 @@ export async function runTimeline(render) {
   abort = new AbortController();
   clear(out, h('div', { class: 'busy' }, 'Placing your writing on a timeline…'));
   try {
-    const res = await getJson('/api/timeline', { topic, limit: 50, root: $('#tl-root').value, type: $('#tl-type').value }, abort.signal);
-    const { years, dated, undated } = timelineSummary(res);
+    const res = await getJson(
+      '/api/timeline',
+      { topic, limit: 50, undated: 20, root: $('#tl-root').value, type: $('#tl-type').value },
+      abort.signal,
+    );
+    const { years, dated, undated, undatedCount } = timelineSummary(res);
     if (dated.length === 0 && undated.length === 0) {
       clear(out, h('p', { class: 'summary' }, `Nothing in the archive on “${topic}”.`));
       return;
@@ -132,15 +127,15 @@ export async function runTimeline(render) {
       h(
         'p',
         { class: 'summary', role: 'status' },
-        `${dated.length} dated ${dated.length === 1 ? 'entry' : 'entries'}${years.length ? ` from ${years[0].year} to ${years.at(-1).year}` : ''}` +
-          `${undated.length ? `, ${undated.length} undated` : ''} · ${total} mention${total === 1 ? '' : 's'} charted`,
+        `${total} dated document${total === 1 ? '' : 's'} on it${years.length ? ` from ${years[0].year} to ${years.at(-1).year}` : ''}, ${dated.length} shown` +
+          `${undatedCount ? ` · ${undatedCount} undated` : ''}`,
       ),
       years.length
         ? h(
             'figure',
             { class: 'chart-box' },
-            chart(years, undated.length, jumpTo),
-            h('figcaption', {}, 'Mentions per year — select a bar to jump to that year'),
+            chart(years, undatedCount, jumpTo),
+            h('figcaption', {}, 'Documents on it per year — select a bar to jump to that year'),
           )
         : null,
       [...byYear].map(([year, list]) =>
@@ -159,7 +154,12 @@ export async function runTimeline(render) {
         ? h(
             'section',
             { class: 'year-group undated' },
-            h('h3', { id: 'tl-year-undated', tabindex: '-1' }, 'Undated ', h('span', { class: 'muted' }, `(${undated.length})`)),
+            h(
+              'h3',
+              { id: 'tl-year-undated', tabindex: '-1' },
+              'Undated ',
+              h('span', { class: 'muted' }, `(${undated.length < undatedCount ? `${undated.length} of ${undatedCount}` : undated.length})`),
+            ),
             h(
               'ol',
               { class: 'entries' },

@@ -259,7 +259,12 @@ describe.skipIf(!has('chromium'))('the editor’s desk in headless Chromium', ()
     const groups = await page.locator('#tl-result .year-group > h3').allTextContents();
     expect(groups.at(-1)).toMatch(/^Undated \(\d+\)$/);
     expect(await page.textContent('#tl-result .undated')).toContain('Working notes on calibration');
-    expect(await page.textContent('#tl-result .summary')).toMatch(/dated entr(y|ies) from \d{4} to \d{4}, \d+ undated/);
+    expect(await page.textContent('#tl-result .summary')).toMatch(
+      /^\d+ dated documents? on it from \d{4} to \d{4}, \d+ shown · \d+ undated$/,
+    );
+    // Each bar counts the year's documents on the topic, as the tool reports them.
+    const counts = await bars.evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')));
+    expect(counts.every((c) => /^\d{4}: \d+ documents? on it, \d+ shown$/.test(c ?? ''))).toBe(true);
     await shot('web-timeline.png');
 
     // A bar is a button: Enter on it moves to that year's entries.
