@@ -12,6 +12,17 @@ export interface Embedder {
   dispose(): Promise<void>;
   /** Present when the vectors depend on statistics of the indexed corpus (the word vectors' SIF weights). */
   readonly corpusStatistics?: CorpusStatistics;
+  /** Present when the embedder knows words' meanings one by one (static word vectors). */
+  readonly wordMatcher?: WordMatcher;
+}
+
+/**
+ * Soft word matching: how much of a request's meaning a text covers word by word, where a word counts when the
+ * text has it or a word close to it in meaning ("scorers" for "models" does not; "epoch" for "pass" may).
+ */
+export interface WordMatcher {
+  /** A scorer for texts against this request (0 = nothing matched, 1 = every word); null when no word is known. */
+  matchQuery(query: string): ((text: string) => number) | null;
 }
 
 /**

@@ -19,6 +19,7 @@ import { rerankHits } from './rerank.js';
 import { fuseRankings, type FusionMethod } from './hybrid-fusion.js';
 import type { Normalisation } from './fusion.js';
 import { CHAR_GRAM_WEIGHT, charGramQueryText } from './char-grams.js';
+import { SOFT_MATCH_DEPTH, SOFT_MATCH_WEIGHT, softMatchFused } from './soft-match.js';
 import type { SearchHit, SearchMode, SearchRequest } from './types.js';
 
 export function rowToHit(row: HitRow, score: number): SearchHit {
@@ -158,6 +159,10 @@ export class Retriever {
   denseWeight: number;
   /** Trust in the character n-gram list relative to BM25 (hybrid mode; 0 turns it off). */
   charGramWeight = CHAR_GRAM_WEIGHT;
+  /** Trust in soft word matching of the fused pool relative to BM25 (hybrid mode, word vectors; 0 turns it off). */
+  softMatchWeight = SOFT_MATCH_WEIGHT;
+  /** Candidates of the fused pool that soft matching scores. */
+  softMatchDepth = SOFT_MATCH_DEPTH;
   /** Optional second stage (a cross-encoder); off unless configured. */
   reranker: Reranker | null = null;
 
@@ -238,7 +243,9 @@ export class Retriever {
         : mode === 'bm25'
           ? lexical
           : dense;
-    const hits = ranked.filter((r) => !keepPath || keepPath(r.row.rel_path, r.row.doc_id)).map((r) => rowToHit(r.row, r.score));
+    const matcher = mode === 'hybrid' && this.softMatchWeight > 0 ? this.embedder?.wordMatcher?.matchQuery(query) : null;
+    const fused = matcher ? softMatchFused(ranked, matcher, this.softMatchWeight, this.softMatchDepth) : ranked;
+    const hits = fused.filter((r) => !keepPath || keepPath(r.row.rel_path, r.row.doc_id)).map((r) => rowToHit(r.row, r.score));
     const reranked = this.reranker ? await rerankHits(this.reranker, query, hits) : hits;
     if (speaker) {
       // A fixed lift (a share of the best score), so even their weakly matching turns pass the other passages.

@@ -5,7 +5,7 @@
  * the first build's passages, stored with the index, reused by every later ingest and query.
  */
 import { PriorsError } from '../../core/errors.js';
-import { estimateTokens, type CorpusStatistics, type Embedder } from '../embedder.js';
+import { estimateTokens, type CorpusStatistics, type Embedder, type WordMatcher } from '../embedder.js';
 import { modelSettings, WORDVEC_MODEL_ID } from '../registry.js';
 import { openWordTable, TABLE_ID, type OpenTableOptions, type WordTable } from './table.js';
 import { tableRows } from './tokenize.js';
@@ -19,6 +19,8 @@ const SIF_A = 3e-3;
 /** Passages the common component is estimated from (more changes it by little). */
 const COMPONENT_SAMPLE = 20_000;
 const LOOKUP_CACHE_MAX = 200_000;
+/** Passages whose distinct words are kept for soft matching (an archive's worth). */
+const TEXT_ROWS_MAX = 50_000;
 /** From this many passages in one call, reading every vector row at once beats reading rows one by one. */
 const FULL_LOAD_PASSAGES = 256;
 
@@ -35,10 +37,21 @@ interface SavedStatistics {
   component: number[];
 }
 
-export class WordVecEmbedder implements Embedder, CorpusStatistics {
+/** Below this cosine a text's nearest word counts as no match (tune half: 0.3 / 0.4 / 0.5 / 0.6 / 0.7, BENCHMARKS.md). */
+const SOFT_MATCH_FLOOR = 0.4;
+/** Request words under this SIF weight are left out ("the" ≈ 0.06, a word in 1 of 1,000 ≈ 0.75). */
+const SOFT_MATCH_MIN_WEIGHT = 0.2;
+/** Words this frequent in the vectors' source (its top ranks) match only themselves. */
+const SOFT_MATCH_COMMON = 300;
+
+export class WordVecEmbedder implements Embedder, CorpusStatistics, WordMatcher {
   readonly settings;
   readonly corpusStatistics: CorpusStatistics = this;
+  readonly wordMatcher: WordMatcher = this;
+  /** Tuning knob for experiments (BENCHMARKS.md): the cosine below which a word is not matched. */
+  softMatchFloor = SOFT_MATCH_FLOOR;
   private readonly cache = new Map<string, number>();
+  private readonly textRows = new Map<string, Int32Array>();
   private counts = new Map<number, number>();
   private total = 0;
   private a = SIF_A;
@@ -172,6 +185,70 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics {
     this.total = saved.total;
     this.a = saved.a;
     this.component = Float64Array.from(saved.component);
+  }
+
+  /**
+   * Each distinct request word weighs its SIF weight (rare words ≈ 1; function words are left out); a text scores the weighted
+   * share of request words it has, or has a neighbour of (credited at the cosine, when ≥ the floor). Cosines are
+   * computed once per distinct word of the texts scored, so scoring a candidate pool costs one pass over its words.
+   */
+  matchQuery(query: string): ((text: string) => number) | null {
+    // Words as common as function words in the archive weigh too little to be worth their cosines.
+    const queryRows = [...new Set(tableRows(query, this.lookup))].filter((r) => this.weight(r) >= SOFT_MATCH_MIN_WEIGHT);
+    const weights = queryRows.map((r) => this.weight(r));
+    const total = weights.reduce((a, b) => a + b, 0);
+    if (total === 0) return null;
+    const floor = this.softMatchFloor;
+    const n = queryRows.length;
+    const queryUnits = queryRows.map((q) => this.table.unit(q));
+    const dim = this.table.dim;
+    // Most words of a passage are near no request word: they share one all-zero row.
+    const none = new Float32Array(n);
+    const near = new Map<number, Float32Array>();
+    const similarities = (row: number): Float32Array => {
+      let s = near.get(row);
+      if (s) return s;
+      s = none;
+      const exact = queryRows.indexOf(row);
+      // Function words sit close to every word in these vectors ("runs"–"for" 0.51): they match only themselves.
+      const common = this.table.rank(row) < SOFT_MATCH_COMMON;
+      if (exact >= 0 || !common) {
+        const u = this.table.unit(row);
+        for (let i = 0; i < n; i++) {
+          let c = 0;
+          if (i === exact) c = 1;
+          else if (!common) for (let k = 0; k < dim; k++) c += queryUnits[i]![k]! * u[k]!;
+          if (c >= floor) {
+            if (s === none) s = new Float32Array(n);
+            s[i] = c;
+          }
+        }
+      }
+      near.set(row, s);
+      return s;
+    };
+    return (text) => {
+      const best = new Float32Array(n);
+      for (const row of this.distinctRows(text)) {
+        const s = similarities(row);
+        if (s === none) continue;
+        for (let i = 0; i < n; i++) if (s[i]! > best[i]!) best[i] = s[i]!;
+      }
+      let score = 0;
+      for (let i = 0; i < n; i++) score += weights[i]! * best[i]!;
+      return score / total;
+    };
+  }
+
+  /** A text's distinct table rows; kept per text, since the same passages come back query after query. */
+  private distinctRows(text: string): Int32Array {
+    let rows = this.textRows.get(text);
+    if (!rows) {
+      rows = Int32Array.from(new Set(tableRows(text, this.lookup)));
+      if (this.textRows.size >= TEXT_ROWS_MAX) this.textRows.clear();
+      this.textRows.set(text, rows);
+    }
+    return rows;
   }
 
   async embedPassages(texts: string[]): Promise<Float32Array[]> {

@@ -136,6 +136,9 @@ function damaged(file: string): PriorsError {
   return new PriorsError(`the word-vector table ${file} is damaged; it has been removed and will be converted again — rerun`);
 }
 
+/** Unit vectors kept for cosines (400 bytes each: at most ~40 MB). */
+const UNIT_CACHE_MAX = 100_000;
+
 export class WordTable {
   readonly dim: number;
   readonly count: number;
@@ -145,6 +148,7 @@ export class WordTable {
   private fileLookups = 0;
   /** Rows read one at a time (before or instead of `loadVectors`): words repeat, so each is read once. */
   private readonly rowCache = new Map<number, Int8Array>();
+  private readonly units = new Map<number, Float32Array>();
 
   /** `vectors` is null until read (see `loadVectors`); `fd` is open while anything is still read from the file. */
   private constructor(
@@ -258,24 +262,37 @@ export class WordTable {
   /** `out += weight × vector(row)`. */
   addTo(out: Float64Array, row: number, weight: number): void {
     const w = weight * this.vocabulary.scale(row);
-    const dim = this.dim;
-    let v: Int8Array;
-    let base = 0;
-    if (this.vectors) {
-      v = this.vectors;
-      base = row * dim;
-    } else if (this.fd !== null) {
-      let cached = this.rowCache.get(row);
-      if (!cached) {
-        cached = new Int8Array(dim);
-        readSync(this.fd, cached, 0, dim, this.layout.vectorsAt + row * dim);
-        this.rowCache.set(row, cached);
-      }
-      v = cached;
-    } else {
-      throw new PriorsError('the word-vector table was closed');
+    const { v, base } = this.quantised(row);
+    for (let k = 0; k < this.dim; k++) out[k]! += w * v[base + k]!;
+  }
+
+  /** A row's int8 vector: in the loaded section, or read once from the file. */
+  private quantised(row: number): { v: Int8Array; base: number } {
+    if (this.vectors) return { v: this.vectors, base: row * this.dim };
+    if (this.fd === null) throw new PriorsError('the word-vector table was closed');
+    let cached = this.rowCache.get(row);
+    if (!cached) {
+      cached = new Int8Array(this.dim);
+      readSync(this.fd, cached, 0, this.dim, this.layout.vectorsAt + row * this.dim);
+      this.rowCache.set(row, cached);
     }
-    for (let k = 0; k < dim; k++) out[k]! += w * v[base + k]!;
+    return { v: cached, base: 0 };
+  }
+
+  /** A row's vector scaled to length 1, kept for later cosines (a query touches a few thousand rows). */
+  unit(row: number): Float32Array {
+    let u = this.units.get(row);
+    if (!u) {
+      const { v, base } = this.quantised(row);
+      let n = 0;
+      for (let k = 0; k < this.dim; k++) n += v[base + k]! * v[base + k]!;
+      const inv = n > 0 ? 1 / Math.sqrt(n) : 0;
+      u = new Float32Array(this.dim);
+      for (let k = 0; k < this.dim; k++) u[k] = v[base + k]! * inv;
+      if (this.units.size >= UNIT_CACHE_MAX) this.units.clear();
+      this.units.set(row, u);
+    }
+    return u;
   }
 }
 
