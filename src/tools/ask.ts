@@ -3,7 +3,7 @@ import { groupByDocument } from '../search/grouping.js';
 import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';
-import { hitToJson, type HitJson, passageSpeaker } from './hit-json.js';
+import { documentOfHit, hitToJson, type HitJson, passageSpeaker } from './hit-json.js';
 import { withoutSharedLines } from './passage-overlap.js';
 import { indent } from './search.js';
 import type { DocumentHeader } from '../core/types.js';
@@ -56,11 +56,7 @@ export const askTool = defineTool({
       documents: groups.map((g) => {
         const best = g.hits[0]!;
         return {
-          docId: g.docId,
-          title: best.title,
-          date: best.date,
-          url: best.url,
-          type: best.type,
+          ...documentOfHit(best),
           path: best.relPath,
           score: Number(g.score.toFixed(6)),
           passages: g.hits.filter((h) => h.score >= g.score * PASSAGE_FLOOR).map(hitToJson),

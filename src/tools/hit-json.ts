@@ -48,6 +48,11 @@ export function hitToJson(h: SearchHit): HitJson {
   };
 }
 
+/** What a document list shows of a document, from its best passage (hits carry their document's header). */
+export function documentOfHit(h: SearchHit): Pick<SearchHit, 'docId' | 'title' | 'date' | 'url' | 'type'> {
+  return { docId: h.docId, title: h.title, date: h.date, url: h.url, type: h.type };
+}
+
 /** `Ross Taylor (guest) [00:15:07]`, with the other voices of a passage that merges turns; null for prose. */
 export function passageSpeaker(h: Pick<HitJson, 'speaker' | 'timestamp' | 'speakers'>): string | null {
   if (!h.speaker) return null;

@@ -3,7 +3,7 @@ import type { DocumentHeader } from '../core/types.js';
 import { groupByDocument, type DocumentGroup } from '../search/grouping.js';
 import { isRoundupTitle } from '../search/retriever.js';
 import { filterFields, toFilters } from './filters-schema.js';
-import { hitToJson, passageSpeaker, type HitJson } from './hit-json.js';
+import { documentOfHit, hitToJson, passageSpeaker, type HitJson } from './hit-json.js';
 import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 
@@ -83,11 +83,7 @@ interface Candidate {
 function toEntry(g: DocumentGroup): TimelineEntry {
   const best = g.hits[0]!;
   return {
-    docId: g.docId,
-    title: best.title,
-    date: best.date,
-    url: best.url,
-    type: best.type,
+    ...documentOfHit(best),
     root: best.root,
     relevance: Number(g.score.toFixed(6)),
     roundup: isRoundupTitle(best.title),
