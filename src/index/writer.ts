@@ -7,6 +7,8 @@ import {
   ANN_INDEX_MIN_ROWS,
   CHAR_GRAM_MAX_ROWS,
   CHAR_GRAM_LENGTH,
+  DEFERRED_ROWS_MAX,
+  DEFERRED_VERSIONS_MAX,
   isLocalLocation,
   META,
   metaRows,
@@ -75,6 +77,8 @@ export class IndexWriter {
   /** False while a rebuild fills tables readers must not see yet. */
   private publishEach = true;
   private dirty = false;
+  /** Chunk rows this run deleted or replaced: a run that removes many optimises (they stay in the indexes till then). */
+  private chunksRemoved = 0;
   private settingsValue: IndexSettings | null = null;
   private corpusStatisticsValue: string | null = null;
 
@@ -226,14 +230,15 @@ export class IndexWriter {
     if (touched.length === 0) return;
     this.dirty = true;
     if (batch.chunks.length > 0) {
-      await chunks
+      const merged = await chunks
         .mergeInsert('id')
         .whenMatchedUpdateAll()
         .whenNotMatchedInsertAll()
         .whenNotMatchedBySourceDelete({ where: sqlIn('doc_id', touched) })
         .execute(asRecords(batch.chunks));
+      this.chunksRemoved += merged.numDeletedRows + merged.numUpdatedRows;
     } else {
-      await chunks.delete(sqlIn('doc_id', touched));
+      this.chunksRemoved += (await chunks.delete(sqlIn('doc_id', touched))).numDeletedRows;
     }
     this.opts.afterCommit?.('chunks');
     if (batch.documents.length > 0) {
@@ -261,12 +266,14 @@ export class IndexWriter {
   /**
    * After the last batch: compact, bring the full-text (and at scale the vector) index up to date, publish, and
    * remove every version the new manifest does not name, with the files only they used, and the tables of
-   * other generations. A run that changed nothing writes nothing.
+   * other generations. A small change leaves the chunk table as it is (see `DEFERRED_ROWS_MAX`): its
+   * superseded versions stay until a later run optimises it. A run that changed nothing writes nothing.
    */
   async finish(): Promise<void> {
     if (!this.dirty) return;
     const { chunks, documents } = this.tables;
-    await this.refreshIndexes();
+    const deferred = await this.canDeferChunks();
+    if (!deferred) await this.refreshIndexes();
     await settle(documents);
     this.opts.afterCommit?.('optimize');
     const manifest = await this.publish();
@@ -277,7 +284,7 @@ export class IndexWriter {
       const published = (await table.listVersions()).find((v) => v.version === version);
       if (published) await table.optimize({ cleanupOlderThan: new Date(published.timestamp), deleteUnverified: true });
     };
-    await cleanUp(chunks, manifest.chunks);
+    if (!deferred) await cleanUp(chunks, manifest.chunks);
     await cleanUp(documents, manifest.documents);
     const meta = await this.db.openTable(META);
     await cleanUp(meta, await meta.version());
@@ -286,6 +293,28 @@ export class IndexWriter {
     if ((await chunks.version()) !== manifest.chunks || (await documents.version()) !== manifest.documents) await this.publish();
     await this.dropOtherTables();
     this.opts.afterCommit?.('cleanup');
+  }
+
+  /**
+   * Whether the chunk table may stay unoptimised this run: every index it should have exists, few rows are
+   * outside them, this run removed few and few versions are on disk. Its clean-up is then skipped too (LanceDB's only clean-up call
+   * is `optimize()`, which would compact and update the indexes anyway).
+   */
+  private async canDeferChunks(): Promise<boolean> {
+    const { chunks } = this.tables;
+    const rows = await chunks.countRows();
+    const indices = await chunks.listIndices();
+    const has = (column: string) => indices.some((i) => i.columns.includes(column));
+    const wanted = ['fts_text'];
+    if (rows <= CHAR_GRAM_MAX_ROWS) wanted.push('text');
+    if (this.settingsValue?.embedding && rows >= ANN_INDEX_MIN_ROWS) wanted.push('vector');
+    if (!wanted.every(has) || this.chunksRemoved > DEFERRED_ROWS_MAX) return false;
+    if ((await chunks.listVersions()).length > DEFERRED_VERSIONS_MAX) return false;
+    for (const index of indices) {
+      const stats = await chunks.indexStats(index.name);
+      if (!stats || stats.numUnindexedRows > DEFERRED_ROWS_MAX) return false;
+    }
+    return true;
   }
 
   /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { folderBytes, folderListing, markdownFiles } from '../../scripts/lib/index-integrity.js';
 import { ingest } from '../../src/ingest/ingest.js';
-import { IndexStore } from '../../src/index/store.js';
+import { DEFERRED_VERSIONS_MAX, IndexStore } from '../../src/index/store.js';
 import { CORPUS } from '../helpers/paths.js';
 import { tempDir } from '../helpers/sample-index.js';
 
@@ -26,7 +26,7 @@ describe('index growth', () => {
     expect(folderListing(index)).toEqual(before);
   });
 
-  it('stays within 1.5× of a fresh build after 10 one-edit re-ingests, one version per table on disk', async () => {
+  it('stays within 1.5× of a fresh build after 10 one-edit re-ingests, one version per table on disk (chunks: at most the deferred ones)', async () => {
     const index = path.join(work, 'edited');
     await ingest({ roots: [archive], index, embedder: null });
     const files = [...markdownFiles(archive).keys()].sort();
@@ -39,7 +39,9 @@ describe('index growth', () => {
     expect(folderBytes(index) / folderBytes(fresh)).toBeLessThan(1.5);
     for (const table of ['chunks_1', 'documents_1', 'meta']) {
       const manifests = readdirSync(path.join(index, `${table}.lance`, '_versions')).filter((f) => f.endsWith('.manifest'));
-      expect(manifests, table).toHaveLength(1);
+      // Small runs leave the chunk table's optimisation (and clean-up) to a later run: see DEFERRED_ROWS_MAX.
+      expect(manifests.length, table).toBeLessThanOrEqual(table === 'chunks_1' ? DEFERRED_VERSIONS_MAX : 1);
+      expect(manifests.length, table).toBeGreaterThanOrEqual(1);
     }
   });
 });
