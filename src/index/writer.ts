@@ -49,6 +49,48 @@ export async function createVectorIndex(table: lancedb.Table): Promise<void> {
   await table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }) });
 }
 
+/** The chunk table's indexed columns: words (`fts_text`), character n-grams of the passage text (`text`), vectors. */
+type ChunkIndexColumn = 'fts_text' | 'text' | 'vector';
+
+/** Build one of the chunk table's indexes (each built once, then kept up to date by `optimize()`). */
+async function createChunkIndex(table: lancedb.Table, column: ChunkIndexColumn): Promise<void> {
+  switch (column) {
+    case 'fts_text':
+      await table.createIndex('fts_text', {
+        config: lancedb.Index.fts({
+          baseTokenizer: 'simple',
+          lowercase: true,
+          stem: true,
+          language: 'English',
+          removeStopWords: true,
+          asciiFolding: true,
+          withPosition: false,
+        }),
+      });
+      return;
+    case 'text':
+      // Character n-grams of the passage text: a misremembered word ("Lovecraft" for "Lovecraftian", a name
+      // misspelt) still shares most of its grams.
+      await table.createIndex('text', {
+        config: lancedb.Index.fts({
+          baseTokenizer: 'ngram',
+          ngramMinLength: CHAR_GRAM_LENGTH,
+          ngramMaxLength: CHAR_GRAM_LENGTH,
+          prefixOnly: false,
+          lowercase: true,
+          asciiFolding: true,
+          stem: false,
+          removeStopWords: false,
+          withPosition: false,
+        }),
+      });
+      return;
+    case 'vector':
+      await createVectorIndex(table);
+      return;
+  }
+}
+
 /**
  * Compact and update indices until nothing changes: one `optimize()` may leave work for the next (an index
  * update, then the compaction it allowed), and the clean-up after publishing must not create versions.
@@ -304,11 +346,8 @@ export class IndexWriter {
     const { chunks } = this.tables;
     const rows = await chunks.countRows();
     const indices = await chunks.listIndices();
-    const has = (column: string) => indices.some((i) => i.columns.includes(column));
-    const wanted = ['fts_text'];
-    if (rows <= CHAR_GRAM_MAX_ROWS) wanted.push('text');
-    if (this.settingsValue?.embedding && rows >= ANN_INDEX_MIN_ROWS) wanted.push('vector');
-    if (!wanted.every(has) || this.chunksRemoved > DEFERRED_ROWS_MAX) return false;
+    const has = (column: ChunkIndexColumn) => indices.some((i) => i.columns.includes(column));
+    if (!this.chunkIndexColumns(rows).every(has) || this.chunksRemoved > DEFERRED_ROWS_MAX) return false;
     if ((await chunks.listVersions()).length > DEFERRED_VERSIONS_MAX) return false;
     for (const index of indices) {
       const stats = await chunks.indexStats(index.name);
@@ -324,45 +363,24 @@ export class IndexWriter {
   async refreshIndexes(): Promise<void> {
     const { chunks } = this.tables;
     const rows = await chunks.countRows();
-    if (rows > 0) {
-      await settle(chunks);
-      const indices = await chunks.listIndices();
-      const has = (column: string) => indices.some((i) => i.columns.includes(column));
-      if (!has('fts_text')) {
-        await chunks.createIndex('fts_text', {
-          config: lancedb.Index.fts({
-            baseTokenizer: 'simple',
-            lowercase: true,
-            stem: true,
-            language: 'English',
-            removeStopWords: true,
-            asciiFolding: true,
-            withPosition: false,
-          }),
-        });
-      }
-      // Character n-grams of the passage text: a misremembered word ("Lovecraft" for "Lovecraftian", a name
-      // misspelt) still shares most of its grams. Built once while the archive is small enough that the index
-      // costs seconds (then kept up to date by each optimize); a larger index searches words only.
-      if (!has('text') && rows <= CHAR_GRAM_MAX_ROWS) {
-        await chunks.createIndex('text', {
-          config: lancedb.Index.fts({
-            baseTokenizer: 'ngram',
-            ngramMinLength: CHAR_GRAM_LENGTH,
-            ngramMaxLength: CHAR_GRAM_LENGTH,
-            prefixOnly: false,
-            lowercase: true,
-            asciiFolding: true,
-            stem: false,
-            removeStopWords: false,
-            withPosition: false,
-          }),
-        });
-      }
-      if (this.settingsValue?.embedding && !has('vector') && rows >= ANN_INDEX_MIN_ROWS) {
-        await createVectorIndex(chunks);
-      }
+    if (rows === 0) return;
+    await settle(chunks);
+    const indices = await chunks.listIndices();
+    for (const column of this.chunkIndexColumns(rows)) {
+      if (!indices.some((i) => i.columns.includes(column))) await createChunkIndex(chunks, column);
     }
+  }
+
+  /**
+   * The indexes a chunk table of `rows` rows should have, by column: the word index always; character n-grams
+   * while the archive is small enough that the index costs seconds (a larger index searches words only); the
+   * vector index at scale, when the index has vectors (below that a flat scan is as fast).
+   */
+  private chunkIndexColumns(rows: number): ChunkIndexColumn[] {
+    const columns: ChunkIndexColumn[] = ['fts_text'];
+    if (rows <= CHAR_GRAM_MAX_ROWS) columns.push('text');
+    if (this.settingsValue?.embedding && rows >= ANN_INDEX_MIN_ROWS) columns.push('vector');
+    return columns;
   }
 
   async countChunks(): Promise<number> {
