@@ -1,7 +1,7 @@
 import { adoptTokenFromHash, getJson, onUnauthorized, postJson, postStream, setToken } from './api.js';
 import { initCheck } from './check.js';
 import { copyButton, initFormat, matchedSentences, selectionIn, sharedWordSpans } from './cite.js';
-import { clear, externalLink, formatDate, h, highlighted } from './dom.js';
+import { clear, externalLink, formatDate, h, highlighted, plural } from './dom.js';
 import { closeReader, initReader, isReaderOpen, openReader, parseRoute, readLink, stepPassage } from './reader.js';
 import { runTimeline } from './timeline.js';
 
@@ -184,7 +184,7 @@ async function runSearch() {
     summary.textContent =
       res.results.length === 0
         ? `Nothing found for “${res.query}”. Try other words or loosen the filters.`
-        : `${res.results.length} passage${res.results.length === 1 ? '' : 's'} in ${groups.length} document${groups.length === 1 ? '' : 's'} · ${res.mode} search`;
+        : `${plural(res.results.length, 'passage')} in ${plural(groups.length, 'document')} · ${res.mode} search`;
     clear(
       out,
       groups.map((g) =>
@@ -293,7 +293,7 @@ async function runRelated() {
     if (res.documents.length === 0) return clear(out, h('p', { class: 'summary' }, 'No related prior writing found.'));
     clear(
       out,
-      h('p', { class: 'summary' }, `${res.documents.length} related document${res.documents.length === 1 ? '' : 's'}`),
+      h('p', { class: 'summary' }, plural(res.documents.length, 'related document')),
       // Copy cites the passage's sentence sharing most words with the draft excerpt it was found for.
       res.documents.map((d) =>
         docCard(

@@ -5,7 +5,7 @@
 
 import { postJson } from './api.js';
 import { copyButton } from './cite.js';
-import { clear, externalLink, formatDate, h } from './dom.js';
+import { clear, externalLink, formatDate, h, plural } from './dom.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -26,10 +26,6 @@ const MENTIONS = {
   unresolved: ['bad', 'no such document'],
   unknown_link: ['bad', 'link to no indexed document'],
 };
-
-function plural(n, one, many = `${one}s`) {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 function badge([tone, label]) {
   return h('span', { class: `badge ${tone}` }, label);

@@ -57,3 +57,8 @@ export function externalLink(url, ...children) {
   if (!url || !/^https?:\/\//i.test(url)) return h('span', {}, ...children);
   return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, ...children);
 }
+
+/** "1 document", "3 documents": a count with its noun. */
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}

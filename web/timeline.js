@@ -2,7 +2,7 @@
 // ones by year, undated ones apart, filtered by root and type. Data from the timeline tool's route.
 
 import { getJson } from './api.js';
-import { clear, h } from './dom.js';
+import { clear, h, plural } from './dom.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SVG = 'http://www.w3.org/2000/svg';
@@ -62,9 +62,9 @@ function chart(years, undatedCount, onPick) {
         tabindex: y.count ? 0 : null,
         role: y.count ? 'button' : null,
         'data-year': y.year,
-        'aria-label': `${y.year}: ${y.count} document${y.count === 1 ? '' : 's'} on it, ${y.shown} shown`,
+        'aria-label': `${y.year}: ${plural(y.count, 'document')} on it, ${y.shown} shown`,
       },
-      s('title', {}, `${y.year}: ${y.count} document${y.count === 1 ? '' : 's'} on it, ${y.shown} shown below`),
+      s('title', {}, `${y.year}: ${plural(y.count, 'document')} on it, ${y.shown} shown below`),
       s('rect', { x, y: height - barH, width: barW, height: barH, rx: 3 }),
       s('text', { x: x + barW / 2, y: height - barH - 4, 'text-anchor': 'middle', class: 'count' }, y.count ? String(y.count) : ''),
       s('text', { x: x + barW / 2, y: height + 16, 'text-anchor': 'middle', class: 'year' }, y.year),
@@ -127,7 +127,7 @@ export async function runTimeline(render) {
       h(
         'p',
         { class: 'summary', role: 'status' },
-        `${total} dated document${total === 1 ? '' : 's'} on it${years.length ? ` from ${years[0].year} to ${years.at(-1).year}` : ''}, ${dated.length} shown` +
+        `${plural(total, 'dated document')} on it${years.length ? ` from ${years[0].year} to ${years.at(-1).year}` : ''}, ${dated.length} shown` +
           `${undatedCount ? ` · ${undatedCount} undated` : ''}`,
       ),
       years.length
