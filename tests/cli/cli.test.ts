@@ -59,12 +59,31 @@ describe('priors search --json', () => {
     expect(lines[1]!.results).toHaveLength(4);
   });
 
-  it('names the line of a bad batch file', () => {
+  it('names each bad line of a batch file, answers the others and exits non-zero', () => {
     const file = path.join(tempDir(), 'bad.jsonl');
-    writeFileSync(file, '{"id":"a","query":"calibration"}\n{not json\n');
-    const r = priors(['search', '--batch', file, '--index', index]);
-    expect(r.code).not.toBe(0);
+    writeFileSync(
+      file,
+      [
+        '{"id":"a","query":"calibration"}',
+        '{not json',
+        '{"id":"c"}',
+        '{"id":"d","query":"   "}',
+        '{"_id":"e","text":"reward model over-optimisation"}',
+        '{"query":"open models"}',
+      ].join('\n'),
+    );
+    const r = priors(['search', '--batch', file, '-k', '2', '--index', index]);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.jsonl:2: not valid JSON/);
+    expect(r.stderr).toMatch(/bad\.jsonl:3: needs a "query"/);
+    expect(r.stderr).toMatch(/bad\.jsonl:4: .*empty/);
+    expect(r.stderr).toMatch(/3 of 6 lines .* failed/);
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; results?: unknown[]; error?: string });
+    expect(out.map((l) => l.id)).toEqual(['a', '2', 'c', 'd', 'e', '6']);
+    expect(out.map((l) => (l.results ? l.results.length : l.error ? 'error' : '?'))).toEqual([2, 'error', 'error', 'error', 2, 2]);
   });
 });
 

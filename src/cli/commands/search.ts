@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createReadStream } from 'node:fs';
 import type { PriorsConfig } from '../../config/config.js';
-import { UsageError } from '../../core/errors.js';
+import { type ErrorKind, errorKind, errorMessage, UsageError } from '../../core/errors.js';
 import { ansiHighlighter } from '../../tools/highlight.js';
 import { searchTool, type SearchOutput } from '../../tools/search.js';
 import { callTool } from '../../tools/tool.js';
@@ -30,28 +30,62 @@ function renderSearch(out: SearchOutput): string {
     .join('\n\n');
 }
 
-/** `--batch queries.jsonl`: one `{"id","query"}` per line in, one `{"id","results"}` per line out; model and index load once. */
+/** The fields a query line may name its id and text with: priors' own `{id, query}`, and BEIR's `queries.jsonl` `{_id, text}`. */
+const ID_FIELDS = ['id', '_id', 'qid'] as const;
+const QUERY_FIELDS = ['query', 'text', 'question'] as const;
+
+/** Errors that belong to one line of a batch (its JSON, its fields, its query); anything else (no index, a lock) ends the batch. */
+const LINE_ERROR_KINDS: ReadonlySet<ErrorKind> = new Set(['usage', 'too_large']);
+
+/** Parse one batch line into an id (the line number when it names none) and a query, or say what is wrong with it. */
+function parseBatchLine(line: string, n: number): { id: string; query?: string; problem?: string } {
+  let rec: unknown;
+  try {
+    rec = JSON.parse(line);
+  } catch {
+    return { id: String(n), problem: 'not valid JSON' };
+  }
+  if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) return { id: String(n), problem: 'not a JSON object' };
+  const fields = rec as Record<string, unknown>;
+  const idValue = ID_FIELDS.map((f) => fields[f]).find((v) => typeof v === 'string' || typeof v === 'number');
+  const id = idValue === undefined ? String(n) : String(idValue);
+  const query = QUERY_FIELDS.map((f) => fields[f]).find((v) => typeof v === 'string');
+  if (query === undefined) return { id, problem: 'needs a "query" (or "text") string field' };
+  return { id, query };
+}
+
+/**
+ * `--batch queries.jsonl`: one `{"id","query"}` per line in, one `{"id","results"}` per line out; model and index
+ * load once. A bad line (broken JSON, no query, a query the tool refuses) gets a one-line warning naming
+ * file:line and an `{"id","error"}` line in its place, and the batch goes on: one typo must not cost the other
+ * answers. The run still exits non-zero when any line failed.
+ */
 async function runBatch(file: string, base: Record<string, unknown>, flags: SearchFlags, config: PriorsConfig): Promise<void> {
   const ctx = cliToolContext(flags, config);
+  let n = 0;
+  let failed = 0;
   try {
     // node:readline only for --batch: Node compiles it on first load, which a single search need not pay.
     const { createInterface } = await import('node:readline');
     const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-    let n = 0;
     for await (const line of lines) {
       n++;
       if (!line.trim()) continue;
-      let rec: { id?: unknown; query?: unknown };
-      try {
-        rec = JSON.parse(line) as typeof rec;
-      } catch {
-        throw new UsageError(`${file}:${n}: not valid JSON`);
+      const { id, query, problem } = parseBatchLine(line, n);
+      let error = problem;
+      if (query !== undefined) {
+        try {
+          const out = await callTool(searchTool, ctx, { ...base, query });
+          process.stdout.write(`${JSON.stringify({ id, results: out.results })}\n`);
+          continue;
+        } catch (err) {
+          if (!LINE_ERROR_KINDS.has(errorKind(err))) throw err;
+          error = errorMessage(err);
+        }
       }
-      if (typeof rec.query !== 'string' || (typeof rec.id !== 'string' && typeof rec.id !== 'number')) {
-        throw new UsageError(`${file}:${n}: each line needs "id" and "query" fields`);
-      }
-      const out = await callTool(searchTool, ctx, { ...base, query: rec.query });
-      process.stdout.write(`${JSON.stringify({ id: String(rec.id), results: out.results })}\n`);
+      failed++;
+      process.stderr.write(`warning: ${file}:${n}: ${error}\n`);
+      process.stdout.write(`${JSON.stringify({ id, error })}\n`);
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`--batch: no such file ${file}`);
@@ -59,12 +93,13 @@ async function runBatch(file: string, base: Record<string, unknown>, flags: Sear
   } finally {
     await ctx.close();
   }
+  if (failed > 0) throw new UsageError(`--batch: ${failed} of ${n} lines of ${file} failed (named above); the others were answered`);
 }
 
 export function registerSearch(program: Command, config: () => PriorsConfig): void {
   const options = schemaOptions(searchTool, { omit: ['query'], short: { k: 'k' } });
   withCommonOptions(options.add(program.command('search').description(summary('search')).argument('[query...]', 'what to look for')))
-    .option('--batch <queries.jsonl>', 'run many queries: lines of {"id","query"}; prints JSON lines')
+    .option('--batch <queries.jsonl>', 'run many queries: lines of {"id","query"} (or BEIR\'s {"_id","text"}); prints JSON lines')
     .action(async (words: string[], flags: SearchFlags & Record<string, unknown>) => {
       const base = options.input(flags);
       if (flags.batch) {
