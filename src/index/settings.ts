@@ -8,9 +8,11 @@ import type { EmbeddingSignature } from '../embed/embedder.js';
  * their root, source type, speakers and book facts, and the settings remember the roots. 4: the chunk text has a
  * character n-gram full-text index beside the word index (archives up to CHAR_GRAM_MAX_ROWS chunks). 5: each chunk
  * carries the longer passage a search shows for it (`passage_*` columns, src/ingest/passages.ts). 6: document
- * rows carry the links they make (the link graph).
+ * rows carry the links they make (the link graph). 7: chunks are cut at sentences by the one splitter the draft
+ * tools and cite use (src/text/sentences.ts: an elision or abbreviation before a lower-case word, and initials
+ * such as "U.S.", no longer end a sentence), which moves a few chunk boundaries.
  */
-export const INDEX_FORMAT_VERSION = 6;
+export const INDEX_FORMAT_VERSION = 7;
 
 /** Stored in the index: what its chunks and vectors were made with. */
 export interface IndexSettings {

@@ -1,5 +1,6 @@
 import type { Block, BlockKind, Chunk, ChunkOptions, ParsedDocument, TokenCounter } from '../core/types.js';
-import { lineAt, lineStarts, paragraphRanges } from '../text/lines.js';
+import { lineAt, lineStarts, paragraphRanges, trimmedRange } from '../text/lines.js';
+import { sentenceRanges } from '../text/sentences.js';
 import { isNoiseText } from './markdown.js';
 
 /**
@@ -205,67 +206,17 @@ function splitWords(ctx: Ctx, block: Block, start: number, end: number, out: Ato
   if (runStart !== -1) out.push({ start: runStart, end: runEnd, tokens: runTokens, block });
 }
 
-const ABBREVIATIONS = new Set(['e.g', 'i.e', 'vs', 'al', 'dr', 'mr', 'mrs', 'ms', 'prof', 'fig', 'eq', 'sec', 'no', 'st', 'cf', 'approx']);
-
-/**
- * Sentence ranges (trimmed) of [start, end): a sentence ends at `.`, `!`, `?` (plus closing
- * quotes/brackets/emphasis) before whitespace, or at a blank line. `e.g.`, `Dr.` and single
- * initials do not end sentences.
- */
-export function sentenceRanges(source: string, start: number, end: number): [number, number][] {
-  const out: [number, number][] = [];
-  // Match on a slice: a regex over `source` could run far past `end` looking for punctuation.
-  const text = source.slice(start, end);
-  const re = /[.!?…]+["'”’)\]*_]*(?=\s)|\n[ \t\u00a0]*\n/g;
-  let cur = start;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const at = start + m.index;
-    const isBreak = m[0].startsWith('\n');
-    const boundary = isBreak ? at : at + m[0].length;
-    if (!isBreak && m[0].startsWith('.') && isAbbreviation(source, cur, at)) continue;
-    pushTrimmed(source, cur, boundary, out);
-    cur = boundary;
-  }
-  pushTrimmed(source, cur, end, out);
-  return out;
-}
-
-function isAbbreviation(source: string, from: number, dot: number): boolean {
-  let i = dot;
-  while (i > from && /[\p{L}.]/u.test(source[i - 1] ?? '')) i--;
-  const word = source.slice(i, dot);
-  if (/^\p{Lu}$/u.test(word)) return true; // an initial: "J. Smith"
-  return ABBREVIATIONS.has(word.toLowerCase());
-}
-
 function lineRanges(source: string, start: number, end: number): [number, number][] {
   const out: [number, number][] = [];
   let pos = start;
   while (pos < end) {
     const nl = source.indexOf('\n', pos);
     const lineEnd = nl === -1 || nl >= end ? end : nl;
-    pushTrimmed(source, pos, lineEnd, out);
+    const line = trimmedRange(source, pos, lineEnd);
+    if (line) out.push(line);
     pos = lineEnd + 1;
   }
   return out;
-}
-
-function pushTrimmed(source: string, start: number, end: number, out: [number, number][]): void {
-  let s = start;
-  let e = end;
-  while (s < e && isWhite(source.charCodeAt(s))) s++;
-  while (e > s && isWhite(source.charCodeAt(e - 1))) e--;
-  if (e > s) out.push([s, e]);
-}
-
-function trimmed(source: string, start: number, end: number): [number, number] {
-  const out: [number, number][] = [];
-  pushTrimmed(source, start, end, out);
-  return out[0] ?? [start, start];
-}
-
-function isWhite(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9 || c === 0xa0 || c === 12 || c === 11 || c === 0xfeff;
 }
 
 function gapTokens(ctx: Ctx, from: number, to: number): number {
@@ -376,7 +327,7 @@ function toChunks(doc: ParsedDocument, drafts: readonly Draft[]): Chunk[] {
   const chunks: Chunk[] = [];
   for (const d of drafts) {
     if (d.atoms.every((a) => a.block.kind === 'heading')) continue;
-    const [start, end] = trimmed(doc.source, d.start, d.end);
+    const [start, end] = trimmedRange(doc.source, d.start, d.end) ?? [d.start, d.start];
     const text = doc.source.slice(start, end);
     if (!/[\p{L}\p{N}]/u.test(text)) continue;
     chunks.push({

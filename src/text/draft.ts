@@ -6,6 +6,8 @@
  * the same paragraphs and probe them the same way.
  */
 
+import { sentenceRanges } from './sentences.js';
+
 export type DraftBlockKind = 'paragraph' | 'heading' | 'quote' | 'list' | 'code' | 'frontmatter';
 
 export interface DraftParagraph {
@@ -188,34 +190,6 @@ export function blockContent(p: Pick<DraftParagraph, 'kind' | 'text'>): string {
   return p.text;
 }
 
-/** Sentence ends: `.`, `!`, `?` (closing quotes/brackets kept) followed by whitespace; or a line break. */
-const SENTENCE_END = /[.!?]["'”’)\]]*(?=\s)|\r\n|\r|\n/g;
-
-/** `[start, end)` of each sentence of `text` (trimmed, empty ones left out). */
-export function sentenceSpans(text: string): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
-  const push = (a: number, b: number) => {
-    while (a < b && /\s/.test(text[a]!)) a++;
-    while (b > a && /\s/.test(text[b - 1]!)) b--;
-    if (b > a) out.push({ start: a, end: b });
-  };
-  let from = 0;
-  for (let m = SENTENCE_END.exec(text); m !== null; m = SENTENCE_END.exec(text)) {
-    const end = m.index + m[0].length;
-    // "e.g. " / "U.S. " / "Dr. ": an abbreviation or initial, not the end of a sentence.
-    if (!/[\r\n]/.test(m[0])) {
-      const word = /(\S+)$/.exec(text.slice(from, end))?.[1] ?? '';
-      // "..." inside a sentence is an elision or a trailing-off, not its end.
-      if (/\.\.[.'"”’)\]]*$/.test(word)) continue;
-      if (/^(?:[A-Za-z]\.)+$|^(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|cf|al|Fig|No)\.$/.test(word)) continue;
-    }
-    push(from, end);
-    from = end;
-  }
-  push(from, text.length);
-  return out;
-}
-
 /** Longest query a probe sends: the search's own cap on a query. */
 export const PROBE_CHARS = 1_500;
 /** Fewer words than this say too little to search on (a heading, "Here's why."). */
@@ -234,11 +208,11 @@ export function draftProbes(paragraphs: readonly DraftParagraph[]): DraftProbe[]
     let window: { start: number; end: number } | null = null;
     const emit = (w: { start: number; end: number }) =>
       out.push({ paragraph: p.index, start: p.start + w.start, end: p.start + w.end, text: content.slice(w.start, w.end) });
-    for (const s of sentenceSpans(content)) {
+    for (const [sStart, sEnd] of sentenceRanges(content)) {
       // A sentence longer than a window on its own is cut at word boundaries.
-      for (let a = s.start; a < s.end; ) {
-        let b = Math.min(s.end, a + PROBE_CHARS);
-        if (b < s.end) b = Math.max(a + 1, content.lastIndexOf(' ', b) > a ? content.lastIndexOf(' ', b) : b);
+      for (let a = sStart; a < sEnd; ) {
+        let b = Math.min(sEnd, a + PROBE_CHARS);
+        if (b < sEnd) b = Math.max(a + 1, content.lastIndexOf(' ', b) > a ? content.lastIndexOf(' ', b) : b);
         if (window && b - window.start <= PROBE_CHARS) window.end = b;
         else {
           if (window) emit(window);

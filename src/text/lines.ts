@@ -49,6 +49,12 @@ export function paragraphRanges(source: string, from: number, to: number): [numb
   return out;
 }
 
+/** `[start, end)` without the white space at either end; null when nothing else is left. */
+export function trimmedRange(source: string, start: number, end: number): [number, number] | null {
+  const first = firstNonSpace(source, start, end);
+  return first === -1 ? null : [first, lastNonSpace(source, first, end) + 1];
+}
+
 function isBlank(code: number): boolean {
   return code === 32 || code === 9 || code === 13 || code === 10 || code === 0xa0 || code === 12 || code === 11 || code === 0xfeff;
 }

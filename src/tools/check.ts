@@ -5,8 +5,9 @@ import type { SearchHit } from '../search/types.js';
 import { formatLocation } from '../text/citation-format.js';
 import { displayText } from '../text/display.js';
 import { findDraftLinks, findDraftQuotes, type DraftQuoteKind } from '../text/draft-marks.js';
-import { sentenceSpans, type DraftBlockKind } from '../text/draft.js';
+import type { DraftBlockKind } from '../text/draft.js';
 import { bestWindow, findExact, passageSimilarity } from '../text/quote-match.js';
+import { sentenceRanges } from '../text/sentences.js';
 import { excerpt, rankDocuments, searchDraftInput, type DocumentEvidence } from './draft-search.js';
 import { cappedText, shortList, shortText, TEXT_LIMITS } from './limits.js';
 import { buildCatalog, findMentions, type Mention } from './mentions.js';
@@ -271,12 +272,12 @@ async function selfOverlaps(
   let searches = 0;
   for (const p of paragraphs) {
     if (p.kind !== 'paragraph' && p.kind !== 'list') continue;
-    for (const s of sentenceSpans(p.text)) {
-      const start = p.start + s.start;
-      const end = p.start + s.end;
+    for (const [sStart, sEnd] of sentenceRanges(p.text)) {
+      const start = p.start + sStart;
+      const end = p.start + sEnd;
       // A quotation repeats someone's words on purpose; the quote check covers it.
       if (quotes.some((q) => q.start < end && start < q.end)) continue;
-      const sentence = p.text.slice(s.start, s.end);
+      const sentence = p.text.slice(sStart, sEnd);
       if ((sentence.match(/[\p{L}\p{N}]+/gu)?.length ?? 0) < OVERLAP_MIN_WORDS) continue;
       const candidates = [...(hitsOf.get(p.index) ?? [])];
       if (searches < MAX_SENTENCE_SEARCHES) {

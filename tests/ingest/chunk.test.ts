@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Block, ParsedDocument, TokenCounter } from '../../src/core/types.js';
-import { chunkDocument, MIN_TURN_TOKENS, sentenceRanges } from '../../src/ingest/chunk.js';
+import { chunkDocument, MIN_TURN_TOKENS } from '../../src/ingest/chunk.js';
 import { parseFile } from '../../src/ingest/parse.js';
 import { expectValidChunks, words } from './helpers.js';
 
@@ -183,19 +183,6 @@ describe('chunkDocument on turns', () => {
     expect(chunks.at(-1)?.text.endsWith('w0. w1.')).toBe(true);
     expect(chunks.at(-1)?.speaker).toBe('Bob');
     expect(MIN_TURN_TOKENS).toBe(30);
-  });
-});
-
-describe('sentenceRanges', () => {
-  it('splits at sentence ends and blank lines, not at abbreviations or decimals', () => {
-    const s = 'We use e.g. PPO. It scored 3.5 points! Really? Dr. Smith agreed.\n\nNew para';
-    expect(sentenceRanges(s, 0, s.length).map(([a, b]) => s.slice(a, b))).toEqual([
-      'We use e.g. PPO.',
-      'It scored 3.5 points!',
-      'Really?',
-      'Dr. Smith agreed.',
-      'New para',
-    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findDraftLinks, findDraftQuotes } from '../../src/text/draft-marks.js';
-import { draftProbes, PROBE_CHARS, sentenceSpans, splitDraft } from '../../src/text/draft.js';
+import { draftProbes, PROBE_CHARS, splitDraft } from '../../src/text/draft.js';
 
 const para = (n: number, words = 'the reward model keeps drifting away from what people want') =>
   `Paragraph ${n}: ${words}, and that is worth a sentence of its own.`;
@@ -113,16 +113,6 @@ describe('draftProbes: every paragraph is searched, long ones in windows', () =>
 });
 
 describe('sentences, quotes and links in a draft', () => {
-  it('sentenceSpans keeps elisions and abbreviations inside a sentence', () => {
-    const text = 'He said it was, e.g. a trick... but not a bad one. The U.S. team agreed! Next line\nNew one';
-    expect(sentenceSpans(text).map((s) => text.slice(s.start, s.end))).toEqual([
-      'He said it was, e.g. a trick... but not a bad one.',
-      'The U.S. team agreed!',
-      'Next line',
-      'New one',
-    ]);
-  });
-
   it('finds inline quotes (not scare quotes), block quotes and quotes introduced by a colon', () => {
     const text = [
       'She called it “a patch” once, and later wrote “preference data is a craft, not a commodity … and it shows.”',
