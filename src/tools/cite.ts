@@ -2,14 +2,14 @@ import * as z from 'zod';
 import { NotFoundError } from '../core/errors.js';
 import { type DocumentSource, loadDocumentSource } from '../index/document-source.js';
 import type { DocumentRow } from '../index/schema.js';
-import { CITATION_FORMATS, type CitationFormat, type CitationInput, formatCitation } from '../text/citation-format.js';
+import { CITATION_FORMATS, type CitationFormat, type CitationInput, formatCitation, formatLocation } from '../text/citation-format.js';
 import { displayText, rawSpeakerLabelLength, stripSpeakerLabel } from '../text/display.js';
 import { paragraphRanges } from '../text/lines.js';
-import { findExact } from '../text/quote-match.js';
+import { findExact, type Span, splitElisions } from '../text/quote-match.js';
 import { sentenceRanges } from '../text/sentences.js';
 import { resolveDocRef } from './doc-ref.js';
 import { shortList, shortText, TEXT_LIMITS } from './limits.js';
-import { quoteTool } from './quote.js';
+import { elidedSpans, quoteTool } from './quote.js';
 import { lineCount, lineRangeOffsets, offsetsToLines, sliceLines } from './source-lines.js';
 import { speakersOfSpan } from './speakers.js';
 import { defineTool } from './tool.js';
@@ -30,7 +30,9 @@ export const citeInput = z
       .min(1)
       .max(TEXT_LIMITS.quote, `the quote is longer than the limit of ${TEXT_LIMITS.quote} characters`)
       .optional()
-      .describe('a sentence or quote to cite: found verbatim (in docId, or anywhere) and cited as just its sentence(s) with their lines'),
+      .describe(
+        'a sentence or quote to cite: found verbatim (in docId, or anywhere) and cited as just its sentence(s) with their lines; left-out words marked "…", "...", "[…]" or "[...]" are elisions, cited from the first fragment\'s sentence to the last one\'s',
+      ),
     root: shortList('root').optional().describe('with quote and no docId: only search these roots'),
     format: z.enum(CITATION_FORMATS).default('markdown').describe('citation style: markdown, footnote, plain, json, csl-json or bibtex'),
   })
@@ -53,6 +55,10 @@ export interface CiteOutput {
   /** The file changed since it was indexed; re-run ingest before trusting line numbers. */
   stale: boolean;
   truncated: boolean;
+  /** For a quote, the quote tool's verdict on it (cite takes only verified ones); null for lines or a whole document. */
+  verdict: 'verified' | 'verified_with_elisions' | null;
+  /** For an elided quote, where each fragment stands (`docId:lines`); empty otherwise. */
+  fragments: { lineStart: number; lineEnd: number; citation: string }[];
 }
 
 /** Offsets of the whole sentences around [start, end) within its paragraph. */
@@ -69,20 +75,34 @@ interface Quoted {
   end: number;
   text: string;
   truncated: boolean;
+  verdict: CiteOutput['verdict'];
+  /** Where the quoted words stand: one span, or one per fragment of an elided quote (the outer ends widened). */
+  spans: Span[];
 }
 
-/** The verbatim quote found in a document, widened to whole sentences; a turn's speaker label is left out. */
+/**
+ * The quote found in a document, verbatim or with elisions (each fragment verbatim, in order, by the quote
+ * tool's rule), widened to whole sentences at its outer ends; a turn's speaker label is left out.
+ */
 function locateQuote(doc: DocumentRow, src: DocumentSource, quote: string): Quoted {
-  const match = findExact(quote, src.text)[0];
-  if (!match) {
-    throw new NotFoundError(`"${excerpt(quote)}" is not in ${doc.doc_id} verbatim — the quote tool finds the closest passages`);
+  const exact = findExact(quote, src.text)[0];
+  const fragments = exact ? [] : splitElisions(quote);
+  const chain = exact ? [exact] : fragments.length > 1 ? elidedSpans(doc, src, fragments)[0] : undefined;
+  if (!chain) {
+    throw new NotFoundError(
+      `"${excerpt(quote)}" is not in ${doc.doc_id} verbatim or with elisions — the quote tool finds the closest passages`,
+    );
   }
-  let { start, end } = sentenceSpan(src.text, match.start, match.end);
+  const first = chain[0] as Span;
+  const last = chain[chain.length - 1] as Span;
+  let start = sentenceSpan(src.text, first.start, first.end).start;
+  const end = sentenceSpan(src.text, last.start, last.end).end;
   // A sentence that opens a speaker turn starts after the turn's label (the citation names the speaker).
   const turnStarts = speakersOfSpan(doc, start, start + 1).speaker !== null;
   const label = turnStarts ? rawSpeakerLabelLength(src.text.slice(start, end)) : 0;
-  if (label > 0 && start + label <= match.start) start += label;
-  return { start, end, text: src.text.slice(start, end), truncated: false };
+  if (label > 0 && start + label <= first.start) start += label;
+  const spans = chain.map((s, i) => ({ start: i === 0 ? start : s.start, end: i === chain.length - 1 ? end : s.end }));
+  return { start, end, text: src.text.slice(start, end), truncated: false, verdict: exact ? 'verified' : 'verified_with_elisions', spans };
 }
 
 function excerpt(s: string): string {
@@ -102,9 +122,11 @@ export const citeTool = defineTool({
     if (docRef === undefined && input.quote !== undefined) {
       const found = await quoteTool.run(ctx, { text: input.quote, limit: 1, root: input.root });
       const best = found.locations[0];
-      if (found.verdict !== 'verified' || !best) {
+      if ((found.verdict !== 'verified' && found.verdict !== 'verified_with_elisions') || !best) {
         const near = best ? `; closest: ${best.citation}` : '';
-        throw new NotFoundError(`"${excerpt(input.quote)}" is not in the archive verbatim${near}`);
+        throw new NotFoundError(
+          `"${excerpt(input.quote)}" is not in the archive verbatim or with elisions (quote: ${found.verdict})${near}`,
+        );
       }
       docRef = best.docId;
     }
@@ -120,15 +142,23 @@ export const citeTool = defineTool({
     } else if (from !== undefined) {
       const slice = sliceLines(src, doc.rel_path, from, to ?? from, MAX_QUOTE_CHARS);
       const { start } = lineRangeOffsets(src, slice.lineStart, slice.lineEnd);
-      quoted = { start, end: start + slice.text.length, text: slice.text, truncated: slice.truncated };
+      quoted = { start, end: start + slice.text.length, text: slice.text, truncated: slice.truncated, verdict: null, spans: [] };
     }
     // Without a line range or quote the citation names the whole document and quotes nothing.
     const lines = quoted
       ? offsetsToLines(src, quoted.start, quoted.end)
       : { lineStart: src.lineBase, lineEnd: src.lineBase + lineCount(src) - 1 };
-    const voices = quoted ? speakersOfSpan(doc, quoted.start, quoted.end) : null;
+    const elided = quoted !== null && quoted.spans.length > 1 ? quoted.spans : null;
+    // An elision leaves out what lies between its fragments (a host's "Yeah." between a guest's turns): the
+    // voices are those of the quoted words, which the elision rule keeps to one speaker's turns.
+    const voiceEnd = elided ? (elided[0] as Span).end : (quoted?.end ?? 0);
+    const voices = quoted ? speakersOfSpan(doc, quoted.start, voiceEnd) : null;
     const oneVoice = voices !== null && voices.speakers.length <= 1;
-    const clean = quoted ? displayText(quoted.text) : null;
+    const clean = !quoted
+      ? null
+      : elided
+        ? elided.map((s) => displayText(src.text.slice(s.start, s.end))).join(' … ')
+        : displayText(quoted.text);
     const source: CitationInput = {
       docId: doc.doc_id,
       title: doc.title,
@@ -154,10 +184,18 @@ export const citeTool = defineTool({
       source,
       stale: src.stale,
       truncated: quoted?.truncated ?? false,
+      verdict: quoted?.verdict ?? null,
+      fragments: elided
+        ? elided.map((s) => {
+            const at = offsetsToLines(src, s.start, s.end);
+            return { ...at, citation: formatLocation({ docId: doc.doc_id, ...at }) };
+          })
+        : [],
     };
   },
   toText(out) {
     const notes = [
+      out.fragments.length ? `(verified with elisions: ${out.fragments.map((f) => f.citation).join(' … ')})` : '',
       out.stale ? '(note: the file changed since it was indexed — re-run ingest)' : '',
       out.truncated ? '(quote shortened)' : '',
     ].filter(Boolean);

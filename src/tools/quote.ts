@@ -183,6 +183,15 @@ function fitsVoice(turns: readonly TurnMark[]) {
 }
 
 /**
+ * Where an elided quote's fragments (`splitElisions`) stand verbatim in one document, in order, kept to one
+ * speaker's adjacent turns or one stretch of prose (`fitsVoice`): one span per fragment, the best chain first.
+ * The quote tool and cite verify an elision by the same rule.
+ */
+export function elidedSpans(doc: DocumentRow, src: DocumentSource, fragments: readonly string[]): Span[][] {
+  return findElided(fragments, src.text, fitsVoice(documentTurns(doc)));
+}
+
+/**
  * The quote's fragments near `hit`, each verbatim or close (`compareWords`), in order: a near miss of the
  * whole quote, with the words that differ. Null when some fragment is further off than `close` allows.
  */
@@ -269,7 +278,7 @@ export async function verifyQuote(ctx: ToolContext, input: QuoteInput): Promise<
   if (exact.length > 0) return result('verified', withoutSharedLines(exact).slice(0, limit));
   if (fragments.length > 1) {
     const elided = scanned.flatMap(({ doc, src }) =>
-      findElided(fragments, src.text, fitsVoice(documentTurns(doc))).map((chain) => location(doc, src, chain, fragments, 1)),
+      elidedSpans(doc, src, fragments).map((chain) => location(doc, src, chain, fragments, 1)),
     );
     if (elided.length > 0) return result('verified_with_elisions', withoutSharedLines(elided).slice(0, limit));
   }

@@ -217,6 +217,15 @@ describe('priors quote / cite / stats', () => {
     expect(r.stdout).toMatch(/about a year behind/);
   });
 
+  it('cite takes an elided quote and says where its fragments are', () => {
+    const r = priors(['cite', 'the kind of person who says ninety … most luck with is aggregation', '--format', 'plain', '--index', index]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /^"People reward answers that sound decisive, .* who says ninety … most luck with is aggregation\." — Ines Okafor/,
+    );
+    expect(r.stdout).toMatch(/\(verified with elisions: corpus\/posts\/2024\/2024-05-14-interview-ines-okafor\.md:\d+ … .*:\d+\)/);
+  });
+
   it('stats --json', () => {
     const r = priors(['stats', '--json', '--index', index]);
     expect(r.code, r.stderr).toBe(0);

@@ -261,4 +261,49 @@ describe('cite', () => {
     await expect(callTool(citeTool, ctx, { docId: YEAR_BEHIND, lineStart: 9999 })).rejects.toThrow(/outside/);
     await expect(callTool(citeTool, ctx, { docId: YEAR_BEHIND, lineStart: 5, lineEnd: 3 })).rejects.toThrow(/lineEnd/);
   });
+
+  it('cites an elided quote from the sentence of its first fragment to that of its last, in the voice of the guest', async () => {
+    // The host's "Yeah." between the guest's two turns is what the elision leaves out.
+    const quote = 'So the model learns to sound like the kind of person who says ninety … the fix we’ve had most luck with is aggregation';
+    const first =
+      fileLines(OKAFOR, 1, 200)
+        .split('\n')
+        .findIndex((l) => l.includes('the kind of person who says ninety')) + 1;
+    const second =
+      fileLines(OKAFOR, 1, 200)
+        .split('\n')
+        .findIndex((l) => l.includes('most luck with is aggregation')) + 1;
+    for (const input of [{ quote }, { quote, docId: OKAFOR }]) {
+      const out = await callTool(citeTool, ctx, { ...input, format: 'json' });
+      expect(out.verdict).toBe('verified_with_elisions');
+      expect(out.fragments.map((f) => f.citation)).toEqual([`${OKAFOR}:${first}`, `${OKAFOR}:${second}`]);
+      const cited = JSON.parse(out.citation) as Record<string, unknown> & { quote: string };
+      expect(cited).toMatchObject({
+        docId: OKAFOR,
+        lineStart: first,
+        lineEnd: second,
+        speaker: 'Ines Okafor',
+        timestamp: '00:03:04',
+        displayQuote:
+          "People reward answers that sound decisive, so the model learns to sound like the kind of person who says ninety … The fix we've had most luck with is aggregation.",
+      });
+      // The verbatim source of the whole span, the left-out turn included.
+      expect(fileLines(OKAFOR, first, second)).toContain(cited.quote);
+      expect(cited.quote).toMatch(/^People reward[\s\S]*Yeah\.[\s\S]*aggregation\.$/);
+    }
+    const md = await callTool(citeTool, ctx, { quote, format: 'markdown' });
+    expect(md.citation).toContain('> People reward answers that sound decisive');
+    expect(md.citation).not.toContain('Yeah');
+    expect(citeTool.toText(md)).toContain(`(verified with elisions: ${OKAFOR}:${first} … ${OKAFOR}:${second})`);
+    // A verbatim sentence keeps the plain verdict; a spliced or reworded quote is refused with the quote verdict.
+    expect((await callTool(citeTool, ctx, { quote: 'open models are about a year behind the best closed ones' })).verdict).toBe('verified');
+    await expect(
+      callTool(citeTool, ctx, {
+        quote: 'Ten percent from one hour … Most of it comes from people learning to use the middle of the scale',
+      }),
+    ).rejects.toThrow(/not in the archive verbatim or with elisions \(quote: (close|paraphrase|not_found)\)/);
+    await expect(
+      callTool(citeTool, ctx, { quote: 'the kind of person who says ninety … reward answers that sound decisive', docId: OKAFOR }),
+    ).rejects.toThrow(/is not in corpus\/posts\/2024\/2024-05-14-interview-ines-okafor\.md verbatim or with elisions/);
+  });
 });
