@@ -204,7 +204,12 @@ export const checkTool = defineTool({
 
     const quotes: { paragraph: number; quote: CheckQuote }[] = [];
     for (const q of findDraftQuotes(paragraphs).slice(0, MAX_QUOTES)) {
-      const result = await verifyQuote(ctx, { text: q.text.slice(0, TEXT_LIMITS.quote), limit: 1, root: input.root });
+      // A draft inside an indexed root would otherwise verify its own quotes.
+      const result = await verifyQuote(
+        ctx,
+        { text: q.text.slice(0, TEXT_LIMITS.quote), limit: 1, root: input.root },
+        { excludeDocIds: excluded },
+      );
       quotes.push({
         paragraph: q.paragraph,
         quote: { kind: q.kind, start: q.start, end: q.end, text: q.text, verdict: result.verdict, result },

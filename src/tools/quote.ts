@@ -222,6 +222,12 @@ function nearMiss(
   return { spans, differences };
 }
 
+/** What a caller inside priors leaves out of a quote check (not part of the tool's input). */
+export interface QuoteScope {
+  /** Documents that can't vouch for the quote: the draft checker's draft, when the draft is itself indexed. */
+  excludeDocIds?: string[] | undefined;
+}
+
 /**
  * Check a quote against the archive: the verdict, who says it (speaker, role, timestamp) and where each of its
  * fragments is. This is the `quote` tool; other tools (the draft checker) call it for every quote they find.
@@ -230,12 +236,13 @@ function nearMiss(
  * between elision marks verbatim, in order, within one passage or adjacent turns of one speaker, is
  * `verified_with_elisions`; the same words with a few changed is `close`; the idea reworded is `paraphrase`.
  */
-export async function verifyQuote(ctx: ToolContext, input: QuoteInput): Promise<QuoteOutput> {
+export async function verifyQuote(ctx: ToolContext, input: QuoteInput, scope: QuoteScope = {}): Promise<QuoteOutput> {
   const limit = input.limit ?? 3;
   const fragments = splitElisions(input.text);
   const query = fragments.join(' ') || input.text;
   const retriever = await ctx.retriever();
-  const hits: SearchHit[] = await retriever.search({ query, k: 40, filters: { roots: input.root } });
+  const filters = { roots: input.root, excludeDocIds: scope.excludeDocIds };
+  const hits: SearchHit[] = await retriever.search({ query, k: 40, filters });
   const docIds = [...new Set(hits.map((h) => h.docId))].slice(0, EXACT_SCAN_DOCS);
   const docs = new Map((await retriever.store.getDocuments(docIds)).map((d) => [d.doc_id, d]));
   const sources = new Map<string, DocumentSource | null>();

@@ -3,16 +3,17 @@
  * markdown rendering, the bounds on a huge draft, and the CLI and HTTP front ends.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTool, type CheckOutput } from '../../src/tools/check.js';
 import { createToolContext } from '../../src/tools/context.js';
+import { verifyQuote } from '../../src/tools/quote.js';
 import { relatedTool } from '../../src/tools/related.js';
 import { callTool } from '../../src/tools/tool.js';
 import { startTestServer } from '../server/server-fixture.js';
 import { CLI, MODEL_DIR } from '../helpers/paths.js';
-import { buildSampleIndex, sampleContext, tempDir } from '../helpers/sample-index.js';
+import { buildSampleIndex, sampleContext, TEST_MODEL, tempDir } from '../helpers/sample-index.js';
 
 const CALIBRATION = 'corpus/posts/2022/2022-11-08-what-calibration-measures.md';
 const OVER_OPTIMISING = 'corpus/posts/2023/2023-09-19-over-optimising-the-reward-model.md';
@@ -220,6 +221,35 @@ describe('check bounds and front ends', () => {
       expect(refused.status).toBe(400);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('check: a draft that is itself indexed', () => {
+  it('leaves its own document out of quotes and repeated sentences, also once edited since the ingest', async () => {
+    const root = path.join(tempDir(), 'notes');
+    mkdirSync(root);
+    writeFileSync(path.join(root, 'ledger.md'), '# Ledger\n\nA ledger keeps what a team promised and what it shipped, line by line.\n');
+    const quote = 'Penguins audit the tax code of medieval castles every spring, and never miss one';
+    const sentence = 'The quiet ledger of the glacier keeps every promise the mountain ever made to the valley below.';
+    const draft = path.join(root, 'draft.md');
+    writeFileSync(draft, `# Draft\n\nAs a friend once told me: “${quote}.” I still think about it.\n\n${sentence}\n`);
+    const { index: own } = await buildSampleIndex(TEST_MODEL, [root]);
+    // Edited after the ingest: the index holds an older version of the same file.
+    appendFileSync(draft, '\nA new closing paragraph, written after the last ingest, about ledgers and glaciers.\n');
+    const local = createToolContext({ index: own, modelDir: MODEL_DIR, onWarning: () => undefined, fileAccess: 'any' });
+    try {
+      // What the checker must not do: the draft's indexed copy vouches for its own quote.
+      expect((await verifyQuote(local, { text: quote })).verdict).toBe('verified');
+      const report = await callTool(checkTool, local, { path: draft });
+      expect(report.excluded).toEqual(['notes/draft.md']);
+      const quotes = report.paragraphs.flatMap((p) => p.quotes);
+      expect(quotes.map((q) => q.text)).toEqual([`${quote}.`]);
+      expect(quotes[0]?.verdict).toBe('not_found');
+      expect(report.paragraphs.flatMap((p) => p.overlaps)).toEqual([]);
+      expect(report.documents.map((d) => d.docId)).not.toContain('notes/draft.md');
+    } finally {
+      local.close();
     }
   });
 });
