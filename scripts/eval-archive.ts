@@ -123,6 +123,12 @@ const index = path.join(cacheRoot, indexKey());
 const infoFile = path.join(index, '..', `${path.basename(index)}.json`);
 if (flag('--rebuild')) rmSync(index, { recursive: true, force: true });
 let info: { model: string; documents: number; chunks: number; ingestMs: number };
+// The key hashes src/, but the searches run dist/: a stale build (the script run without `npm run build`) can
+// have written an index of another format under this key. The CLI refuses such an index, so ask it first.
+if (existsSync(index) && existsSync(infoFile) && run(['stats', '--index', index, '--json']).status !== 0) {
+  console.error(`eval-archive: the cached index ${index} is not readable by this build; indexing again`);
+  rmSync(index, { recursive: true, force: true });
+}
 if (existsSync(index) && existsSync(infoFile)) {
   info = JSON.parse(readFileSync(infoFile, 'utf8')) as typeof info;
   const now = new Date();
