@@ -93,6 +93,7 @@ function mentionItem(m, ctx) {
     h('q', {}, m.text),
     m.docId ? [' → ', place(m, ctx)] : m.url ? [' ', h('code', {}, m.url)] : null,
     m.alternatives?.length ? h('div', { class: 'muted' }, `also fits: ${m.alternatives.join(', ')}`) : null,
+    m.suggestion ? h('div', { class: 'muted' }, 'perhaps (a search of your posts, not a certain match): ', place(m.suggestion, ctx)) : null,
   );
 }
 

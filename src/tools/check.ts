@@ -200,7 +200,13 @@ export const checkTool = defineTool({
     const catalog = buildCatalog(rows);
     const links = findDraftLinks(paragraphs);
     const resolver = await loadLinkResolver(retriever.store);
-    const mentions = findMentions(paragraphs, links, { catalog, evidence: paragraphEvidence, resolveLink: (url) => resolver.resolve(url) });
+    const mentions = await findMentions(paragraphs, links, {
+      catalog,
+      evidence: paragraphEvidence,
+      resolveLink: (url) => resolver.resolve(url),
+      // "my post on <topic>" that no title fits: the author's posts (the draft left out) are searched for the topic.
+      searchPosts: async (query) => (await retriever.search({ query, k: 1, filters: { ...filters, types: ['post'] } }))[0] ?? null,
+    });
 
     const quotes: { paragraph: number; quote: CheckQuote }[] = [];
     for (const q of findDraftQuotes(paragraphs).slice(0, MAX_QUOTES)) {
@@ -457,8 +463,14 @@ function checkReport(out: CheckOutput): string {
     const findings: string[] = [];
     for (const m of p.mentions) {
       if (m.status === 'unknown_link') findings.push(`  ! link to your site that no indexed document has: ${m.text}`);
-      else if (m.status === 'unresolved') findings.push(`  ? "${excerpt(m.text, 80)}" names your own work, but no document matched`);
-      else
+      else if (m.status === 'unresolved') {
+        findings.push(`  ? "${excerpt(m.text, 80)}" names your own work, but no title matched`);
+        const s = m.suggestion;
+        if (s)
+          findings.push(
+            `    suggestion (a search of your posts for "${excerpt(s.query, 60)}", not a certain match): ${s.title ?? s.docId}${s.date ? ` (${s.date})` : ''} — ${s.citation}${s.url ? ` ${s.url}` : ''}`,
+          );
+      } else
         findings.push(
           `  names: ${m.title ?? m.docId} — ${m.docId}${m.url ? ` ${m.url}` : ''}${m.status === 'ambiguous' ? ` (or ${m.alternatives.join(', ')})` : ''}${m.linked ? ' (linked)' : ''}`,
         );
@@ -522,6 +534,12 @@ function annotateDraft(text: string, out: CheckOutput): string {
     for (const m of p.mentions) {
       if (m.status === 'unknown_link')
         note(m.end, 'This link points to your own site, but no indexed document has this URL (dead, moved, or not ingested).');
+      const s = m.suggestion;
+      if (s)
+        note(
+          m.end,
+          `No title of yours matches; a search of your posts suggests ${s.url ? `[${s.title ?? s.docId}](${s.url})` : (s.title ?? s.docId)} (${s.citation}) — check it is the one you mean.`,
+        );
     }
     for (const l of p.linksToAdd) {
       if (l.reason === 'related') note(p.end, `Related prior writing: ${l.markdown}.`);

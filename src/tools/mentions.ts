@@ -7,6 +7,8 @@
 import type { Person } from '../core/types.js';
 import type { LinkResolution } from '../index/link-graph.js';
 import type { DocumentRow } from '../index/schema.js';
+import type { SearchHit } from '../search/types.js';
+import { formatLocation } from '../text/citation-format.js';
 import type { DraftLink } from '../text/draft-marks.js';
 import type { DraftParagraph } from '../text/draft.js';
 import { isStopWord, normalizeForMatch, stem, toOriginalSpan, wordTokens } from '../text/normalize.js';
@@ -85,6 +87,24 @@ export interface Mention {
   linked: boolean;
   /** The words to turn into a link to it: its title as written, else the cue and name ("interview with Eugene Vinitsky"). */
   anchor: { start: number; end: number; text: string };
+  /**
+   * For an unresolved "my post on …" or "I wrote about …": the post a search of the author's posts for those
+   * words ranks first. A guess for the author to check, never a match: `docId` stays null.
+   */
+  suggestion: MentionSuggestion | null;
+}
+
+export interface MentionSuggestion {
+  /** The words searched for: what the cue says the post is about. */
+  query: string;
+  docId: string;
+  title: string | null;
+  date: string | null;
+  url: string | null;
+  /** The passage that answered the search: its lines and `docId:lines`. */
+  lineStart: number;
+  lineEnd: number;
+  citation: string;
 }
 
 interface Token {
@@ -184,7 +204,12 @@ export interface MentionContext {
   resolveLink(url: string): LinkResolution;
   /** How strongly the draft's searches tie a document to a paragraph (0 when not at all): breaks ties. */
   evidence(docId: string, paragraph: number): number;
+  /** The best passage of the author's posts for some words, or null: a suggestion for a post cue no title fits. */
+  searchPosts?(query: string): Promise<SearchHit | null>;
 }
+
+/** Searches for suggestions per draft (each ~10–100 ms); later unresolved post cues get none. */
+const MAX_SUGGESTIONS = 20;
 
 /** Documents fitting a cue's target, best first, with their scores (0–1). */
 function resolveCue(
@@ -295,12 +320,41 @@ function mentionOf(
     alternatives: rivals.map((d) => d.docId),
     linked: false,
     anchor: { start: para.start + anchor.start, end: para.start + anchor.end, text: para.text.slice(anchor.start, anchor.end) },
+    suggestion: null,
   };
 }
 
-/** Every mention of the author's own work in the draft's paragraphs, in draft order. */
-export function findMentions(paragraphs: readonly DraftParagraph[], links: readonly DraftLink[], ctx: MentionContext): Mention[] {
+/** The post a search for a cue's words finds, as a suggestion; null when the words have no content word or nothing answers. */
+async function suggestPost(ctx: MentionContext, words: string): Promise<MentionSuggestion | null> {
+  const query = words.replace(/^["“*_]+|["”*_]+$/g, '').trim();
+  if (!ctx.searchPosts || contentStems(query).length === 0) return null;
+  const hit = await ctx.searchPosts(query);
+  if (!hit) return null;
+  return {
+    query,
+    docId: hit.docId,
+    title: hit.title,
+    date: hit.date,
+    url: hit.url,
+    lineStart: hit.lineStart,
+    lineEnd: hit.lineEnd,
+    citation: formatLocation(hit),
+  };
+}
+
+/**
+ * Every mention of the author's own work in the draft's paragraphs, in draft order. A post cue that no title
+ * fits carries a suggestion from `searchPosts` (at most MAX_SUGGESTIONS per draft).
+ */
+export async function findMentions(
+  paragraphs: readonly DraftParagraph[],
+  links: readonly DraftLink[],
+  ctx: MentionContext,
+): Promise<Mention[]> {
   const out: Mention[] = [];
+  // Unresolved post cues and the words they point at: searched once the paragraph's mentions are settled.
+  const postCues = new Map<Mention, string>();
+  let suggestions = 0;
   const byId = new Map(ctx.catalog.docs.map((d) => [d.docId, d]));
   for (const para of paragraphs) {
     if (para.kind === 'code' || para.kind === 'frontmatter') continue;
@@ -327,7 +381,9 @@ export function findMentions(paragraphs: readonly DraftParagraph[], links: reado
         const cueEnd = m.index + m[0].trimEnd().length;
         if (!best) {
           if (cue.quiet) continue;
-          found.push(mentionOf(para, 'cue', { start: m.index, end: Math.max(target.end, cueEnd) }, null, []));
+          const unresolved = mentionOf(para, 'cue', { start: m.index, end: Math.max(target.end, cueEnd) }, null, []);
+          if (cue.kind === 'post' || cue.kind === 'any') postCues.set(unresolved, para.text.slice(target.start, target.end));
+          found.push(unresolved);
           continue;
         }
         const span = { start: Math.min(m.index, best.span.start), end: Math.max(best.span.end, group ? cueEnd : best.span.end) };
@@ -371,7 +427,14 @@ export function findMentions(paragraphs: readonly DraftParagraph[], links: reado
       }
       kept.push(m);
     }
-    for (const m of kept) m.linked ||= links.some((l) => l.start <= m.start && m.end <= l.end);
+    for (const m of kept) {
+      m.linked ||= links.some((l) => l.start <= m.start && m.end <= l.end);
+      const words = postCues.get(m);
+      if (words !== undefined && suggestions < MAX_SUGGESTIONS) {
+        suggestions++;
+        m.suggestion = await suggestPost(ctx, words);
+      }
+    }
     out.push(...kept);
   }
   return out.sort((a, b) => a.start - b.start);

@@ -253,3 +253,32 @@ describe('check: a draft that is itself indexed', () => {
     }
   });
 });
+
+describe('check: "my post on <topic>" that no title matches', () => {
+  it('suggests the post that a search of the posts finds, labelled as a suggestion, not a match', async () => {
+    const draft = 'As my post on why hindsight quietly rewrites what you expected before an experiment argued, write the guess down first.';
+    const report = await callTool(checkTool, ctx, { text: draft, format: 'markdown' });
+    const [mention] = report.paragraphs.flatMap((p) => p.mentions);
+    expect(mention).toMatchObject({
+      kind: 'cue',
+      status: 'unresolved',
+      docId: null,
+      suggestion: {
+        query: 'why hindsight quietly rewrites what you expected before an experiment argued',
+        docId: 'corpus/posts/2022/2022-03-15-keep-a-research-log.md',
+        citation: expect.stringMatching(/^corpus\/posts\/2022\/2022-03-15-keep-a-research-log\.md:\d+/),
+      },
+    });
+    // A suggestion is no mention: it adds no link and does not count the post as named.
+    expect(report.linksToAdd.filter((l) => l.reason === 'named')).toEqual([]);
+    expect(report.documents.find((d) => d.docId === mention?.suggestion?.docId)?.named ?? false).toBe(false);
+    expect(report.markdown).toMatch(
+      /No title of yours matches; a search of your posts suggests \[Keep a research log, not a lab notebook\]\(https:\/\/fieldnotes\.example\.com\/p\/keep-a-research-log\)/,
+    );
+    const text = checkTool.toText({ ...report, markdown: null });
+    expect(text).toContain('names your own work, but no title matched');
+    expect(text).toMatch(
+      /suggestion \(a search of your posts for "why hindsight .*", not a certain match\): Keep a research log, not a lab notebook/,
+    );
+  });
+});

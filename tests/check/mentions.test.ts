@@ -44,13 +44,15 @@ const rows = [
 const catalog = buildCatalog(rows);
 const resolver = new LinkResolver(rows, []);
 
-function mentionsOf(text: string) {
+async function mentionsOf(text: string) {
   const paragraphs = splitDraft(text);
-  return findMentions(paragraphs, findDraftLinks(paragraphs), {
-    catalog,
-    evidence: () => 0,
-    resolveLink: (url) => resolver.resolve(url),
-  }).map((m) => ({
+  return (
+    await findMentions(paragraphs, findDraftLinks(paragraphs), {
+      catalog,
+      evidence: () => 0,
+      resolveLink: (url) => resolver.resolve(url),
+    })
+  ).map((m) => ({
     p: m.paragraph,
     kind: m.kind,
     status: m.status,
@@ -61,35 +63,35 @@ function mentionsOf(text: string) {
 }
 
 describe('mentions of the author’s own work', () => {
-  it('a guest with two interviews: the paragraph’s words pick one, or the mention is ambiguous', () => {
-    expect(mentionsOf('My interview with Ross Taylor went deep on Galactica and reasoning.')).toEqual([
+  it('a guest with two interviews: the paragraph’s words pick one, or the mention is ambiguous', async () => {
+    expect(await mentionsOf('My interview with Ross Taylor went deep on Galactica and reasoning.')).toEqual([
       { p: 0, kind: 'cue', status: 'resolved', docId: 'site/taylor-2024.md', anchor: 'interview with Ross Taylor', alternatives: [] },
     ]);
-    expect(mentionsOf('My interview with Ross Taylor was a lot of fun.')[0]).toMatchObject({
+    expect((await mentionsOf('My interview with Ross Taylor was a lot of fun.'))[0]).toMatchObject({
       status: 'ambiguous',
       alternatives: [expect.stringMatching(/^site\/taylor-202[45]\.md$/)],
     });
   });
 
-  it('book chapters by topic or number; titles in prose in any case', () => {
-    expect(mentionsOf('The book’s chapter on reward models has the loss.\nSee chapter 14 for the curves.')).toEqual([
+  it('book chapters by topic or number; titles in prose in any case', async () => {
+    expect(await mentionsOf('The book’s chapter on reward models has the loss.\nSee chapter 14 for the curves.')).toEqual([
       expect.objectContaining({ p: 0, docId: 'book/05-reward-models.md' }),
       expect.objectContaining({ p: 1, docId: 'book/14-over-optimization.md', anchor: 'chapter 14' }),
     ]);
-    expect(mentionsOf('I keep asking WHAT CALIBRATION ACTUALLY MEASURES, and it matters.')).toEqual([
+    expect(await mentionsOf('I keep asking WHAT CALIBRATION ACTUALLY MEASURES, and it matters.')).toEqual([
       expect.objectContaining({ kind: 'title', docId: 'site/calibration.md', anchor: 'WHAT CALIBRATION ACTUALLY MEASURES' }),
     ]);
   });
 
-  it('a cue with nothing to match is reported unresolved, unless the cue is common outside own work', () => {
-    expect(mentionsOf('In my post on sourdough starters I explained hydration.')).toEqual([
+  it('a cue with nothing to match is reported unresolved, unless the cue is common outside own work', async () => {
+    expect(await mentionsOf('In my post on sourdough starters I explained hydration.')).toEqual([
       expect.objectContaining({ kind: 'cue', status: 'unresolved', docId: null }),
     ]);
-    expect(mentionsOf('I talked to my editor about deadlines at length yesterday.')).toEqual([]);
+    expect(await mentionsOf('I talked to my editor about deadlines at length yesterday.')).toEqual([]);
   });
 
-  it('links to own URLs resolve through query strings, www and trailing slashes; unknown post URLs are flagged; other pages ignored', () => {
-    const found = mentionsOf(
+  it('links to own URLs resolve through query strings, www and trailing slashes; unknown post URLs are flagged; other pages ignored', async () => {
+    const found = await mentionsOf(
       'See [this](http://example.com/p/what-calibration-measures/?ref=1), https://www.example.com/p/gone, https://example.com/about and https://other.org/p/x.',
     );
     expect(found.map((m) => [m.kind, m.status, m.docId])).toEqual([
