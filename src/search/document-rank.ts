@@ -17,13 +17,9 @@ export interface DocumentRankOptions {
   support: number;
   /** How many further passages count (beyond the best). */
   depth: number;
-  /** Passages of one document placed together before the next document's first (the rest follow at the end). */
-  lead: number;
-  /** A further passage is placed with its document's lead only if it scores at least this share of the best. */
-  leadFloor: number;
 }
 
-export const DOCUMENT_RANK_DEFAULTS: DocumentRankOptions = { support: 0.3, depth: 2, lead: 4, leadFloor: 0.5 };
+export const DOCUMENT_RANK_DEFAULTS: DocumentRankOptions = { support: 0.3, depth: 2 };
 
 export interface DocumentScore<T> {
   docId: string;
@@ -64,22 +60,42 @@ export function scoreDocuments<T extends RankedPassage>(
 }
 
 /**
- * The passages in document order: each document's best passage (plus up to `lead − 1` close seconds) in the
- * order of `docs`, then every remaining passage by its own score.
+ * The passages in document order, each at its own strength: documents enter the list in the order of `docs` (at
+ * their best passage), and a further passage of a document is listed before the next document's best when it is
+ * at least as strong — its share of its own document's best passage times its document's score, against the next
+ * document's score. So a document far ahead of the next shows its close seconds first, while documents that score
+ * alike are each shown once before any second passage: the answering line is more often among the first few
+ * passages (BENCHMARKS.md, passage order). Anything ranking documents by their first passage sees `docs`' order.
  */
-export function orderByDocument<T extends RankedPassage>(docs: readonly DocumentScore<T>[], opts: DocumentRankOptions): T[] {
-  const head: T[] = [];
-  const tail: T[] = [];
+export function orderByDocument<T extends RankedPassage>(docs: readonly DocumentScore<T>[]): T[] {
+  // Relative to the weakest candidate, as in scoreDocuments: fused z-scores and cosines can be negative.
+  const floor = docs.reduce((m, d) => d.hits.reduce((n, h) => Math.min(n, h.score), m), Infinity);
+  const listed: T[] = [];
+  // Further passages of the documents listed so far, strongest first.
+  const waiting: { hit: T; strength: number }[] = [];
+  let next = 0;
   for (const d of docs) {
-    const best = d.hits[0];
+    const [best, ...rest] = d.hits;
     if (!best) continue;
-    d.hits.forEach((h, i) => {
-      if (i < opts.lead && h.score >= best.score * opts.leadFloor) head.push(h);
-      else tail.push(h);
-    });
+    while (next < waiting.length && (waiting[next] as { strength: number }).strength >= d.score)
+      listed.push((waiting[next++] as { hit: T }).hit);
+    listed.push(best);
+    const span = best.score - floor;
+    for (const hit of rest) {
+      const strength = span > 0 ? (d.score * (hit.score - floor)) / span : d.score;
+      // Binary search for its place among the passages still waiting (a sort per document costs ~2 ms a search).
+      let lo = next;
+      let hi = waiting.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((waiting[mid] as { strength: number }).strength >= strength) lo = mid + 1;
+        else hi = mid;
+      }
+      waiting.splice(lo, 0, { hit, strength });
+    }
   }
-  tail.sort((a, b) => b.score - a.score);
-  return [...head, ...tail];
+  for (let i = next; i < waiting.length; i++) listed.push((waiting[i] as { hit: T }).hit);
+  return listed;
 }
 
 /**
@@ -90,10 +106,9 @@ export function orderByDocument<T extends RankedPassage>(docs: readonly Document
  */
 export function listByDocument<T extends RankedPassage & DedupeHit>(
   docs: readonly DocumentScore<T>[],
-  opts: DocumentRankOptions,
   k: number,
   spanOf: (hit: T) => { start: number; end: number } = (hit) => hit,
 ): T[] {
-  const listed = orderByDocument(docs, opts).map((hit) => ({ hit, docId: hit.docId, text: hit.text, ...spanOf(hit) }));
+  const listed = orderByDocument(docs).map((hit) => ({ hit, docId: hit.docId, text: hit.text, ...spanOf(hit) }));
   return collapseNearDuplicates(listed, { maxOverlap: 0, limit: k }).map((l) => l.hit);
 }

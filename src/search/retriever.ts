@@ -255,6 +255,6 @@ export class Retriever {
     }
     const docs = scoreDocuments(reranked, this.documentRank, cueFactor(intent, this.cueBoosts, reranked));
     // Matched and ranked on chunks, listed at their enclosing passages (src/ingest/passages.ts).
-    return listByDocument(docs, this.documentRank, k, (h) => h.passage);
+    return listByDocument(docs, k, (h) => h.passage);
   }
 }
