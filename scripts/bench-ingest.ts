@@ -81,7 +81,7 @@ try {
           ['read + parse', r.timings.readParseMs],
           ['chunk (tokenizer-measured)', r.timings.chunkMs],
           ['embed', r.timings.embedMs],
-          ['write (LanceDB merge-insert)', r.timings.writeMs],
+          ['write (LanceDB delete + add, merge-insert)', r.timings.writeMs],
           ['index (FTS build, compaction)', r.timings.indexMs],
         ] as const
       ).map(([name, ms]) => [name, s(ms), `${((100 * ms) / r.totalMs).toFixed(0)}%`]),

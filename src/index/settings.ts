@@ -10,9 +10,10 @@ import type { EmbeddingSignature } from '../embed/embedder.js';
  * carries the longer passage a search shows for it (`passage_*` columns, src/ingest/passages.ts). 6: document
  * rows carry the links they make (the link graph). 7: chunks are cut at sentences by the one splitter the draft
  * tools and cite use (src/text/sentences.ts: an elision or abbreviation before a lower-case word, and initials
- * such as "U.S.", no longer end a sentence), which moves a few chunk boundaries.
+ * such as "U.S.", no longer end a sentence), which moves a few chunk boundaries. 8: the chunk table has stable
+ * row ids (a compaction leaves its indexes as they are).
  */
-export const INDEX_FORMAT_VERSION = 7;
+export const INDEX_FORMAT_VERSION = 8;
 
 /** Stored in the index: what its chunks and vectors were made with. */
 export interface IndexSettings {

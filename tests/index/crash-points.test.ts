@@ -80,8 +80,8 @@ async function expectWholeDocuments(index: string, before: Map<string, string>, 
 }
 
 describe('an ingest stopped at any commit point', { timeout: 300_000 }, () => {
-  it('passes chunk, document, manifest, optimize and clean-up commits', () => {
-    expect(new Set(points)).toEqual(new Set(['chunks', 'documents', 'manifest', 'optimize', 'cleanup']));
+  it('passes chunk delete, chunk add, document, manifest, optimize and clean-up commits', () => {
+    expect(new Set(points)).toEqual(new Set(['chunk-delete', 'chunks', 'documents', 'manifest', 'optimize', 'cleanup']));
   });
 
   for (const then of ['revert', 'delete', 'keep'] as const) {
