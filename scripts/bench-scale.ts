@@ -16,9 +16,10 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lancedb from '@lancedb/lancedb';
-import { DataType, Float32, Int32, makeData, RecordBatch, Struct, Table, Utf8, type Data, type Schema } from 'apache-arrow';
+import type { Chunk, DocMeta } from '../src/core/types.js';
 import { estimateTokens, type Embedder } from '../src/embed/embedder.js';
-import { chunkSchema } from '../src/index/schema.js';
+import { toChunkRow } from '../src/index/rows.js';
+import { type ChunkRow, chunkSchema } from '../src/index/schema.js';
 import { DEFAULT_CHUNKING, INDEX_FORMAT_VERSION, type IndexSettings } from '../src/index/settings.js';
 import { ANN_INDEX_MIN_ROWS, IndexStore } from '../src/index/store.js';
 import { createVectorIndex, IndexWriter } from '../src/index/writer.js';
@@ -188,149 +189,82 @@ function chunkText(c: number, r: Rng): string {
   return `${words.join(' ')}.`;
 }
 
-const enc = new TextEncoder();
-
-function utf8(values: readonly (string | null)[]): Data<Utf8> {
-  const offsets = new Int32Array(values.length + 1);
-  let bytes = new Uint8Array(values.length * 64 + 1024);
-  const validity = new Uint8Array(Math.ceil(values.length / 8));
-  let pos = 0;
-  let nulls = 0;
-  values.forEach((v, i) => {
-    if (v === null) {
-      nulls++;
-    } else {
-      validity[i >> 3]! |= 1 << (i & 7);
-      if (pos + v.length * 3 > bytes.length) {
-        const grown = new Uint8Array(Math.max(bytes.length * 2, pos + v.length * 3));
-        grown.set(bytes.subarray(0, pos));
-        bytes = grown;
-      }
-      pos += enc.encodeInto(v, bytes.subarray(pos)).written;
-    }
-    offsets[i + 1] = pos;
-  });
-  return makeData({
-    type: new Utf8(),
-    length: values.length,
-    nullCount: nulls,
-    nullBitmap: nulls ? validity : null,
-    valueOffsets: offsets,
-    data: bytes.subarray(0, pos),
-  });
-}
-
-function int32(values: Int32Array): Data<Int32> {
-  return makeData({ type: new Int32(), length: values.length, nullCount: 0, data: values });
-}
-
-/** Walks the corpus row by row; every batch continues where the last one stopped. */
+/**
+ * Walks the corpus row by row; every batch continues where the last one stopped. Rows are made by the ingest's own
+ * `toChunkRow` from a document's metadata and a chunk, so they have every column the writer writes.
+ */
 class CorpusWriter {
   private doc = -1;
   private chunkIndex = 0;
   private chunksInDoc = 0;
   private cluster = 0;
   private offset = 0;
+  private meta: DocMeta | null = null;
   /** Mean cosine of neighbouring chunks of one document (same cluster), measured on the first batch. */
   withinClusterCosine = NaN;
 
-  constructor(private readonly schema: Schema) {}
-
-  batch(n: number): Table {
-    const cols = {
-      id: [] as string[],
-      doc_id: [] as string[],
-      rel_path: [] as string[],
-      title: [] as (string | null)[],
-      date: [] as (string | null)[],
-      url: [] as (string | null)[],
-      type: [] as string[],
-      tags: [] as string[],
-      section: [] as (string | null)[],
-      text: [] as string[],
+  private nextDocument(): DocMeta {
+    this.doc++;
+    this.chunkIndex = 0;
+    this.chunksInDoc = 1 + rng.int(19);
+    this.cluster = rng.int(CLUSTERS);
+    this.offset = 0;
+    const doc = this.doc;
+    const c = this.cluster;
+    return {
+      docId: `synthetic/${doc}.md`,
+      root: 'synthetic',
+      relPath: `${doc}.md`,
+      title: `Note ${doc}: ${clusterWord(c, rng)} and ${clusterWord(c, rng)}`,
+      subtitle: null,
+      date: new Date(Date.UTC(2015, 0, 1) + (doc % 4_000) * 86_400_000).toISOString().slice(0, 10),
+      url: doc % 5 === 0 ? null : `https://example.org/notes/${doc}`,
+      type: 'post',
+      sourceType: null,
+      container: null,
+      chapter: null,
+      people: [],
+      tags: ['synthetic', `topic-${c}`],
+      authors: [],
+      extra: {},
     };
-    const chunkIndex = new Int32Array(n);
-    const start = new Int32Array(n);
-    const end = new Int32Array(n);
-    const lineStart = new Int32Array(n);
-    const lineEnd = new Int32Array(n);
-    const vectors = new Float32Array(n * DIM);
+  }
+
+  batch(n: number): ChunkRow[] {
+    const rows: ChunkRow[] = [];
+    const vector = new Float32Array(DIM);
+    let previous: Float32Array | null = null;
     const sameDocCos: number[] = [];
     for (let r = 0; r < n; r++) {
-      if (this.chunkIndex >= this.chunksInDoc) {
-        this.doc++;
-        this.chunkIndex = 0;
-        this.chunksInDoc = 1 + rng.int(19);
-        this.cluster = rng.int(CLUSTERS);
-        this.offset = 0;
-      }
-      const doc = this.doc;
+      if (this.meta === null || this.chunkIndex >= this.chunksInDoc) this.meta = this.nextDocument();
       const i = this.chunkIndex++;
       const c = this.cluster;
-      const relPath = `synthetic/${doc}.md`;
       const text = chunkText(c, rng);
-      cols.id.push(`${relPath}#${i}`);
-      cols.doc_id.push(relPath);
-      cols.rel_path.push(relPath);
-      cols.title.push(`Note ${doc}: ${clusterWord(c, rng)} and ${clusterWord(c, rng)}`);
-      cols.date.push(new Date(Date.UTC(2015, 0, 1) + (doc % 4_000) * 86_400_000).toISOString().slice(0, 10));
-      cols.url.push(doc % 5 === 0 ? null : `https://example.org/notes/${doc}`);
-      cols.type.push('post');
-      cols.tags.push(`|synthetic|topic-${c}|`);
-      cols.section.push(i === 0 ? null : `Part ${Math.ceil(i / 3)}`);
-      cols.text.push(text);
-      chunkIndex[r] = i;
-      start[r] = this.offset;
-      end[r] = this.offset + text.length;
-      this.offset = end[r]! + 2;
-      lineStart[r] = 1 + i * 4;
-      lineEnd[r] = 3 + i * 4;
-      const o = r * DIM;
-      for (let d = 0; d < DIM; d++) vectors[o + d] = centroids[c * DIM + d]! + SIGMA * rng.gauss();
-      normalise(vectors, o, DIM);
-      if (i > 0 && r > 0 && Number.isNaN(this.withinClusterCosine)) sameDocCos.push(cosine(vectors, o, vectors, o - DIM));
+      const span = { text, start: this.offset, end: this.offset + text.length, lineStart: 1 + i * 4, lineEnd: 3 + i * 4 };
+      this.offset = span.end + 2;
+      for (let d = 0; d < DIM; d++) vector[d] = centroids[c * DIM + d]! + SIGMA * rng.gauss();
+      normalise(vector);
+      if (i > 0 && previous && Number.isNaN(this.withinClusterCosine)) sameDocCos.push(cosine(vector, 0, previous, 0));
+      previous = Float32Array.from(vector);
+      const chunk: Chunk = {
+        docId: this.meta.docId,
+        chunkIndex: i,
+        ...span,
+        headingPath: i === 0 ? [] : [`Part ${Math.ceil(i / 3)}`],
+        speaker: null,
+        timestamp: null,
+        speakers: [],
+        passage: span,
+      };
+      rows.push(toChunkRow(this.meta, chunk, this.meta.relPath, vector));
     }
     if (sameDocCos.length) this.withinClusterCosine = sameDocCos.reduce((a, b) => a + b, 0) / sameDocCos.length;
-    const vectorField = this.schema.fields.find((f) => f.name === 'vector');
-    if (!vectorField || !DataType.isFixedSizeList(vectorField.type)) throw new Error('chunk schema has no vector column');
-    const nulls = new Array<null>(n).fill(null);
-    const byName: Record<string, Data> = {
-      id: utf8(cols.id),
-      doc_id: utf8(cols.doc_id),
-      chunk_index: int32(chunkIndex),
-      rel_path: utf8(cols.rel_path),
-      title: utf8(cols.title),
-      date: utf8(cols.date),
-      url: utf8(cols.url),
-      type: utf8(cols.type),
-      tags: utf8(cols.tags),
-      section: utf8(cols.section),
-      speaker: utf8(nulls),
-      timestamp: utf8(nulls),
-      start: int32(start),
-      end: int32(end),
-      line_start: int32(lineStart),
-      line_end: int32(lineEnd),
-      text: utf8(cols.text),
-      fts_text: utf8(cols.text),
-      vector: makeData({
-        type: vectorField.type,
-        length: n,
-        nullCount: 0,
-        child: makeData({ type: new Float32(), length: n * DIM, nullCount: 0, data: vectors }),
-      }),
-    };
-    const children = this.schema.fields.map((f) => {
-      const d = byName[f.name];
-      if (!d) throw new Error(`no data for column ${f.name}`);
-      return d;
-    });
-    return new Table(
-      this.schema,
-      new RecordBatch(this.schema, makeData({ type: new Struct(this.schema.fields), length: n, nullCount: 0, children })),
-    );
+    return rows;
   }
 }
+
+/** LanceDB takes plain records, converted by the table's schema (the writer hands its rows over the same way). */
+const asRecords = (rows: readonly ChunkRow[]) => rows as unknown as Record<string, unknown>[];
 
 /** Queries are perturbed centroids (like unseen chunks of a topic), never rows of the table. */
 function makeQueries(n: number, r: Rng): { text: string; vector: Float32Array; cluster: number }[] {
@@ -529,8 +463,7 @@ try {
   await smallWriter.begin(settingsFor(), { rebuild: true });
 
   // 1. Generate and write; the first ANN_INDEX_MIN_ROWS rows also go to a second index of exactly that size.
-  const schema = chunkSchema(DIM);
-  const writer = new CorpusWriter(schema);
+  const writer = new CorpusWriter();
   let genMs = 0;
   let writeMs = 0;
   let smallWriteMs = 0;
@@ -538,14 +471,14 @@ try {
   for (let done = 0; done < ROWS; ) {
     const n = Math.min(BATCH, ROWS - done);
     const g = performance.now();
-    const table = writer.batch(n);
+    const batch = writer.batch(n);
     genMs += performance.now() - g;
     const w = performance.now();
-    await bigWriter.chunks.add(table);
+    await bigWriter.chunks.add(asRecords(batch));
     writeMs += performance.now() - w;
     if (done < thresholdRows) {
       const s = performance.now();
-      await smallWriter.chunks.add(done + n <= thresholdRows ? table : table.slice(0, thresholdRows - done));
+      await smallWriter.chunks.add(asRecords(done + n <= thresholdRows ? batch : batch.slice(0, thresholdRows - done)));
       smallWriteMs += performance.now() - s;
     }
     done += n;
@@ -685,8 +618,8 @@ try {
     ['measure', 'value'],
     [
       ['rows written', `${int(rows)} in ${Math.ceil(ROWS / BATCH)} \`add\` calls of ${int(BATCH)} rows`],
-      ['data generation (vectors, text, Arrow batches in JS)', `${sec(genMs)} s`],
-      ['LanceDB writes (`table.add`)', `${sec(writeMs)} s`],
+      ['data generation (vectors, text, rows by `toChunkRow` in JS)', `${sec(genMs)} s`],
+      ['LanceDB writes (`table.add` of the rows, converted by the table schema)', `${sec(writeMs)} s`],
       ['generation + write, total', `${sec(totalWriteMs)} s (${int(Math.round(rows / (totalWriteMs / 1000)))} rows/s)`],
       ['compaction (`optimize()`, the first step of `refreshIndexes()`)', `${sec(compact.ms)} s`],
       [
@@ -743,7 +676,7 @@ try {
     '## Scale (synthetic 1M-chunk index)',
     '',
     `Command: \`npm run bench:scale\` (scripts/bench-scale.ts) — ${today()} — ${machineLine()}. Whole run ${sec(performance.now() - t0)} s; load average (1/5/15 min) before: ${la(loadBefore)}, after: ${la(loadAfter)} (other work shares the machine, so timings are noisy).`,
-    `Data: ${int(rows)} rows in the real chunk-table schema (\`chunkSchema(${DIM})\`), ids \`synthetic/<n>.md#<i>\` (documents of 1–19 chunks), ${WORDS_PER_CHUNK}-word texts drawn from per-topic vocabularies (fts_text = text); ${DIM}-d unit vectors = one of ${int(CLUSTERS)} random unit centroids + Gaussian noise (σ = ${SIGMA.toFixed(4)}; measured cosine between chunks of one topic ${writer.withinClusterCosine.toFixed(3)}), seeded PRNG, written to a temp folder and deleted afterwards. Queries: perturbed centroids, never table rows; ${FLAT_QUERIES} flat / ${ANN_QUERIES} ANN, one at a time, warm (after a few untimed ones) unless marked. Recall@10 is against the flat (exact) results of the first ${FLAT_QUERIES} queries. Distance: cosine throughout. ANN index: ${indexType}, built by \`createVectorIndex\` (src/index/store.ts) with LanceDB's defaults for partitions and sub-vectors.`,
+    `Data: ${int(rows)} rows in the real chunk-table schema (\`chunkSchema(${DIM})\`), ids \`synthetic/<n>.md#<i>\` (documents of 1–19 chunks), ${WORDS_PER_CHUNK}-word texts drawn from per-topic vocabularies, rows made by the ingest's \`toChunkRow\` (fts_text with the title on a document's first chunk and the section on the others); ${DIM}-d unit vectors = one of ${int(CLUSTERS)} random unit centroids + Gaussian noise (σ = ${SIGMA.toFixed(4)}; measured cosine between chunks of one topic ${writer.withinClusterCosine.toFixed(3)}), seeded PRNG, written to a temp folder and deleted afterwards. Queries: perturbed centroids, never table rows; ${FLAT_QUERIES} flat / ${ANN_QUERIES} ANN, one at a time, warm (after a few untimed ones) unless marked. Recall@10 is against the flat (exact) results of the first ${FLAT_QUERIES} queries. Distance: cosine throughout. ANN index: ${indexType}, built by \`createVectorIndex\` (src/index/store.ts) with LanceDB's defaults for partitions and sub-vectors.`,
     '',
     table,
     '',
