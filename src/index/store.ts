@@ -120,8 +120,11 @@ export class IndexStore {
     const resolved = resolveLocation(location);
     if (isLocalLocation(resolved) && !existsSync(resolved)) throw new IndexMissingError(resolved);
     const db = await lancedb.connect(resolved, { readConsistencyInterval: 0 });
-    if (!(await db.tableNames()).includes(META)) throw new IndexMissingError(resolved);
-    const meta = await db.openTable(META);
+    // Opened first and asked about only on failure: every LanceDB call a cold search waits for adds to its start-up.
+    const meta = await db.openTable(META).catch(async (err: unknown) => {
+      if (!(await db.tableNames()).includes(META)) throw new IndexMissingError(resolved);
+      throw err;
+    });
     return new IndexStore(resolved, db, meta, await loadSnapshot(db, meta, resolved));
   }
 
@@ -226,13 +229,10 @@ async function loadSnapshot(db: lancedb.Connection, meta: lancedb.Table, locatio
     await table.checkout(version);
     return table;
   };
-  const chunks = await open(names.chunks, manifest.chunks);
-  return {
-    metaVersion,
-    settings,
-    corpusStatistics,
-    chunks,
-    documents: await open(names.documents, manifest.documents),
-    charGrams: (await chunks.listIndices()).some((i) => i.columns.includes('text')),
-  };
+  // Both tables at once: their opens are independent waits on LanceDB's threads.
+  const [[chunks, charGrams], documents] = await Promise.all([
+    open(names.chunks, manifest.chunks).then(async (t) => [t, (await t.listIndices()).some((i) => i.columns.includes('text'))] as const),
+    open(names.documents, manifest.documents),
+  ]);
+  return { metaVersion, settings, corpusStatistics, chunks, documents, charGrams };
 }
