@@ -14,6 +14,20 @@ export interface Embedder {
   readonly corpusStatistics?: CorpusStatistics;
   /** Present when the embedder knows words' meanings one by one (static word vectors). */
   readonly wordMatcher?: WordMatcher;
+  /** Present when an index can keep what the embedder knows of its passages' words, for fast cold searches. */
+  readonly wordList?: WordList;
+}
+
+/**
+ * What a word-vector embedder knows of the words an index's passages use (their rows of the vector table), kept
+ * with the index so that a search reads one small file instead of looking words up in the large table; results
+ * are the same with or without it. Ingest restores it, embeds, and saves it when it grew.
+ */
+export interface WordList {
+  /** Start from an index's list (null: none, e.g. a new index); throws when `saved` is damaged. */
+  restore(saved: Uint8Array | null): void;
+  /** The list with the words of every passage embedded since `restore`; null when it gained none. */
+  save(): Uint8Array | null;
 }
 
 /**

@@ -11,9 +11,10 @@ import type { EmbeddingSignature } from '../embed/embedder.js';
  * rows carry the links they make (the link graph). 7: chunks are cut at sentences by the one splitter the draft
  * tools and cite use (src/text/sentences.ts: an elision or abbreviation before a lower-case word, and initials
  * such as "U.S.", no longer end a sentence), which moves a few chunk boundaries. 8: the chunk table has stable
- * row ids (a compaction leaves its indexes as they are).
+ * row ids (a compaction leaves its indexes as they are). 9: an index of word vectors keeps the vector table's rows
+ * of its passages' words in a file the meta table names (src/embed/wordvec/table.ts, ArchiveWords).
  */
-export const INDEX_FORMAT_VERSION = 8;
+export const INDEX_FORMAT_VERSION = 9;
 
 /** Stored in the index: what its chunks and vectors were made with. */
 export interface IndexSettings {

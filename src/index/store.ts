@@ -1,5 +1,5 @@
 import * as lancedb from '@lancedb/lancedb';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { IndexFormatError, IndexMissingError, NotFoundError, PriorsError, UsageError } from '../core/errors.js';
 import { sqlIn, sqlString, type DocumentRow } from './schema.js';
@@ -8,6 +8,9 @@ import { INDEX_FORMAT_VERSION, type IndexSettings } from './settings.js';
 /** The one table every index has: settings, manifest and corpus statistics rows, replaced together in one commit. */
 export const META = 'meta';
 const CORPUS_STATISTICS = 'corpus-statistics';
+const WORD_LIST = 'word-list';
+/** Word lists (see `MetaState.wordList`) are files `words-<hash>.bin` in the index folder. */
+export const WORD_LIST_FILE = /^words-[0-9a-f]+\.bin$/;
 /** Below this many chunks a flat vector scan is fast enough (≈ milliseconds); above it an IVF-PQ index is built. */
 export const ANN_INDEX_MIN_ROWS = 100_000;
 /**
@@ -56,13 +59,32 @@ export interface MetaState {
   manifest: Manifest | null;
   /** The embedder's corpus statistics (SIF weights), frozen when the vectors were first made; see `CorpusStatistics`. */
   corpusStatistics: string | null;
+  /**
+   * The file in the index folder holding the embedder's list of the passages' words (`WordList`), written before
+   * the meta row that names it; null when there is none (full-text or transformers.js index, object stores).
+   */
+  wordList: string | null;
 }
 
 export function metaRows(state: MetaState): { key: string; value: string }[] {
   const rows = [{ key: 'settings', value: JSON.stringify(state.settings) }];
   if (state.manifest) rows.push({ key: 'manifest', value: JSON.stringify(state.manifest) });
   if (state.corpusStatistics !== null) rows.push({ key: CORPUS_STATISTICS, value: state.corpusStatistics });
+  if (state.wordList !== null) rows.push({ key: WORD_LIST, value: state.wordList });
   return rows;
+}
+
+/**
+ * The word list a meta row names, or null when it can't be read (an ingest removed it after a reader's snapshot
+ * was taken): it only makes searches faster, never different, so a missing list is no error.
+ */
+export function readWordList(location: string, name: string | null): Buffer | null {
+  if (name === null || !isLocalLocation(location) || !WORD_LIST_FILE.test(name)) return null;
+  try {
+    return readFileSync(path.join(location, name));
+  } catch {
+    return null;
+  }
 }
 
 export async function readMeta(meta: lancedb.Table, location: string): Promise<MetaState> {
@@ -75,6 +97,7 @@ export async function readMeta(meta: lancedb.Table, location: string): Promise<M
     settings: JSON.parse(settings) as IndexSettings,
     manifest: manifest ? (JSON.parse(manifest) as Manifest) : null,
     corpusStatistics: value(CORPUS_STATISTICS) ?? null,
+    wordList: value(WORD_LIST) ?? null,
   };
 }
 
@@ -92,6 +115,7 @@ export interface Snapshot {
   readonly metaVersion: number;
   readonly settings: IndexSettings;
   readonly corpusStatistics: string | null;
+  readonly wordList: string | null;
   readonly chunks: lancedb.Table;
   readonly documents: lancedb.Table;
   /** Whether the chunk table has the character n-gram index (absent on very large indexes). */
@@ -136,6 +160,11 @@ export class IndexStore {
   /** The corpus statistics the index's vectors were made with (word vectors), as of the latest snapshot. */
   get corpusStatistics(): string | null {
     return this.current.corpusStatistics;
+  }
+
+  /** The embedder's list of the passages' words (`WordList`) as of the latest snapshot, or null. */
+  wordList(): Buffer | null {
+    return readWordList(this.location, this.current.wordList);
   }
 
   get hasVectors(): boolean {
@@ -219,7 +248,7 @@ export class IndexStore {
 
 async function loadSnapshot(db: lancedb.Connection, meta: lancedb.Table, location: string): Promise<Snapshot> {
   const metaVersion = await meta.version();
-  const { settings, manifest, corpusStatistics } = await readMeta(meta, location);
+  const { settings, manifest, corpusStatistics, wordList } = await readMeta(meta, location);
   if (settings.formatVersion !== INDEX_FORMAT_VERSION || !manifest) {
     throw new IndexFormatError(location, settings.formatVersion, INDEX_FORMAT_VERSION);
   }
@@ -234,5 +263,5 @@ async function loadSnapshot(db: lancedb.Connection, meta: lancedb.Table, locatio
     open(names.chunks, manifest.chunks).then(async (t) => [t, (await t.listIndices()).some((i) => i.columns.includes('text'))] as const),
     open(names.documents, manifest.documents),
   ]);
-  return { metaVersion, settings, corpusStatistics, chunks, documents, charGrams };
+  return { metaVersion, settings, corpusStatistics, wordList, chunks, documents, charGrams };
 }

@@ -1,4 +1,7 @@
 import * as lancedb from '@lancedb/lancedb';
+import { createHash } from 'node:crypto';
+import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { IndexFormatError, PriorsError } from '../core/errors.js';
 import { acquireIngestLock } from './lock.js';
 import { chunkSchema, documentSchema, metaSchema, sqlIn, type ChunkRow, type DocumentRow } from './schema.js';
@@ -13,8 +16,10 @@ import {
   META,
   metaRows,
   readMeta,
+  readWordList,
   resolveLocation,
   tableNames,
+  WORD_LIST_FILE,
   type Manifest,
   type MetaState,
 } from './store.js';
@@ -123,6 +128,9 @@ export class IndexWriter {
   private chunksRemoved = 0;
   private settingsValue: IndexSettings | null = null;
   private corpusStatisticsValue: string | null = null;
+  /** The word list file the next publication names, and a new list to write before it. */
+  private wordListValue: string | null = null;
+  private newWordList: Uint8Array | null = null;
 
   private constructor(
     readonly location: string,
@@ -168,6 +176,7 @@ export class IndexWriter {
     if (current && !opts.rebuild) {
       this.generation = current.generation;
       this.corpusStatisticsValue = stored?.corpusStatistics ?? null;
+      this.wordListValue = stored?.wordList ?? null;
       await this.rollBackTo(current);
       return;
     }
@@ -217,6 +226,15 @@ export class IndexWriter {
     for (const name of await this.db.tableNames()) if (!keep.has(name)) await this.db.dropTable(name);
   }
 
+  /** Word lists no publication names any more, or that an interrupted ingest wrote (a reader without its list only searches slower). */
+  private removeOtherWordLists(): void {
+    if (!isLocalLocation(this.location)) return;
+    for (const name of readdirSync(this.location)) {
+      const list = WORD_LIST_FILE.test(name) || /^words-[0-9a-f]+\.bin\.\d+\.partial$/.test(name);
+      if (list && name !== this.wordListValue) rmSync(path.join(this.location, name), { force: true });
+    }
+  }
+
   private get tables(): { chunks: lancedb.Table; documents: lancedb.Table } {
     if (!this.chunkTable || !this.docTable) throw new Error('IndexWriter.begin() must come first');
     return { chunks: this.chunkTable, documents: this.docTable };
@@ -233,6 +251,16 @@ export class IndexWriter {
    */
   setCorpusStatistics(statistics: string): void {
     this.corpusStatisticsValue = statistics;
+  }
+
+  /** The published word list of the tables being updated (see `MetaState.wordList`); null for a new index or generation. */
+  get wordList(): Buffer | null {
+    return readWordList(this.location, this.wordListValue);
+  }
+
+  /** A grown word list, written and named by the next publication (object stores keep none). */
+  setWordList(list: Uint8Array): void {
+    if (isLocalLocation(this.location)) this.newWordList = list;
   }
 
   /** The working chunk table (scripts/bench-scale.ts writes generated rows straight into it). */
@@ -299,7 +327,21 @@ export class IndexWriter {
     const { chunks, documents } = this.tables;
     if (!this.settingsValue) throw new Error('IndexWriter.begin() must come first');
     const manifest: Manifest = { generation: this.generation, chunks: await chunks.version(), documents: await documents.version() };
-    const rows = metaRows({ settings: this.settingsValue, manifest, corpusStatistics: this.corpusStatisticsValue });
+    if (this.newWordList) {
+      // Written whole under a name of its content before the meta row names it: readers see the old list or the new.
+      const name = `words-${createHash('sha256').update(this.newWordList).digest('hex').slice(0, 16)}.bin`;
+      const partial = path.join(this.location, `${name}.${process.pid}.partial`);
+      writeFileSync(partial, this.newWordList);
+      renameSync(partial, path.join(this.location, name));
+      this.wordListValue = name;
+      this.newWordList = null;
+    }
+    const rows = metaRows({
+      settings: this.settingsValue,
+      manifest,
+      corpusStatistics: this.corpusStatisticsValue,
+      wordList: this.wordListValue,
+    });
     await this.db.createTable(META, rows, { mode: 'overwrite', schema: metaSchema });
     this.opts.afterCommit?.('manifest');
     return manifest;
@@ -334,6 +376,7 @@ export class IndexWriter {
     // Settled tables gain no version from the clean-up; should one appear, readers get it named.
     if ((await chunks.version()) !== manifest.chunks || (await documents.version()) !== manifest.documents) await this.publish();
     await this.dropOtherTables();
+    this.removeOtherWordLists();
     this.opts.afterCommit?.('cleanup');
   }
 

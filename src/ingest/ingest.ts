@@ -204,6 +204,19 @@ class RunModel {
     const saved = this.store.corpusStatistics;
     if (e.corpusStatistics && saved !== null) e.corpusStatistics.restore(saved);
     else this.fitPending = e.corpusStatistics !== undefined;
+    // The index's word list grows with the passages this run embeds; a damaged one is started afresh (it only
+    // makes searches faster).
+    try {
+      e.wordList?.restore(this.store.wordList);
+    } catch {
+      e.wordList?.restore(null);
+    }
+  }
+
+  /** Hand the writer the embedder's word list when this run's passages added words to it. */
+  saveWordList(): void {
+    const list = this.embedder?.wordList?.save();
+    if (list) this.store.setWordList(list);
   }
 }
 
@@ -536,6 +549,7 @@ class IngestRun {
     this.timings.writeMs += performance.now() - t;
 
     t = performance.now();
+    this.model.saveWordList();
     await this.store.finish();
     this.timings.indexMs += performance.now() - t;
     this.progress('finish');

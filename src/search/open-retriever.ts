@@ -41,6 +41,14 @@ export async function loadIndexEmbedder(
   const embedder = await loadEmbedderOrWarn({ ...requestForIndex(sig, opts.modelDir, opts.cacheDir), onConvert }, warn);
   const saved = store.corpusStatistics;
   if (embedder?.corpusStatistics && saved !== null) embedder.corpusStatistics.restore(saved);
+  if (embedder?.wordList) {
+    try {
+      embedder.wordList.restore(store.wordList());
+    } catch {
+      // A damaged list only costs speed: the words are looked up in the vector table instead.
+      embedder.wordList.restore(null);
+    }
+  }
   return embedder;
 }
 

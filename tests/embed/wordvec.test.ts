@@ -218,6 +218,53 @@ describe('SIF statistics stored with the index', () => {
   });
 });
 
+describe("the index's word list", () => {
+  it('serves every word of the passages without the table, gives the same results, and grows with an edit', async () => {
+    const work = tempDir();
+    const archive = path.join(work, 'archive');
+    cpSync(CORPUS, archive, { recursive: true });
+    const index = path.join(work, 'index');
+    const lists = () => readdirSync(index).filter((f) => f.startsWith('words-'));
+    await ingest({ roots: [archive], index, embedder: wv });
+    expect(lists()).toHaveLength(1);
+    const firstList = lists()[0];
+
+    const store = await IndexStore.open(index);
+    const texts = (await store.read((s) => s.chunks.query().select(['text']).toArray())).map((r) => (r as { text: string }).text);
+    const saved = store.corpusStatistics!;
+    const list = store.wordList()!;
+    store.close();
+    // A table read from the file, then closed: any word the list lacks would have to be read from it, and fail.
+    const listed = await loadTestWordVectors();
+    listed.restore(saved);
+    listed.wordList.restore(list);
+    await listed.dispose();
+    const plain = await loadTestWordVectors();
+    plain.restore(saved);
+    const query = 'what the models learn from feedback, a year behind';
+    const [withList, withoutList] = [listed.matchQuery(query)!, plain.matchQuery(query)!];
+    for (const text of texts) {
+      expect(withList(text)).toBe(withoutList(text));
+      expect(Array.from(await listed.embedPassages([text]))).toEqual(Array.from(await plain.embedPassages([text])));
+    }
+    await plain.dispose();
+
+    const doc = readdirSync(path.join(archive, 'posts'), { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('.md'))!;
+    appendFileSync(path.join(archive, 'posts', doc), '\n\nPenguins waddle across the glacier; zqxjkpenguin too.\n');
+    await ingest({ roots: [archive], index, embedder: wv });
+    // A new list under a new name; the old one is gone once the new one is published.
+    expect(lists()).toHaveLength(1);
+    expect(lists()[0]).not.toBe(firstList);
+    const grown = await IndexStore.open(index);
+    const table2 = await openWordTable({ cacheDir: TEST_CACHE });
+    table2.useArchiveWords(grown.wordList());
+    grown.close();
+    table2.close();
+    expect(table2.find('glacier')).toBe(table.find('glacier'));
+    expect(table2.find('zqxjkpenguin')).toBe(-1);
+  });
+});
+
 describe('offline default', () => {
   it('ingest with no model flags falls back to word vectors when the transformer model cannot be loaded, and search uses them', () => {
     const dir = tempDir();

@@ -5,7 +5,7 @@
  * the first build's passages, stored with the index, reused by every later ingest and query.
  */
 import { PriorsError } from '../../core/errors.js';
-import { estimateTokens, type CorpusStatistics, type Embedder, type WordMatcher } from '../embedder.js';
+import { estimateTokens, type CorpusStatistics, type Embedder, type WordList, type WordMatcher } from '../embedder.js';
 import { modelSettings, WORDVEC_MODEL_ID } from '../registry.js';
 import { openWordTable, TABLE_ID, type OpenTableOptions, type WordTable } from './table.js';
 import { tableRows } from './tokenize.js';
@@ -48,6 +48,29 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics, WordMatcher 
   readonly settings;
   readonly corpusStatistics: CorpusStatistics = this;
   readonly wordMatcher: WordMatcher = this;
+  readonly wordList: WordList = {
+    restore: (saved) => {
+      this.table.useArchiveWords(saved && Buffer.from(saved.buffer, saved.byteOffset, saved.byteLength));
+      this.newRows.clear();
+      this.newAbsent.clear();
+    },
+    save: () =>
+      this.newRows.size || this.newAbsent.size
+        ? this.table.archiveWords(this.table.withArchiveRows(this.newRows), this.table.withArchiveAbsent(this.newAbsent))
+        : null,
+  };
+  /** Rows of passages embedded since the word list was restored that the list lacks, and words the table lacks. */
+  private readonly newRows = new Set<number>();
+  private readonly newAbsent = new Set<string>();
+  /** `lookup` noting what the word list lacks, for passages being embedded. */
+  private readonly passageLookup = (word: string): number => {
+    const row = this.lookup(word);
+    if (row >= 0 ? !this.table.inArchive(row) : !this.table.knownAbsent(word)) {
+      if (row >= 0) this.newRows.add(row);
+      else this.newAbsent.add(word);
+    }
+    return row;
+  };
   /** Tuning knob for experiments (BENCHMARKS.md): the cosine below which a word is not matched. */
   softMatchFloor = SOFT_MATCH_FLOOR;
   private readonly cache = new Map<string, number>();
@@ -86,8 +109,8 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics, WordMatcher 
     return v;
   }
 
-  private embed(text: string): Float32Array {
-    const v = this.mean(tableRows(text, this.lookup));
+  private embed(text: string, lookup = this.lookup): Float32Array {
+    const v = this.mean(tableRows(text, lookup));
     const out = new Float32Array(this.table.dim);
     if (v) {
       const u = this.component;
@@ -255,7 +278,7 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics, WordMatcher 
     // A first build embeds thousands of passages: read all 34 MB of vectors at once. One edited post's few
     // passages read their words' rows one by one, which is cheaper than reading the whole section.
     if (texts.length >= FULL_LOAD_PASSAGES) this.table.loadVectors();
-    return texts.map((t) => this.embed(t));
+    return texts.map((t) => this.embed(t, this.passageLookup));
   }
 
   async embedQuery(text: string): Promise<Float32Array> {

@@ -74,6 +74,8 @@ interface Vocabulary {
   compare(key: Buffer, i: number): number;
   rank(row: number): number;
   scale(row: number): number;
+  /** The word of a row, as UTF-8. */
+  word(row: number): Buffer;
 }
 
 function memoryVocabulary(vocabulary: Buffer, { count, wordBytes }: Layout): Vocabulary {
@@ -89,6 +91,7 @@ function memoryVocabulary(vocabulary: Buffer, { count, wordBytes }: Layout): Voc
     compare: (key, i) => words.compare(key, 0, key.length, offsets[i]!, offsets[i + 1]!),
     rank: (row) => ranks[row]!,
     scale: (row) => scales[row]!,
+    word: (row) => words.subarray(offsets[row]!, offsets[row + 1]!),
   };
 }
 
@@ -110,15 +113,17 @@ function fileVocabulary(fd: () => number | null, file: string, { count, wordByte
     if (open === null) throw new PriorsError('the word-vector table was closed');
     if (readSync(open, into, 0, length, position) !== length) throw damaged(file);
   };
+  const wordOf = (i: number): Buffer => {
+    read(cell, 8, HEADER_BYTES + 4 * i);
+    const [start, end] = [u32[0]!, u32[1]!];
+    if (start > end || end > wordBytes) throw damaged(file);
+    if (end - start > word.length) word = Buffer.allocUnsafe(end - start);
+    read(word, end - start, wordsAt + start);
+    return word.subarray(0, end - start);
+  };
   return {
-    compare(key, i) {
-      read(cell, 8, HEADER_BYTES + 4 * i);
-      const [start, end] = [u32[0]!, u32[1]!];
-      if (start > end || end > wordBytes) throw damaged(file);
-      if (end - start > word.length) word = Buffer.allocUnsafe(end - start);
-      read(word, end - start, wordsAt + start);
-      return word.compare(key, 0, key.length, 0, end - start);
-    },
+    compare: (key, i) => wordOf(i).compare(key),
+    word: (row) => Buffer.from(wordOf(row)),
     rank(row) {
       read(cell, 4, ranksAt + 4 * row);
       return u32[0]!;
@@ -149,6 +154,8 @@ export class WordTable {
   /** Rows read one at a time (before or instead of `loadVectors`): words repeat, so each is read once. */
   private readonly rowCache = new Map<number, Int8Array>();
   private readonly units = new Map<number, Float32Array>();
+  /** The words an index's passages use, with their rows' data, from the index (see `ArchiveWords`). */
+  private archive: ArchiveWords | null = null;
 
   /** `vectors` is null until read (see `loadVectors`); `fd` is open while anything is still read from the file. */
   private constructor(
@@ -236,8 +243,55 @@ export class WordTable {
     this.fd = null;
   }
 
+  /**
+   * Take the rows of an index's words (a buffer `archiveWords` made, or null for none): their lookups and data
+   * are then served from memory, every other word still from the table. Throws when the buffer is damaged or
+   * made from another table.
+   */
+  useArchiveWords(saved: Buffer | null): void {
+    this.archive = saved && ArchiveWords.parse(saved, this.dim);
+  }
+
+  /** Whether a row is among the archive words taken by `useArchiveWords`. */
+  inArchive(row: number): boolean {
+    return (this.archive?.at(row) ?? -1) >= 0;
+  }
+
+  /** `rows` with those of the archive words taken, ascending. */
+  withArchiveRows(rows: Iterable<number>): number[] {
+    return [...new Set([...(this.archive?.rows ?? []), ...rows])].sort((a, b) => a - b);
+  }
+
+  /** Whether a word is among the archive's words the table lacks. */
+  knownAbsent(word: string): boolean {
+    return this.archive?.find(word) === -1;
+  }
+
+  /** `words` with the archive's words the table lacks. */
+  withArchiveAbsent(words: Iterable<string>): string[] {
+    return [...new Set([...(this.archive?.absent() ?? []), ...words])];
+  }
+
+  /**
+   * The rows' words, ranks, scales and vectors, and words the table lacks, as one buffer for `useArchiveWords`
+   * (rows ascending, distinct).
+   */
+  archiveWords(rows: readonly number[], absent: readonly string[]): Buffer {
+    return ArchiveWords.build(rows, absent, this.dim, {
+      word: (row) => this.archive?.word(row) ?? this.vocabulary.word(row),
+      rank: (row) => this.rank(row),
+      scale: (row) => this.scale(row),
+      vector: (row) => {
+        const { v, base } = this.quantised(row);
+        return v.subarray(base, base + this.dim);
+      },
+    });
+  }
+
   /** Row of a word (exact, lower-case), or -1. Binary search over the sorted UTF-8 words. */
   find(word: string): number {
+    const known = this.archive?.find(word);
+    if (known !== undefined) return known;
     // A question has a few words; past that (an ingest's passages), one read of the whole vocabulary is cheaper.
     if (!this.vocabularyRead && ++this.fileLookups > FILE_LOOKUPS) this.loadVocabulary();
     const key = Buffer.from(word, 'utf8');
@@ -256,12 +310,18 @@ export class WordTable {
 
   /** Position of the word in the source's frequency-ordered vocabulary (0 = most frequent). */
   rank(row: number): number {
-    return this.vocabulary.rank(row);
+    const at = this.archive?.at(row) ?? -1;
+    return at >= 0 ? this.archive!.ranks[at]! : this.vocabulary.rank(row);
+  }
+
+  private scale(row: number): number {
+    const at = this.archive?.at(row) ?? -1;
+    return at >= 0 ? this.archive!.scales[at]! : this.vocabulary.scale(row);
   }
 
   /** `out += weight × vector(row)`. */
   addTo(out: Float64Array, row: number, weight: number): void {
-    const w = weight * this.vocabulary.scale(row);
+    const w = weight * this.scale(row);
     const { v, base } = this.quantised(row);
     for (let k = 0; k < this.dim; k++) out[k]! += w * v[base + k]!;
   }
@@ -269,6 +329,8 @@ export class WordTable {
   /** A row's int8 vector: in the loaded section, or read once from the file. */
   private quantised(row: number): { v: Int8Array; base: number } {
     if (this.vectors) return { v: this.vectors, base: row * this.dim };
+    const at = this.archive?.at(row) ?? -1;
+    if (at >= 0) return { v: this.archive!.vectors, base: at * this.dim };
     if (this.fd === null) throw new PriorsError('the word-vector table was closed');
     let cached = this.rowCache.get(row);
     if (!cached) {
@@ -295,6 +357,144 @@ export class WordTable {
     return u;
   }
 }
+
+const ARCHIVE_MAGIC = 'PRIORSWA';
+const ARCHIVE_VERSION = 1;
+/** Ties an archive's rows to the table they were taken from (row numbers mean nothing in another). */
+const TABLE_ID_CRC = crc32(TABLE_ID);
+
+/** What `ArchiveWords.build` reads of each row. */
+interface RowSource {
+  word(row: number): Buffer;
+  rank(row: number): number;
+  scale(row: number): number;
+  vector(row: number): Int8Array;
+}
+
+/**
+ * The table's rows for the words an index's passages use, kept with the index (the index layer writes it beside
+ * its tables, src/index/writer.ts). Why: soft matching scores the words of the search's best passages, a few
+ * thousand distinct words, and looking each up in the 41 MB table by positioned reads (or reading its whole
+ * vocabulary) cost a cold search ~50 ms; an archive's own words are a few MB, read at once. The rows, ranks,
+ * scales and int8 vectors are copies of the table's, so every result is the same as reading the table.
+ *
+ * Layout (native byte order, checked by the byte-order mark): header (64 bytes: magic, byte-order mark, version,
+ * dim, count, words' byte length, crc32 of the table id, crc32 of the rest) · table rows u32[count], ascending ·
+ * ranks u32[count] · scales f32[count] · vectors int8[count×dim] · the words, UTF-8, each followed by a newline
+ * (table words have none), then the passages' words the table lacks ("chatgpt", numbers), likewise: without
+ * them every such word would still be looked up in the table to learn that it is not there.
+ */
+class ArchiveWords {
+  /** Word → table row (-1: the table lacks it), made on the first lookup (a bm25 search never needs it). */
+  private index: Map<string, number> | null = null;
+  /** Where each word starts in `words` (and where the next would), made when a new list is built from this one. */
+  private starts: Uint32Array | null = null;
+
+  private constructor(
+    readonly rows: Uint32Array,
+    readonly ranks: Uint32Array,
+    readonly scales: Float32Array,
+    readonly vectors: Int8Array,
+    private readonly words: Buffer,
+  ) {}
+
+  static build(rows: readonly number[], absent: readonly string[], dim: number, source: RowSource): Buffer {
+    const count = rows.length;
+    const words = Buffer.concat([...rows.flatMap((row) => [source.word(row), NEWLINE]), Buffer.from(absent.map((w) => `${w}\n`).join(''))]);
+    const wordsAt = HEADER_BYTES + 12 * count + count * dim;
+    const out = Buffer.alloc(wordsAt + words.length);
+    const column = <T>(make: new (b: ArrayBuffer, at: number, n: number) => T, at: number) =>
+      new make(out.buffer, out.byteOffset + at, count);
+    const rowColumn = column(Uint32Array, HEADER_BYTES);
+    const ranks = column(Uint32Array, HEADER_BYTES + 4 * count);
+    const scales = column(Float32Array, HEADER_BYTES + 8 * count);
+    const vectors = new Int8Array(out.buffer, out.byteOffset + HEADER_BYTES + 12 * count, count * dim);
+    rows.forEach((row, i) => {
+      if (i > 0 && row <= rows[i - 1]!) throw new Error('archive rows must ascend');
+      rowColumn[i] = row;
+      ranks[i] = source.rank(row);
+      scales[i] = source.scale(row);
+      vectors.set(source.vector(row), i * dim);
+    });
+    words.copy(out, wordsAt);
+    out.write(ARCHIVE_MAGIC, 0, 'latin1');
+    const fields = [BYTE_ORDER_MARK, ARCHIVE_VERSION, dim, count, words.length, TABLE_ID_CRC, crc32(out.subarray(HEADER_BYTES))];
+    for (const [i, v] of fields.entries()) out.writeUInt32LE(v, 8 + 4 * i);
+    return out;
+  }
+
+  static parse(saved: Buffer, dim: number): ArchiveWords {
+    const buf = saved.byteOffset % 4 === 0 ? saved : alignedCopy(saved);
+    const u32 = (i: number) => buf.readUInt32LE(8 + 4 * i);
+    const fail = (why: string) => new PriorsError(`the index's word list is damaged (${why}) — rerun ingest with --rebuild`);
+    if (buf.length < HEADER_BYTES || buf.toString('latin1', 0, 8) !== ARCHIVE_MAGIC) throw fail('not a word list');
+    if (u32(0) !== BYTE_ORDER_MARK || u32(1) !== ARCHIVE_VERSION || u32(2) !== dim || u32(5) !== TABLE_ID_CRC) {
+      throw fail('another table, format or byte order');
+    }
+    const [count, wordBytes] = [u32(3), u32(4)];
+    const wordsAt = HEADER_BYTES + 12 * count + count * dim;
+    if (buf.length !== wordsAt + wordBytes) throw fail(`${buf.length} bytes, its header says ${wordsAt + wordBytes}`);
+    if (crc32(buf.subarray(HEADER_BYTES)) !== u32(6)) throw fail('checksum');
+    const column = <T>(make: new (b: ArrayBufferLike, at: number, n: number) => T, at: number) =>
+      new make(buf.buffer, buf.byteOffset + at, count);
+    return new ArchiveWords(
+      column(Uint32Array, HEADER_BYTES),
+      column(Uint32Array, HEADER_BYTES + 4 * count),
+      column(Float32Array, HEADER_BYTES + 8 * count),
+      new Int8Array(buf.buffer, buf.byteOffset + HEADER_BYTES + 12 * count, count * dim),
+      buf.subarray(wordsAt),
+    );
+  }
+
+  /** One decode and split, then a Map: far cheaper than decoding words one by one for a binary search. */
+  private decoded(): { index: Map<string, number>; list: string[] } {
+    const list = this.words.toString('utf8').split('\n');
+    list.pop();
+    if (!this.index) {
+      this.index = new Map();
+      for (let i = 0; i < list.length; i++) this.index.set(list[i]!, i < this.rows.length ? this.rows[i]! : -1);
+    }
+    return { index: this.index, list };
+  }
+
+  /** The table row of a word, -1 when the table lacks it, or undefined when the archive does not use it. */
+  find(word: string): number | undefined {
+    return (this.index ?? this.decoded().index).get(word);
+  }
+
+  /** The archive's words the table lacks. */
+  absent(): string[] {
+    return this.decoded().list.slice(this.rows.length);
+  }
+
+  /** The position of a table row among the archive's, or -1. */
+  at(row: number): number {
+    let lo = 0;
+    let hi = this.rows.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const r = this.rows[mid]!;
+      if (r === row) return mid;
+      if (r < row) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** A row's word as UTF-8 (for a new archive list made from this one), or undefined when not among them. */
+  word(row: number): Buffer | undefined {
+    const at = this.at(row);
+    if (at < 0) return undefined;
+    if (!this.starts) {
+      this.starts = new Uint32Array(this.rows.length + 1);
+      for (let i = 0, from = 0; i < this.rows.length; i++) this.starts[i + 1] = from = this.words.indexOf(NEWLINE_BYTE, from) + 1;
+    }
+    return this.words.subarray(this.starts[at]!, this.starts[at + 1]! - 1);
+  }
+}
+
+const NEWLINE_BYTE = 0x0a;
+const NEWLINE = Buffer.from([NEWLINE_BYTE]);
 
 interface SourceRow {
   word: Buffer;
