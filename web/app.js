@@ -1,7 +1,7 @@
 import { adoptTokenFromHash, getJson, onUnauthorized, postJson, postStream, setToken } from './api.js';
 import { initCheck } from './check.js';
 import { copyButton, initFormat, matchedSentences, selectionIn, sharedWordSpans } from './cite.js';
-import { clear, externalLink, formatDate, h, highlighted, plural } from './dom.js';
+import { clear, differenceText, externalLink, formatDate, h, highlighted, plural } from './dom.js';
 import { closeReader, initReader, isReaderOpen, openReader, parseRoute, readLink, stepPassage } from './reader.js';
 import { runTimeline } from './timeline.js';
 
@@ -251,7 +251,7 @@ function quoteNote(verdict, l) {
     return (l.fragments ?? []).map((f) => `“${f.quote}” at ${f.citation}${f.speaker ? ` (${f.speaker})` : ''}`).join(' … ');
   }
   const diffs = (l.differences ?? []).filter((d) => d.quote || d.source);
-  const words = diffs.map((d) => `you have “${d.quote || '—'}”, the archive “${d.source || '—'}”`).join('; ');
+  const words = diffs.map(differenceText).join('; ');
   return [`similarity ${l.similarity.toFixed(2)}`, words].filter(Boolean).join(' · ');
 }
 

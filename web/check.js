@@ -5,7 +5,7 @@
 
 import { postJson } from './api.js';
 import { copyButton } from './cite.js';
-import { clear, externalLink, formatDate, h, plural } from './dom.js';
+import { clear, differenceText, externalLink, formatDate, h, plural } from './dom.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -78,9 +78,7 @@ function quoteItem(q, ctx) {
     speaker && q.verdict !== 'not_found'
       ? h('div', { class: 'muted' }, `said by ${speaker}${role ? ` (${role})` : ''}${at ? ` at ${at}` : ''}`)
       : null,
-    differences.length
-      ? h('div', { class: 'muted' }, `differs: ${differences.map((d) => `“${d.quote || '—'}” for “${d.source || '—'}”`).join('; ')}`)
-      : null,
+    differences.length ? h('div', { class: 'muted' }, `differs: ${differences.map(differenceText).join('; ')}`) : null,
     best && q.verdict !== 'not_found' ? h('div', {}, place({ ...best, citation: r.citation ?? best.citation }, ctx)) : null,
   );
 }

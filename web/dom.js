@@ -62,3 +62,13 @@ export function externalLink(url, ...children) {
 export function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/**
+ * A close quote's differing words: words left out and words added are named as such (a dash for "nothing"
+ * read as if the quote held a dash). The CLI's quote text says the same.
+ */
+export function differenceText(d) {
+  if (!d.quote) return `left out “${d.source}”`;
+  if (!d.source) return `not in the archive: “${d.quote}”`;
+  return `you have “${d.quote}”, the archive “${d.source}”`;
+}

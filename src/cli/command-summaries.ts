@@ -21,7 +21,8 @@ export const COMMAND_SUMMARIES = {
   search: { term: 'search [options] [query...]', summary: 'ranked verbatim passages for a query (hybrid keyword + meaning search)' },
   quote: {
     term: 'quote [options] <text...>',
-    summary: 'find where a (possibly misremembered) quote comes from: VERIFIED, PARAPHRASE or NOT FOUND',
+    summary:
+      'find where a (possibly misremembered) quote comes from and who said it: VERIFIED (also WITH ELISIONS), CLOSE, PARAPHRASE or NOT FOUND',
   },
   cite: {
     term: 'cite [options] [ref]',

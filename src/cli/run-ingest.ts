@@ -171,6 +171,6 @@ export function printIngestReport(report: IngestReport, json: boolean): void {
   );
   printLine(
     `${report.documents} documents, ${report.chunks} chunks, model ${report.model}, ${(report.totalMs / 1000).toFixed(1)} s` +
-      (report.warnings.length ? ` (${report.warnings.length} warnings)` : ''),
+      (report.warnings.length ? ` (${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'})` : ''),
   );
 }

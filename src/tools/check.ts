@@ -447,7 +447,7 @@ function checkReport(out: CheckOutput): string {
   const lines: string[] = [];
   const d = out.draft;
   lines.push(
-    `Draft${d.path ? ` ${d.path}` : ''}: ${d.paragraphs} paragraph${d.paragraphs === 1 ? '' : 's'}, ${d.chars.toLocaleString('en-US')} characters, ${d.probes} searches`,
+    `Draft${d.path ? ` ${d.path}` : ''}: ${d.paragraphs} paragraph${d.paragraphs === 1 ? '' : 's'}, ${d.chars.toLocaleString('en-US')} characters, ${d.probes} search${d.probes === 1 ? '' : 'es'}`,
   );
   if (d.notice) lines.push(`note: ${d.notice}`);
   if (out.excluded.length) lines.push(`(left out: ${out.excluded.join(', ')} — the draft itself)`);

@@ -2,20 +2,18 @@ import * as z from 'zod';
 import { decodeTags } from '../index/rows.js';
 import type { DocumentRow } from '../index/schema.js';
 import { type ToolContext, defineTool } from './tool.js';
-import { shortList } from './limits.js';
+import { filterFields } from './filters-schema.js';
 import type { DocumentHeader } from '../core/types.js';
-
-const isoDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date like 2024, 2024-06 or 2024-06-30');
 
 export const listDocumentsInput = z
   .object({
-    since: isoDate.optional().describe('only documents dated on or after this date'),
-    until: isoDate.optional().describe('only documents dated on or before this date'),
-    type: shortList('type')
-      .optional()
-      .describe('document types to keep, e.g. ["interview"], ["chapter"], or a front-matter type such as ["podcast"]'),
-    root: shortList('root').optional().describe('only these roots (collections), by name'),
-    tag: shortList('tag').optional().describe('keep documents with any of these tags'),
+    // The same filter fields as search: one date rule, and one wording of the types for every front end
+    // (the CLI help printed JSON arrays here, which no command line takes).
+    since: filterFields.since,
+    until: filterFields.until,
+    type: filterFields.type,
+    root: filterFields.root,
+    tag: filterFields.tag,
     sort: z.enum(['date-desc', 'date-asc', 'title']).default('date-desc').describe('newest first (default), oldest first, or by title'),
     limit: z.number().int().min(1).max(500).default(50).describe('at most this many documents'),
     offset: z.number().int().min(0).default(0).describe('skip this many (for paging; total is returned)'),

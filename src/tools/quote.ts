@@ -340,15 +340,23 @@ export const quoteTool = defineTool({
           l.fragments.length > 1
             ? l.fragments.map((f, i) => `\n  ${i + 1}. ${f.citation}${f.timestamp ? ` [${f.timestamp}]` : ''}`).join('')
             : '';
-        const diffs = l.differences.length
-          ? `\n${l.differences.map((d) => `  quote "${d.quote || '—'}" · source "${d.source || '—'}"`).join('\n')}`
-          : '';
+        const diffs = l.differences.length ? `\n${l.differences.map((d) => `  ${differenceText(d)}`).join('\n')}` : '';
         return `${l.title ?? l.docId}${l.date ? ` (${l.date})` : ''} — ${l.citation}${sim}${who ? `\n${who}` : ''}${parts}${diffs}\n> ${l.displayText.replace(/\n/g, '\n> ')}`;
       })
       .join('\n\n');
     return body ? `${head}\n\n${body}` : head;
   },
 });
+
+/**
+ * One differing stretch in words: a dash standing for "nothing" (`quote "—" · source "best"`) read as if the
+ * quote held a dash, so words left out and words added are named as such.
+ */
+function differenceText(d: WordDifference): string {
+  if (!d.quote) return `left out "${d.source}"`;
+  if (!d.source) return `not in the archive: "${d.quote}"`;
+  return `you have "${d.quote}", the archive "${d.source}"`;
+}
 
 /** `Ross Taylor (guest) at 00:15:07`, plus the other voices when the passage mixes speakers. */
 export function speakerLine(s: Pick<QuoteLocation, 'speaker' | 'role' | 'timestamp' | 'speakers'>): string | null {

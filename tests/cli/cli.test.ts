@@ -133,6 +133,7 @@ describe('priors ingest', () => {
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stderr).toMatch(/^warning: empty\.md: skipped, empty file$/m);
     expect(plain.stdout).toMatch(/1 added, 0 updated, 0 removed, 0 unchanged, 1 skipped/);
+    expect(plain.stdout).toMatch(/ \(1 warning\)$/m);
     const strict = priors(['ingest', dir, '--index', index, '--no-embed', '--strict']);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/warnings with --strict/);
@@ -286,5 +287,10 @@ describe('options from the tool schemas', () => {
       expect(top.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
     }
     expect(priors(['help', 'list']).stdout).toMatch(/--sort <sort>/);
+    // list's --type is worded as search's (its help once showed JSON arrays, which no command line takes).
+    expect(priors(['list', '--help']).stdout).toMatch(/--type <type>\s+document types to keep: post, interview, chapter,/);
+    expect(priors(['list', '--help']).stdout).not.toContain('["');
+    // Every verdict quote gives is named in its summary.
+    expect(top.stdout.replace(/\s+/g, ' ')).toMatch(/VERIFIED \(also WITH ELISIONS\), CLOSE, PARAPHRASE or NOT FOUND/);
   });
 });

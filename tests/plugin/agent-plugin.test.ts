@@ -187,6 +187,11 @@ describe('the MCP command the manifest declares', () => {
     const names = tools.map((t) => t.name);
     expect(names).toContain('search');
     for (const name of names) expect(skill.content, `SKILL.md mentions ${name}`).toContain(`\`${name}\``);
+    // The pages an agent's user reads to set it up list the same tools (they fell behind as tools landed).
+    for (const doc of ['README.md', 'docs/mcp.md', 'docs/agents.md']) {
+      const text = readFileSync(path.join(REPO, doc), 'utf8');
+      for (const name of names) expect(text, `${doc} mentions ${name}`).toContain(`\`${name}\``);
+    }
   });
 
   it('answers a search with verbatim passages and citable locations', async () => {

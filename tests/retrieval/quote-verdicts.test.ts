@@ -113,6 +113,14 @@ describe('quote verdicts with elisions and speakers', () => {
     expect(text).toContain('Pat Ortiz (guest)');
     expect(text).toContain(`1. ${ORTIZ}:${lineOf(ORTIZ, 'populations drift')}`);
   });
+
+  it('names the words a close quote left out, changed or added (no dash standing for "nothing")', async () => {
+    const out = await callTool(quoteTool, ctx, { text: 'open models are about a year behind the closed ones' });
+    expect(out).toMatchObject({ verdict: 'close', differences: [{ quote: '', source: 'best' }] });
+    expect(quoteTool.toText(out)).toContain('\n  left out "best"\n');
+    const changed = await callTool(quoteTool, ctx, { text: 'A recipe is a population, not a rule. You choose what you keep feeding' });
+    expect(quoteTool.toText(changed)).toContain('\n  you have "rule", the archive "formula"\n');
+  });
 });
 
 describe('one document never shows overlapping passages in one list', () => {
