@@ -54,6 +54,14 @@ export class IndexMissingError extends PriorsError {
   }
 }
 
+/** An index path that names a file, not a folder (mkdir and LanceDB would answer with an errno or a Rust error dump). */
+export class IndexNotFolderError extends UsageError {
+  constructor(readonly indexPath: string) {
+    super(`${indexPath} is a file, not an index folder: --index names the folder \`priors ingest\` writes`);
+    this.name = 'IndexNotFolderError';
+  }
+}
+
 export class ModelMismatchError extends PriorsError {
   constructor(indexPath: string, stored: string, requested: string) {
     super(

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { IndexLockedError } from '../core/errors.js';
+import { IndexLockedError, IndexNotFolderError } from '../core/errors.js';
 
 const LOCK_FILE = '.priors-ingest.lock';
 /** A stale claim on a stale claim on … is a chain of deaths within microseconds; give up rather than loop. */
@@ -94,7 +94,13 @@ function removeStale(tmp: string, file: string, holder: Holder, depth: number): 
  * never blocks the next one and two racers never both hold the lock. Returns the release function.
  */
 export function acquireIngestLock(indexDir: string): () => void {
-  mkdirSync(indexDir, { recursive: true });
+  try {
+    mkdirSync(indexDir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new IndexNotFolderError(indexDir);
+    throw err;
+  }
   const file = path.join(indexDir, LOCK_FILE);
   const token = randomUUID();
   const tmp = `${file}.${process.pid}.${token}.tmp`;

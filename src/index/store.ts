@@ -1,7 +1,7 @@
 import * as lancedb from '@lancedb/lancedb';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { IndexFormatError, IndexMissingError, NotFoundError, PriorsError, UsageError } from '../core/errors.js';
+import { IndexFormatError, IndexMissingError, IndexNotFolderError, NotFoundError, PriorsError, UsageError } from '../core/errors.js';
 import { sqlIn, sqlString, type DocumentRow } from './schema.js';
 import { INDEX_FORMAT_VERSION, type IndexSettings } from './settings.js';
 
@@ -142,7 +142,11 @@ export class IndexStore {
   /** Open an index for reading: a missing one is an `IndexMissingError`, one of another format an `IndexFormatError`. */
   static async open(location: string): Promise<IndexStore> {
     const resolved = resolveLocation(location);
-    if (isLocalLocation(resolved) && !existsSync(resolved)) throw new IndexMissingError(resolved);
+    if (isLocalLocation(resolved)) {
+      const stat = statSync(resolved, { throwIfNoEntry: false });
+      if (!stat) throw new IndexMissingError(resolved);
+      if (!stat.isDirectory()) throw new IndexNotFolderError(resolved);
+    }
     const db = await lancedb.connect(resolved, { readConsistencyInterval: 0 });
     // Opened first and asked about only on failure: every LanceDB call a cold search waits for adds to its start-up.
     const meta = await db.openTable(META).catch(async (err: unknown) => {

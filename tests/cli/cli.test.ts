@@ -101,6 +101,22 @@ describe('errors a user can hit', () => {
     expect(r.stderr.trim()).toBe(`error: no index at ${missing} — run \`priors ingest\` first`);
   });
 
+  it('an --index that is a file, and a --batch that is a folder, are one line naming them (exit 2)', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'notes.txt');
+    writeFileSync(file, 'not an index\n');
+    const expected = `error: ${file} is a file, not an index folder: --index names the folder \`priors ingest\` writes`;
+    // Reading: LanceDB answered with a Rust error dump; writing: mkdir's EEXIST.
+    for (const args of [['stats'], ['search', 'calibration'], ['ingest', dir, '--no-embed']]) {
+      const r = priors([...args, '--index', file]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim(), args.join(' ')).toBe(expected);
+    }
+    const batch = priors(['search', '--batch', dir, '--index', index]);
+    expect(batch.code).toBe(2);
+    expect(batch.stderr.trim()).toBe(`error: --batch: ${dir} is a folder, not a file`);
+  });
+
   it('unknown flag', () => {
     const r = priors(['search', 'x', '--frobnicate']);
     expect(r.code).toBe(2);

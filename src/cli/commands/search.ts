@@ -88,7 +88,9 @@ async function runBatch(file: string, base: Record<string, unknown>, flags: Sear
       process.stdout.write(`${JSON.stringify({ id, error })}\n`);
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`--batch: no such file ${file}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`--batch: no such file ${file}`);
+    if (code === 'EISDIR') throw new UsageError(`--batch: ${file} is a folder, not a file`);
     throw err;
   } finally {
     await ctx.close();
