@@ -27,6 +27,7 @@ const fileSchema = z
           book: z.string(),
           author: z.string(),
           publication: z.string(),
+          urlAliases: z.array(z.string()),
         })
         .partial()
         .required({ path: true })
@@ -48,7 +49,7 @@ export interface PriorsConfig {
   /** Cross-encoder for an optional rerank stage; none by default. */
   reranker: string | undefined;
   embedder: 'transformers' | 'openai';
-  /** Roots with their settings (`{ path, name?, urlTemplate?, book?, author?, publication? }`), read by a bare `priors ingest`. */
+  /** Roots with their settings (`{ path, name?, urlTemplate?, book?, author?, publication?, urlAliases? }`), read by a bare `priors ingest`. */
   roots: RootRequest[];
   llm: { baseURL: string | undefined; apiKey: string | undefined; model: string | undefined };
 }

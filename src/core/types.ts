@@ -30,6 +30,12 @@ export interface RootSettings {
   author: string | null;
   /** Site or publication name shown in citations (e.g. "Interconnects"). */
   publication: string | null;
+  /**
+   * Other hosts the root's documents were published under (an older `*.substack.com` domain of the same
+   * publication): a link to one of them is a link to the same document on the root's own host. Absent in
+   * roots stored before it existed.
+   */
+  urlAliases?: string[] | undefined;
 }
 
 /** A root as the user names it on the command line or in the config file; unset settings keep stored ones. */
@@ -40,6 +46,8 @@ export interface RootRequest {
   book?: string | undefined;
   author?: string | undefined;
   publication?: string | undefined;
+  /** Hosts (`robotic.substack.com`) or URLs on them; an empty list clears the stored ones. */
+  urlAliases?: string[] | undefined;
 }
 
 /** A speaker of an interview and their part in it. */

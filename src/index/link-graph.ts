@@ -74,13 +74,22 @@ export class LinkResolver {
   /** The author's own hosts (without `www.`): those of the roots' URL templates and of the documents' URLs. */
   readonly hosts: ReadonlySet<string>;
   private readonly shapes: { host: string; test: (segments: readonly string[]) => boolean }[] = [];
+  /** A root's alias host (`urlAliases`) → the hosts its documents are published under now. */
+  private readonly aliases = new Map<string, Set<string>>();
 
   constructor(rows: readonly ResolverRow[], roots: readonly RootSettings[]) {
     const hosts = new Set<string>();
+    const hostsOfRoot = new Map<string, Set<string>>();
+    const addHost = (root: string, host: string) => {
+      hosts.add(host);
+      const own = hostsOfRoot.get(root) ?? new Set<string>();
+      own.add(host);
+      hostsOfRoot.set(root, own);
+    };
     for (const root of roots) {
       const shape = root.urlTemplate ? templateShape(root.urlTemplate) : null;
       if (shape) {
-        hosts.add(shape.host);
+        addHost(root.name, shape.host);
         this.shapes.push(shape);
       }
     }
@@ -92,7 +101,7 @@ export class LinkResolver {
       if (!key) continue;
       this.byKey.set(key, doc);
       const host = key.split('/')[0] ?? '';
-      hosts.add(host);
+      addHost(row.root, host);
       // Documents without a template (front-matter URLs) lend their shape: same host, first segment and depth.
       const segments = keySegments(key);
       docShapes.add(`${host}|${segments.length}|${segments.length > 1 ? segments[0] : ''}`);
@@ -104,6 +113,15 @@ export class LinkResolver {
       this.shapes.push({ host, test: (seg) => seg.length === Number(depth) && (first === '' || seg[0] === first) });
     }
     this.hosts = hosts;
+    for (const root of roots) {
+      for (const alias of root.urlAliases ?? []) {
+        // A host that is some root's own stays that root's: an alias never re-routes a live site.
+        if (hosts.has(alias)) continue;
+        const to = this.aliases.get(alias) ?? new Set<string>();
+        for (const host of hostsOfRoot.get(root.name) ?? []) to.add(host);
+        this.aliases.set(alias, to);
+      }
+    }
   }
 
   /** Where `url` leads; `from` (the linking document) resolves relative links. */
@@ -113,8 +131,24 @@ export class LinkResolver {
     const key = urlKey(target);
     if (!key) return { status: 'external' };
     const host = key.split('/')[0] ?? '';
-    if (!this.hosts.has(host)) return { status: 'external' };
     const segments = keySegments(key);
+    const current = this.aliases.get(host);
+    if (current) {
+      // An old domain of a root: the same path on each host the root publishes under now.
+      let found: LinkResolution = { status: 'site' };
+      for (const h of current) {
+        const r = this.resolveOnHost(h, segments);
+        if (r.status === 'document') return r;
+        if (r.status === 'missing') found = r;
+      }
+      return found;
+    }
+    if (!this.hosts.has(host)) return { status: 'external' };
+    return this.resolveOnHost(host, segments);
+  }
+
+  /** A path on one of the author's own hosts: a document, a dead document link, or another page of the site. */
+  private resolveOnHost(host: string, segments: readonly string[]): LinkResolution {
     // The page itself, else the page it is a part of (`/p/slug/comments`).
     for (let n = segments.length; n > 0; n--) {
       const doc = this.byKey.get([host, ...segments.slice(0, n)].join('/'));

@@ -178,6 +178,9 @@ export class IndexWriter {
       this.corpusStatisticsValue = stored?.corpusStatistics ?? null;
       this.wordListValue = stored?.wordList ?? null;
       await this.rollBackTo(current);
+      // A root setting that changes no document (a URL alias: links are resolved when the index is read) must
+      // still be written, though the run commits no batch.
+      this.dirty ||= JSON.stringify(stored?.settings.roots ?? []) !== JSON.stringify(settings.roots ?? []);
       return;
     }
     if (stored && !current && !opts.rebuild) {

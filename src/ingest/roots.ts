@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { RootRequest, RootSettings } from '../core/types.js';
+import { urlKey } from '../text/links.js';
 import { URL_TEMPLATE_FIELDS } from './metadata.js';
 
 export interface RootPlan {
@@ -41,6 +42,18 @@ function defaultName(abs: string, taken: ReadonlySet<string>): string {
   return name;
 }
 
+/**
+ * `robotic.substack.com`, `https://www.robotic.substack.com/` → `robotic.substack.com`: the host as the link
+ * graph compares hosts (urlKey: lower case, no `www.`).
+ */
+function aliasHost(alias: string): string {
+  const key = urlKey(/^[a-z][a-z0-9+.-]*:\/\//i.test(alias.trim()) ? alias.trim() : `https://${alias.trim()}`);
+  const host = key?.split('/')[0];
+  if (!host?.includes('.')) throw new UsageError(`--url-alias: "${alias}" is not a host name (e.g. robotic.substack.com)`);
+  return host;
+}
+
+/** Aliases change no document (links are resolved when the index is read), so they are not compared here. */
 function sameSettings(a: RootSettings, b: RootSettings): boolean {
   return a.urlTemplate === b.urlTemplate && a.book === b.book && a.author === b.author && a.publication === b.publication;
 }
@@ -66,6 +79,7 @@ export function planRoots(stored: readonly RootSettings[], requests: readonly Ro
       ...(req.book !== undefined ? { book: req.book || null } : {}),
       ...(req.author !== undefined ? { author: req.author || null } : {}),
       ...(req.publication !== undefined ? { publication: req.publication || null } : {}),
+      ...(req.urlAliases !== undefined ? { urlAliases: [...new Set(req.urlAliases.filter((a) => a.trim()).map(aliasHost))] } : {}),
     };
     if (known) {
       if (req.name !== undefined && req.name !== known.name) {

@@ -44,6 +44,7 @@ export const listRootsTool = defineTool({
           r.author ? `author ${r.author}` : null,
           r.publication ? `publication ${r.publication}` : null,
           r.urlTemplate ? `urls ${r.urlTemplate}` : null,
+          r.urlAliases?.length ? `also at ${r.urlAliases.join(', ')}` : null,
         ].filter(Boolean);
         return `${r.name}  ${r.documents} documents  ${r.path}${r.missing ? '  (missing)' : ''}${settings.length ? `\n  ${settings.join(' · ')}` : ''}`;
       })

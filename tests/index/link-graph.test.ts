@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { createToolContext } from '../../src/tools/context.js';
 import { getDocumentTool } from '../../src/tools/get-document.js';
 import { linksTool } from '../../src/tools/links.js';
 import { callTool } from '../../src/tools/tool.js';
-import { REPO } from '../helpers/paths.js';
+import { CLI, REPO } from '../helpers/paths.js';
 import { tempDir } from '../helpers/sample-index.js';
 
 const FIXTURE = path.join(REPO, 'tests', 'index', 'fixtures', 'linked-posts');
@@ -162,5 +163,75 @@ describe('link graph', () => {
     ]);
     stats = await withStore(async (store) => (await loadLinkGraph(store)).stats);
     expect(stats).toMatchObject({ resolved: 8, missing: 0 });
+  });
+});
+
+describe('alias domains of a root', () => {
+  it("resolves links to an old domain of the author's publication once the root lists it, with no document re-read", async () => {
+    const dir = tempDir('priors-alias-');
+    try {
+      const root = path.join(dir, 'posts');
+      cpSync(path.join(FIXTURE, 'posts'), root, { recursive: true });
+      // Written when the newsletter lived at tidepool.substack.com; another writer's Substack stays external.
+      writeFileSync(
+        path.join(root, '2025', '2025-05-01-old-links.md'),
+        [
+          '---',
+          'title: "Old links"',
+          'date: 2025-05-01',
+          '---',
+          '',
+          'Back then: [storms](https://tidepool.substack.com/p/storm-season), [the wall](http://www.tidepool.substack.com/i/1002/x),',
+          'a [draft that never ran](https://tidepool.substack.com/p/never-ran) and [a friend](https://friend.substack.com/p/storm-season).',
+          '',
+        ].join('\n'),
+      );
+      const idx = path.join(dir, 'index');
+      const OLD = 'tidepool/2025/2025-05-01-old-links.md';
+      const graphOf = async () => {
+        const store = await IndexStore.open(idx);
+        try {
+          const graph = await loadLinkGraph(store);
+          return { edges: graph.linksFrom(OLD).map((e) => [e.line, e.to]), dead: graph.deadLinksOf(OLD).map((d) => d.url) };
+        } finally {
+          store.close();
+        }
+      };
+      const settings = { path: root, name: 'tidepool', urlTemplate: TEMPLATE };
+      await ingest({ roots: [settings], index: idx, embedder: null });
+      expect(await graphOf()).toEqual({ edges: [], dead: [] });
+
+      const report = await ingest({
+        roots: [{ ...settings, urlAliases: ['https://www.Tidepool.substack.com/'] }],
+        index: idx,
+        embedder: null,
+      });
+      // Links are resolved when the index is read: the new setting re-reads no document.
+      expect(report).toMatchObject({ added: 0, updated: 0, unchanged: 6 });
+      expect(await graphOf()).toEqual({
+        edges: [
+          [6, STORM],
+          [6, WALL],
+        ],
+        dead: ['https://tidepool.substack.com/p/never-ran'],
+      });
+
+      // The CLI flag and the roots listing; an empty alias clears the list.
+      const priors = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args, '--index', idx], { encoding: 'utf8' });
+      expect(priors('roots', 'list').stdout).toContain('also at tidepool.substack.com');
+      const bad = priors('ingest', root, '--url-alias', 'not a host', '--no-embed');
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain('--url-alias: "not a host" is not a host name');
+      const cleared = priors('ingest', root, '--url-alias', '', '--no-embed', '--json');
+      expect(cleared.status, cleared.stderr).toBe(0);
+      expect(priors('roots', 'list').stdout).not.toContain('also at');
+      expect(await graphOf()).toEqual({ edges: [], dead: [] });
+      const again = priors('ingest', root, '--url-alias', 'tidepool.substack.com,old.tidepool.example', '--no-embed', '--json');
+      expect(again.status, again.stderr).toBe(0);
+      expect(priors('roots', 'list').stdout).toContain('also at tidepool.substack.com, old.tidepool.example');
+      expect((await graphOf()).edges).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

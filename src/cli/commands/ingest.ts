@@ -11,6 +11,7 @@ interface RootFlags {
   book?: string;
   author?: string;
   publication?: string;
+  urlAlias?: string[];
 }
 
 /**
@@ -18,10 +19,18 @@ interface RootFlags {
  * the index remembers, else (an index with no roots yet) the configured corpus.
  */
 function rootRequests(paths: string[], flags: RootFlags, config: PriorsConfig): { roots: RootRequest[]; everyRoot: boolean } {
-  const settings = { urlTemplate: flags.urlTemplate, book: flags.book, author: flags.author, publication: flags.publication };
+  const settings = {
+    urlTemplate: flags.urlTemplate,
+    book: flags.book,
+    author: flags.author,
+    publication: flags.publication,
+    urlAliases: flags.urlAlias?.flatMap((a) => a.split(',')),
+  };
   const hasSettings = Object.values(settings).some((v) => v !== undefined) || flags.name !== undefined;
   if (paths.length === 0) {
-    if (hasSettings) throw new UsageError('--name, --url-template, --book, --author and --publication need the folder they describe');
+    if (hasSettings) {
+      throw new UsageError('--name, --url-template, --url-alias, --book, --author and --publication need the folder they describe');
+    }
     return { roots: config.roots, everyRoot: true };
   }
   if (flags.name !== undefined && paths.length > 1) throw new UsageError('--name names one root; give one folder with it');
@@ -56,6 +65,11 @@ export function registerIngest(program: Command, config: () => PriorsConfig): vo
     .option(
       '--url-template <template>',
       'URL of each document: {slug} {stem} {path} {date} {year} {month} {day}, e.g. https://example.com/p/{slug}',
+    )
+    .option(
+      '--url-alias <host>',
+      'another host the documents were published under (an old Substack domain): links to it resolve to them; repeatable or comma-separated, "" clears',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--book <title>', 'the folder is a book: its files are chapters of this title')
     .option('--author <name>', "who wrote the root's documents (the host of its interviews)")
