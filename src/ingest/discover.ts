@@ -34,6 +34,11 @@ export interface Discovery {
   unreadable: Unreadable[];
   /** Roots whose folder (or file) is not there (an unmounted disk): their documents are left alone. */
   missing: RootSettings[];
+  /**
+   * Roots that hold no file of a supported format (a folder of PDFs, a single `.docx` named on the command line),
+   * with how many other files they hold: an empty index with no word of why would leave the user guessing.
+   */
+  empty: { root: RootSettings; isFile: boolean; otherFiles: number }[];
 }
 
 function errnoReason(err: unknown): string {
@@ -100,6 +105,7 @@ export function discoverFiles(
   const files: SourceFile[] = [];
   const unreadable: Unreadable[] = [];
   const missing: RootSettings[] = [];
+  const empty: Discovery['empty'] = [];
   for (const rootSettings of roots) {
     const root = path.resolve(rootSettings.path);
     let stat: Stats;
@@ -127,8 +133,13 @@ export function discoverFiles(
     const paths: string[] = [];
     if (stat.isDirectory()) walk(root, paths, skip, problems);
     else paths.push(root);
+    const found = files.length;
+    let otherFiles = 0;
     for (const abs of paths.sort()) {
-      if (!extensions.has(path.extname(abs).toLowerCase())) continue;
+      if (!extensions.has(path.extname(abs).toLowerCase())) {
+        otherFiles++;
+        continue;
+      }
       const relPath = toPosix(path.relative(base, abs));
       if (ignored(relPath)) continue;
       let s: Stats;
@@ -141,7 +152,8 @@ export function discoverFiles(
       }
       files.push({ absPath: abs, relPath, docId: `${rootSettings.name}/${relPath}`, root: rootSettings, size: s.size, mtimeMs: s.mtimeMs });
     }
+    if (files.length === found && problems.length === 0) empty.push({ root: rootSettings, isFile: !stat.isDirectory(), otherFiles });
     report();
   }
-  return { files, unreadable, missing };
+  return { files, unreadable, missing, empty };
 }

@@ -341,7 +341,17 @@ class IngestRun {
     this.existing = new Map(all.filter((d) => runRoots.has(d.root)).map((d) => [d.doc_id, d]));
     this.otherIds = new Set(all.filter((d) => !runRoots.has(d.root)).map((d) => d.doc_id));
     for (const d of this.existing.values()) this.byFile.set(d.abs_path, [...(this.byFile.get(d.abs_path) ?? []), d]);
-    const { files, unreadable, missing } = discoverFiles(this.plan.ingest, SUPPORTED_EXTENSIONS, [this.store.location]);
+    const { files, unreadable, missing, empty } = discoverFiles(this.plan.ingest, SUPPORTED_EXTENSIONS, [this.store.location]);
+    const formats = [...SUPPORTED_EXTENSIONS].join(' ');
+    for (const { root, isFile, otherFiles } of empty) {
+      if (isFile) {
+        this.counts.skipped++;
+        this.warn(`${root.path}: skipped, not a format priors reads (${formats})`);
+      } else {
+        const others = otherFiles ? `${otherFiles} file${otherFiles === 1 ? '' : 's'} of other types; ` : '';
+        this.warn(`root "${root.name}": ${root.path} holds no file priors reads (${others}it reads ${formats})`);
+      }
+    }
     for (const root of missing) {
       const kept = [...this.existing.values()].filter((d) => d.root === root.name);
       this.markSeen(kept);

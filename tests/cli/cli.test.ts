@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, MODEL_DIR } from '../helpers/paths.js';
@@ -153,6 +153,25 @@ describe('priors ingest', () => {
     const strict = priors(['ingest', dir, '--index', index, '--no-embed', '--strict']);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/warnings with --strict/);
+  });
+
+  it('says so when a root holds nothing priors reads (a folder of PDFs, a .docx named alone), instead of an empty index and silence', () => {
+    const dir = tempDir();
+    const pdfs = path.join(dir, 'pdfs');
+    mkdirSync(pdfs);
+    writeFileSync(path.join(pdfs, 'talk.pdf'), '%PDF-1.4\n');
+    writeFileSync(path.join(pdfs, 'notes.docx'), 'PK');
+    const docx = path.join(dir, 'essay.docx');
+    writeFileSync(docx, 'PK');
+    const index = path.join(dir, '.index');
+    const folder = priors(['ingest', pdfs, '--index', index, '--no-embed']);
+    expect(folder.code, folder.stderr).toBe(0);
+    expect(folder.stderr).toMatch(
+      /^warning: root "pdfs": .*pdfs holds no file priors reads \(2 files of other types; it reads \.md .*\.jsonl\)$/m,
+    );
+    const file = priors(['ingest', docx, '--index', index, '--no-embed']);
+    expect(file.stderr).toMatch(/^warning: .*essay\.docx: skipped, not a format priors reads \(\.md /m);
+    expect(file.stdout).toMatch(/0 added, 0 updated, 0 removed, 0 unchanged, 1 skipped/);
   });
 
   it('--strict fails on every run while a broken file stays unchanged, and passes once it is fixed', () => {
