@@ -8,8 +8,9 @@ import type { Snapshot } from './store.js';
  */
 
 /**
- * Columns read back for hits (never the vector or the FTS copy of the text, nor the passage text: only the few
- * passages a search lists need it, read by `passageTexts`).
+ * Columns read back for every candidate: what fusion, soft matching, the cues and document ranking look at. The
+ * rest of a hit (`LISTED_COLUMNS`) is read for the few passages a search lists, by `listedRows`: each column read
+ * for a few hundred candidates cost a cold search time in LanceDB and in decoding it.
  */
 const HIT_COLUMNS = [
   'id',
@@ -18,30 +19,38 @@ const HIT_COLUMNS = [
   'rel_path',
   'title',
   'date',
-  'url',
   'type',
+  'speaker',
+  'text',
+  'start',
+  'end',
+  'passage_start',
+  'passage_end',
+] as const;
+
+/** What a listed passage shows beyond `HIT_COLUMNS` (never the vector or the FTS copy of the text). */
+const LISTED_COLUMNS = [
+  'url',
   'source_type',
   'root',
   'tags',
   'section',
-  'speaker',
   'timestamp',
   'speakers',
-  'start',
-  'end',
   'line_start',
   'line_end',
-  'text',
-  'passage_start',
-  'passage_end',
   'passage_line_start',
   'passage_line_end',
-];
+  'passage_text',
+] as const;
 
 /** How many times k candidates an IVF-PQ search re-ranks on full vectors (see vectorSearch). */
 export const ANN_REFINE_FACTOR = 50;
 
-export type HitRow = Omit<ChunkRow, 'fts_text' | 'vector' | 'passage_text'> & { _score?: number; _distance?: number; _rowid?: bigint };
+export type HitRow = Pick<ChunkRow, (typeof HIT_COLUMNS)[number]> & { _score?: number; _distance?: number; _rowid?: bigint };
+
+/** The rest of a listed chunk's row. */
+export type ListedRow = Pick<ChunkRow, (typeof LISTED_COLUMNS)[number]>;
 
 /** A chunk with its first-stage score (BM25, or cosine similarity), higher is better. */
 export interface Ranked {
@@ -110,12 +119,13 @@ export async function distinctSpeakers(snapshot: Snapshot): Promise<string[]> {
   return [...new Set(rows.map((r) => r.speaker).filter((s): s is string => !!s))];
 }
 
-/** The passage text (what a search shows for a chunk) of the chunks at these row ids of the snapshot, by row id. */
-export async function passageTexts(snapshot: Snapshot, rowIds: readonly bigint[]): Promise<Map<bigint, string>> {
+/** The `LISTED_COLUMNS` of the chunks at these row ids of the snapshot (the passages a search lists), by row id. */
+export async function listedRows(snapshot: Snapshot, rowIds: readonly bigint[]): Promise<Map<bigint, ListedRow>> {
   if (rowIds.length === 0) return new Map();
-  const rows = (await snapshot.chunks.takeRowIds(rowIds).select(['passage_text']).withRowId().toArray()) as {
-    passage_text: string;
-    _rowid: bigint;
-  }[];
-  return new Map(rows.map((r) => [r._rowid, r.passage_text]));
+  const rows = (await snapshot.chunks
+    .takeRowIds(rowIds)
+    .select([...LISTED_COLUMNS])
+    .withRowId()
+    .toArray()) as (ListedRow & { _rowid: bigint })[];
+  return new Map(rows.map((r) => [r._rowid, r]));
 }

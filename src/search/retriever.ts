@@ -5,9 +5,10 @@ import {
   charGramSearch,
   distinctSpeakers,
   fullTextSearch,
-  passageTexts,
+  listedRows,
   vectorSearch,
   type HitRow,
+  type ListedRow,
   type Ranked,
 } from '../index/chunk-search.js';
 import type { IndexStore, Snapshot } from '../index/store.js';
@@ -22,31 +23,32 @@ import { CHAR_GRAM_WEIGHT, charGramQueryText } from './char-grams.js';
 import { SOFT_MATCH_DEPTH, SOFT_MATCH_WEIGHT, softMatchFused } from './soft-match.js';
 import type { SearchHit, SearchMode, SearchRequest } from './types.js';
 
-export function rowToHit(row: HitRow, score: number): SearchHit {
+/** A listed hit from its candidate row and the rest of its row (`listedRows`). */
+export function rowToHit(row: HitRow, rest: ListedRow, score: number): SearchHit {
   return {
     docId: row.doc_id,
     title: row.title ?? null,
     date: row.date ?? null,
-    url: row.url ?? null,
+    url: rest.url ?? null,
     type: row.type,
-    sourceType: row.source_type ?? null,
-    root: row.root,
-    section: row.section ?? null,
+    sourceType: rest.source_type ?? null,
+    root: rest.root,
+    section: rest.section ?? null,
     speaker: row.speaker ?? null,
-    timestamp: row.timestamp ?? null,
-    speakers: decodeTags(row.speakers ?? ''),
-    lineStart: row.line_start,
-    lineEnd: row.line_end,
+    timestamp: rest.timestamp ?? null,
+    speakers: decodeTags(rest.speakers ?? ''),
+    lineStart: rest.line_start,
+    lineEnd: rest.line_end,
     score,
     text: row.text,
     passage: {
       start: row.passage_start,
       end: row.passage_end,
-      lineStart: row.passage_line_start,
-      lineEnd: row.passage_line_end,
+      lineStart: rest.passage_line_start,
+      lineEnd: rest.passage_line_end,
     },
     relPath: row.rel_path,
-    tags: decodeTags(row.tags),
+    tags: decodeTags(rest.tags),
     chunkIndex: row.chunk_index,
     start: row.start,
     end: row.end,
@@ -64,19 +66,51 @@ interface RankRequest {
   k: number;
 }
 
-const chunkKey = (docId: string, chunkIndex: number) => `${docId}\u0000${chunkIndex}`;
+/**
+ * A first-stage candidate as ranking sees it: the hit's fields that fusion, the cues and document ranking read, and
+ * its row (the rest of the hit is read only for the passages listed, by `showPassages`).
+ */
+export interface Candidate
+  extends Pick<SearchHit, 'docId' | 'title' | 'date' | 'type' | 'speaker' | 'relPath' | 'chunkIndex' | 'start' | 'end'> {
+  score: number;
+  text: string;
+  passage: { start: number; end: number };
+  row: HitRow;
+}
+
+function toCandidate(row: HitRow, score: number): Candidate {
+  return {
+    docId: row.doc_id,
+    title: row.title ?? null,
+    date: row.date ?? null,
+    type: row.type,
+    speaker: row.speaker ?? null,
+    relPath: row.rel_path,
+    chunkIndex: row.chunk_index,
+    start: row.start,
+    end: row.end,
+    score,
+    text: row.text,
+    passage: { start: row.passage_start, end: row.passage_end },
+    row,
+  };
+}
 
 /**
- * The listed hits as a search shows them: each chunk's enclosing passage (its text read now, for these few rows
- * only), with the chunk's metadata. A chunk whose passage text is missing stays as it is, so text and lines agree.
+ * The listed candidates as a search shows them: each chunk's enclosing passage (its text and the rest of its row
+ * read now, for these few rows only), with the chunk's metadata.
  */
-async function showPassages(snapshot: Snapshot, hits: readonly SearchHit[], rowIds: ReadonlyMap<string, bigint>): Promise<SearchHit[]> {
-  const ids = hits.map((h) => rowIds.get(chunkKey(h.docId, h.chunkIndex))).filter((id): id is bigint => id !== undefined);
-  const texts = await passageTexts(snapshot, ids);
-  return hits.map((h) => {
-    const id = rowIds.get(chunkKey(h.docId, h.chunkIndex));
-    const text = id === undefined ? undefined : texts.get(id);
-    return text === undefined ? h : { ...h, ...h.passage, text };
+async function showPassages(snapshot: Snapshot, listed: readonly Candidate[]): Promise<SearchHit[]> {
+  const rows = await listedRows(
+    snapshot,
+    listed.map((c) => c.row._rowid).filter((id): id is bigint => id !== undefined),
+  );
+  return listed.map((c) => {
+    const rest = c.row._rowid === undefined ? undefined : rows.get(c.row._rowid);
+    // Read from the snapshot that returned the row, so it is there; `IndexStore.read` retries a read an ingest cut short.
+    if (!rest) throw new Error(`chunk ${c.docId}#${c.chunkIndex} is missing from the index snapshot it was found in`);
+    const hit = rowToHit(c.row, rest, c.score);
+    return { ...hit, ...hit.passage, text: rest.passage_text };
   });
 }
 
@@ -119,7 +153,7 @@ function yearOf(hit: Pick<SearchHit, 'date'>): number | null {
 }
 
 /** A document's score factor from the request's cues (1 when none applies). */
-function cueFactor(intent: QueryIntent, boosts: CueBoosts, candidates: readonly SearchHit[]): (best: SearchHit) => number {
+function cueFactor(intent: QueryIntent, boosts: CueBoosts, candidates: readonly Candidate[]): (best: Candidate) => number {
   let oldest = Infinity;
   let newest = -Infinity;
   if (intent.earliest) {
@@ -224,16 +258,13 @@ export class Retriever {
       const speaker = namedSpeaker(req.query, names);
       const query = speaker ? withoutName(intent.text, speaker) : intent.text;
       const [lexical, dense, charGrams] = speaker ? await lists(s, query) : first;
-      const rowIds = new Map<string, bigint>();
-      for (const { row } of [...lexical, ...dense, ...charGrams])
-        if (row._rowid !== undefined) rowIds.set(chunkKey(row.doc_id, row.chunk_index), row._rowid);
       const listed = await this.rank({ query, intent, speaker, mode, keepPath, k: req.k }, lexical, dense, charGrams);
-      return showPassages(s, listed, rowIds);
+      return showPassages(s, listed);
     });
   }
 
   /** The lists fused, cues and speaker applied, documents ranked, and the top k passages listed (chunk text still). */
-  private async rank(request: RankRequest, lexical: Ranked[], dense: Ranked[], charGrams: Ranked[]): Promise<SearchHit[]> {
+  private async rank(request: RankRequest, lexical: Ranked[], dense: Ranked[], charGrams: Ranked[]): Promise<Candidate[]> {
     const { query, intent, speaker, mode, keepPath, k } = request;
     const ranked =
       mode === 'hybrid'
@@ -251,7 +282,7 @@ export class Retriever {
           : dense;
     const matcher = mode === 'hybrid' && this.softMatchWeight > 0 ? this.embedder?.wordMatcher?.matchQuery(query) : null;
     const fused = matcher ? softMatchFused(ranked, matcher, this.softMatchWeight, this.softMatchDepth) : ranked;
-    const hits = fused.filter((r) => !keepPath || keepPath(r.row.rel_path, r.row.doc_id)).map((r) => rowToHit(r.row, r.score));
+    const hits = fused.filter((r) => !keepPath || keepPath(r.row.rel_path, r.row.doc_id)).map((r) => toCandidate(r.row, r.score));
     const reranked = this.reranker ? await rerankHits(this.reranker, query, hits) : hits;
     if (speaker) {
       // A fixed lift (a share of the best score), so even their weakly matching turns pass the other passages.
