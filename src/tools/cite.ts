@@ -140,7 +140,7 @@ export const citeTool = defineTool({
     if (input.quote !== undefined) {
       quoted = locateQuote(doc, src, input.quote);
     } else if (from !== undefined) {
-      const slice = sliceLines(src, doc.rel_path, from, to ?? from, MAX_QUOTE_CHARS);
+      const slice = sliceLines(src, doc.doc_id, from, to ?? from, MAX_QUOTE_CHARS);
       const { start } = lineRangeOffsets(src, slice.lineStart, slice.lineEnd);
       quoted = { start, end: start + slice.text.length, text: slice.text, truncated: slice.truncated, verdict: null, spans: [] };
     }

@@ -115,7 +115,7 @@ export const getDocumentTool = defineTool({
     const { doc, lineStart, lineEnd } = await resolveDocRef(store, input);
     const src = loadDocumentSource(doc);
     const graph = await loadLinkGraph(store);
-    const slice = sliceLines(src, doc.rel_path, lineStart ?? src.lineBase, lineEnd ?? Number.MAX_SAFE_INTEGER, input.maxChars);
+    const slice = sliceLines(src, doc.doc_id, lineStart ?? src.lineBase, lineEnd ?? Number.MAX_SAFE_INTEGER, input.maxChars);
     const from = lineRangeOffsets(src, slice.lineStart, slice.lineEnd).start;
     const turns = (JSON.parse(doc.turns || '[]') as TurnMark[])
       .filter((t) => t.start >= from && t.start < from + slice.text.length)

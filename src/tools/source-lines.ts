@@ -43,11 +43,12 @@ export interface LineSlice {
  * File lines lineStart..lineEnd of a document (clamped to its end), at most `maxChars` of them, cut at a line
  * boundary so a caller can continue exactly where this slice ended. Out-of-range starts are a UsageError.
  */
-export function sliceLines(src: DocumentSource, relPath: string, lineStart: number, lineEnd: number, maxChars: number): LineSlice {
+export function sliceLines(src: DocumentSource, docId: string, lineStart: number, lineEnd: number, maxChars: number): LineSlice {
   const first = src.lineBase;
   const lastLine = first + lineCount(src) - 1;
   if (lineStart < first || lineStart > lastLine) {
-    throw new UsageError(`${relPath} has lines ${first}-${lastLine}; line ${lineStart} is outside it`);
+    // Named by its id, as the caller wrote it: the path within the root matched no id the commands take.
+    throw new UsageError(`${docId} has lines ${first}-${lastLine}; line ${lineStart} is outside it`);
   }
   if (lineEnd < lineStart) throw new UsageError('lineEnd must not be before lineStart');
   let last = Math.min(lineEnd, lastLine);

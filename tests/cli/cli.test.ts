@@ -247,6 +247,16 @@ describe('priors quote / cite / stats', () => {
     expect(prose.code, prose.stderr).toBe(0);
   });
 
+  it('cite and get name a line outside the document by the document id they were given', () => {
+    for (const cmd of ['cite', 'get']) {
+      const r = priors([cmd, '2023-02-21-how-far-behind-open-models.md:999', '--index', index]);
+      expect(r.code, cmd).toBe(2);
+      expect(r.stderr.trim(), cmd).toMatch(
+        /^error: corpus\/posts\/2023\/2023-02-21-how-far-behind-open-models\.md has lines 1-\d+; line 999 is outside it$/,
+      );
+    }
+  });
+
   it('cite docId:lines prints the quoted lines', () => {
     const r = priors(['cite', 'posts/2023/2023-02-21-how-far-behind-open-models.md:15', '--format', 'plain', '--index', index]);
     expect(r.code, r.stderr).toBe(0);
