@@ -52,6 +52,16 @@ function priorsPlugin(buildInfo) {
         contents: `export { default as en } from ${JSON.stringify(args.path)};`,
         resolveDir: path.dirname(args.path),
       }));
+      // Commander requires node:child_process at load, for executable subcommands priors never has; Node compiles
+      // that built-in and what it requires (net, dgram, streams) in every command's start-up, so it is required
+      // when a subcommand would be spawned instead.
+      b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+        const eager = "const childProcess = require('node:child_process');";
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes(eager)) throw new Error(`${args.path}: no "${eager}" to make lazy (commander changed?)`);
+        const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+        return { contents: source.replace(eager, lazy), loader: 'js' };
+      });
       // LanceDB require()s Arrow's CommonJS build while priors imports its ES build: bundle one Arrow, not two.
       const arrow = path.join(root, 'node_modules', 'apache-arrow', 'Arrow.node.mjs');
       b.onResolve({ filter: /^apache-arrow$/ }, () => ({ path: arrow }));
