@@ -117,6 +117,9 @@ function median(xs: number[]): number {
  */
 function reingestSection(post: string): string {
   const REPEATS = 7;
+  // An edit run adds two chunk-table versions (the chunks' delete and add), so the run that passes
+  // DEFERRED_VERSIONS_MAX, which also optimises the chunk table, is among these (the range's top).
+  const EDIT_REPEATS = Math.max(REPEATS, DEFERRED_VERSIONS_MAX / 2 + 1);
   const defaultIndex = path.join(work, 'index-default');
   execFileSync(process.execPath, [cli, 'ingest', archive, '--index', defaultIndex, '--json'], {
     stdio: 'ignore',
@@ -138,8 +141,7 @@ function reingestSection(post: string): string {
     for (const kind of ['no-op re-ingest', 'one post edited'] as const) {
       const bare: number[] = [];
       const runs: number[] = [];
-      // Edit runs go one past DEFERRED_VERSIONS_MAX, so one of them optimises the chunk table (the range's top).
-      const repeats = kind === 'one post edited' ? Math.max(REPEATS, DEFERRED_VERSIONS_MAX + 1) : REPEATS;
+      const repeats = kind === 'one post edited' ? EDIT_REPEATS : REPEATS;
       for (let i = 0; i < repeats; i++) {
         if (kind === 'one post edited')
           appendFileSync(post, `\n\nEdit ${++edits}: one more paragraph, to measure an incremental re-ingest.\n`);
@@ -154,7 +156,8 @@ function reingestSection(post: string): string {
         (median(runs) / 1000).toFixed(2),
         `${(Math.min(...runs) / 1000).toFixed(2)}–${(Math.max(...runs) / 1000).toFixed(2)}`,
         median(bare).toFixed(0),
-        `≤ ${target / 1000} s: ${median(runs) <= target ? 'met' : 'MISSED'}`,
+        // Every run counts, the one that optimises too: a user meets any of them.
+        `every run ≤ ${target / 1000} s: ${Math.max(...runs) <= target ? 'met' : 'MISSED'}`,
       ]);
     }
   }
@@ -162,7 +165,7 @@ function reingestSection(post: string): string {
     '## Re-ingest as whole processes (Interconnects archive)',
     '',
     `Command: \`npm run bench:ingest\` (scripts/bench-ingest.ts) — ${today()} — ${machineLine()}.`,
-    `Each row: ${REPEATS} fresh \`node dist/cli/main.js ingest <archive> --json\` processes on the 196-post archive (an edit run appends a paragraph to one post first; edit rows run ${Math.max(REPEATS, DEFERRED_VERSIONS_MAX + 1)} times, so one of them also optimises the chunk table, deferred by smaller runs — the range's top), each followed by a bare \`node -e 0\`. Load average (1/5/15 min) before: ${loadBefore}; after: ${loadavg()
+    `Each row: ${REPEATS} fresh \`node dist/cli/main.js ingest <archive> --json\` processes on the 196-post archive (an edit run appends a paragraph to one post first; edit rows run ${EDIT_REPEATS} times, so one of them also optimises the chunk table, deferred by smaller runs — the range's top), each followed by a bare \`node -e 0\`. Load average (1/5/15 min) before: ${loadBefore}; after: ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}.`,
     '',
