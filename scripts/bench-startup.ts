@@ -3,12 +3,13 @@
  * (interleaved, so machine load hits both alike), as medians and ratios. Writes the `startup` section of
  * BENCHMARKS.md.  Usage: npm run bench:startup [-- --runs 15]
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
+import { median, processTimer } from './lib/process-timing.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const cli = path.join(repo, 'dist', 'cli', 'main.js');
@@ -36,30 +37,7 @@ function priors(args: string[], env: Record<string, string> = {}): string {
   });
 }
 
-// On a shared machine wall time moves with everyone else's load, so each process also reports its own CPU time
-// (user + system, all threads) on fd 3 as it exits. Both sides of a pair load this hook alike.
-const cpuHook = path.join(work, 'cpu-hook.cjs');
-writeFileSync(
-  cpuHook,
-  "process.on('exit', () => { const u = process.resourceUsage(); require('node:fs').writeSync(3, String((u.userCPUTime + u.systemCPUTime) / 1000)); });\n",
-);
-
-function run(args: string[], env: Record<string, string>): { wall: number; cpu: number } {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--require', cpuHook, ...args], {
-    env: { ...baseEnv, ...env },
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-  });
-  const wall = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}`);
-  return { wall, cpu: Number(r.output[3]?.toString() ?? Number.NaN) };
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
+const run = processTimer(work, baseEnv);
 
 interface Row {
   label: string;
