@@ -163,6 +163,6 @@ function reingestSection(post: string): string {
     '',
     mdTable(['model', 'run', 'median s', 'range s', 'CPU s median', 'CPU s of the slowest run', '`node -e 0` median ms', 'target'], rows),
     '',
-    'CPU: user + system time of all the process’s threads, reported by the process itself at exit; it depends far less than wall time on what else the machine runs.',
+    'CPU: user + system time of all the process’s threads, reported by the process itself at exit; it depends far less than wall time on what else the machine runs. The slowest edit run is the one that optimises the chunk table (src/index/store.ts, DEFERRED_ROWS_MAX): LanceDB’s optimize() rewrites the whole character n-gram index to add the new rows (≈ 1 s of CPU on this archive; it has no incremental mode for it), then compacts the table, which with stable row ids leaves the indexes as they are.',
   ].join('\n');
 }
