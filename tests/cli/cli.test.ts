@@ -101,7 +101,7 @@ describe('errors a user can hit', () => {
     expect(r.stderr.trim()).toBe(`error: no index at ${missing} — run \`priors ingest\` first`);
   });
 
-  it('an --index that is a file, and a --batch that is a folder, are one line naming them (exit 2)', () => {
+  it('an --index that is a file, and a --batch that is a folder or binary, are one line naming them (exit 2)', () => {
     const dir = tempDir();
     const file = path.join(dir, 'notes.txt');
     writeFileSync(file, 'not an index\n');
@@ -115,6 +115,11 @@ describe('errors a user can hit', () => {
     const batch = priors(['search', '--batch', dir, '--index', index]);
     expect(batch.code).toBe(2);
     expect(batch.stderr.trim()).toBe(`error: --batch: ${dir} is a folder, not a file`);
+    const binary = path.join(dir, 'model.bin');
+    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0x0a, 1, 2, 0, 0x0a, 0, 3]));
+    const bin = priors(['search', '--batch', binary, '--index', index]);
+    expect(bin.code).toBe(2);
+    expect(bin.stderr.trim()).toBe(`error: --batch: ${binary} is a binary file (NUL bytes at line 1), not JSON lines`);
   });
 
   it('unknown flag', () => {

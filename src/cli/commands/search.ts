@@ -71,6 +71,8 @@ async function runBatch(file: string, base: Record<string, unknown>, flags: Sear
     for await (const line of lines) {
       n++;
       if (!line.trim()) continue;
+      // A binary file (a wrong path) would otherwise warn once per "line" of it, thousands of times.
+      if (line.includes('\0')) throw new UsageError(`--batch: ${file} is a binary file (NUL bytes at line ${n}), not JSON lines`);
       const { id, query, problem } = parseBatchLine(line, n);
       let error = problem;
       if (query !== undefined) {
