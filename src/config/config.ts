@@ -6,37 +6,46 @@ import { PriorsError } from '../core/errors.js';
 import type { RootRequest } from '../core/types.js';
 import { cacheRoot } from './env.js';
 
+// Built on first use: zod schemas cost their construction in every command's start-up, and without a config
+// file (the usual case) nothing is validated.
+let fileSchemaValue: ReturnType<typeof buildFileSchema> | undefined;
+const fileSchema = () => (fileSchemaValue ??= buildFileSchema());
+
 /**
  * Settings, lowest to highest precedence: built-in defaults, `~/.config/priors/config.json`,
  * `./priors.config.json`, environment variables, command-line flags (applied by each front end).
  */
-const fileSchema = z
-  .object({
-    index: z.string(),
-    corpus: z.string(),
-    model: z.string(),
-    modelDir: z.string(),
-    reranker: z.string(),
-    embedder: z.enum(['transformers', 'openai']),
-    roots: z.array(
-      z
-        .object({
-          path: z.string().min(1),
-          name: z.string().min(1),
-          urlTemplate: z.string(),
-          book: z.string(),
-          author: z.string(),
-          publication: z.string(),
-          urlAliases: z.array(z.string()),
-        })
-        .partial()
-        .required({ path: true })
-        .strict(),
-    ),
-    llm: z.object({ baseURL: z.string(), apiKey: z.string(), model: z.string() }).partial().strict(),
-  })
-  .partial()
-  .strict();
+function buildFileSchema() {
+  return z
+    .object({
+      index: z.string(),
+      corpus: z.string(),
+      model: z.string(),
+      modelDir: z.string(),
+      reranker: z.string(),
+      embedder: z.enum(['transformers', 'openai']),
+      roots: z.array(
+        z
+          .object({
+            path: z.string().min(1),
+            name: z.string().min(1),
+            urlTemplate: z.string(),
+            book: z.string(),
+            author: z.string(),
+            publication: z.string(),
+            urlAliases: z.array(z.string()),
+          })
+          .partial()
+          .required({ path: true })
+          .strict(),
+      ),
+      llm: z.object({ baseURL: z.string(), apiKey: z.string(), model: z.string() }).partial().strict(),
+    })
+    .partial()
+    .strict();
+}
+
+type ConfigFile = z.infer<ReturnType<typeof buildFileSchema>>;
 
 export interface PriorsConfig {
   index: string;
@@ -59,7 +68,7 @@ export function configFiles(cwd = process.cwd()): string[] {
   return [path.join(xdg, 'priors', 'config.json'), path.join(cwd, 'priors.config.json')];
 }
 
-function readConfigFile(file: string): z.infer<typeof fileSchema> {
+function readConfigFile(file: string): ConfigFile {
   if (!existsSync(file)) return {};
   let raw: unknown;
   try {
@@ -67,7 +76,7 @@ function readConfigFile(file: string): z.infer<typeof fileSchema> {
   } catch (err) {
     throw new PriorsError(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  const parsed = fileSchema.safeParse(raw);
+  const parsed = fileSchema().safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new PriorsError(`${file}: ${issue ? `${issue.path.join('.') || 'config'}: ${issue.message}` : 'invalid'}`);
@@ -76,7 +85,7 @@ function readConfigFile(file: string): z.infer<typeof fileSchema> {
 }
 
 export function loadConfig(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): PriorsConfig {
-  let merged: z.infer<typeof fileSchema> = {};
+  let merged: ConfigFile = {};
   for (const file of configFiles(cwd)) {
     const next = readConfigFile(file);
     merged = { ...merged, ...next, llm: { ...merged.llm, ...next.llm } };
