@@ -6,6 +6,7 @@ import type { RootRequest } from '../core/types.js';
 import { type ArchiveWatch, type IngestArchiveOptions, ingestArchive, type IngestReport, watchArchive } from '../tools/ingest.js';
 import { formatEta, ProgressLine } from './progress.js';
 import { noteLine, printJson, printLine, warnLine } from './output.js';
+import { count } from '../tools/count.js';
 
 export interface IngestFlags {
   index: string;
@@ -158,7 +159,7 @@ function batchSummary(r: IngestReport): string {
     r.removed ? `${r.removed} removed` : null,
     r.skipped ? `${r.skipped} skipped` : null,
   ].filter(Boolean);
-  return `${parts.join(', ') || 'no change to the index'} · ${r.documents} documents · ${(r.totalMs / 1000).toFixed(2)} s`;
+  return `${parts.join(', ') || 'no change to the index'} · ${count(r.documents, 'document')} · ${(r.totalMs / 1000).toFixed(2)} s`;
 }
 
 export function printIngestReport(report: IngestReport, json: boolean): void {
@@ -170,7 +171,7 @@ export function printIngestReport(report: IngestReport, json: boolean): void {
     `${report.index} (${report.roots.join(', ')}): ${report.added} added, ${report.updated} updated, ${report.removed} removed, ${report.unchanged} unchanged, ${report.skipped} skipped`,
   );
   printLine(
-    `${report.documents} documents, ${report.chunks} chunks, model ${report.model}, ${(report.totalMs / 1000).toFixed(1)} s` +
-      (report.warnings.length ? ` (${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'})` : ''),
+    `${count(report.documents, 'document')}, ${count(report.chunks, 'chunk')}, model ${report.model}, ${(report.totalMs / 1000).toFixed(1)} s` +
+      (report.warnings.length ? ` (${count(report.warnings.length, 'warning')})` : ''),
   );
 }

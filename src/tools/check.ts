@@ -13,6 +13,7 @@ import { cappedText, shortList, shortText, TEXT_LIMITS } from './limits.js';
 import { buildCatalog, findMentions, type Mention } from './mentions.js';
 import { speakerLine, verifyQuote, type QuoteOutput } from './quote.js';
 import { defineTool } from './tool.js';
+import { count } from './count.js';
 
 export const checkInput = z
   .object({
@@ -447,7 +448,7 @@ function checkReport(out: CheckOutput): string {
   const lines: string[] = [];
   const d = out.draft;
   lines.push(
-    `Draft${d.path ? ` ${d.path}` : ''}: ${d.paragraphs} paragraph${d.paragraphs === 1 ? '' : 's'}, ${d.chars.toLocaleString('en-US')} characters, ${d.probes} search${d.probes === 1 ? '' : 'es'}`,
+    `Draft${d.path ? ` ${d.path}` : ''}: ${count(d.paragraphs, 'paragraph')}, ${count(d.chars, 'character')}, ${count(d.probes, 'search', 'searches')}`,
   );
   if (d.notice) lines.push(`note: ${d.notice}`);
   if (out.excluded.length) lines.push(`(left out: ${out.excluded.join(', ')} — the draft itself)`);

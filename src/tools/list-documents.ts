@@ -4,6 +4,7 @@ import type { DocumentRow } from '../index/schema.js';
 import { type ToolContext, defineTool } from './tool.js';
 import { filterFields } from './filters-schema.js';
 import type { DocumentHeader } from '../core/types.js';
+import { count } from './count.js';
 
 export const listDocumentsInput = z
   .object({
@@ -106,6 +107,6 @@ export const listDocumentsTool = defineTool({
     const rows = out.documents.map((d) => `${d.date ?? '          '}  ${d.type.padEnd(10)} ${d.title ?? d.docId}  (${d.docId})`);
     const more =
       out.total > out.offset + out.documents.length ? `\n… ${out.total - out.offset - out.documents.length} more (use offset)` : '';
-    return `${out.total} documents\n${rows.join('\n')}${more}`;
+    return `${count(out.total, 'document')}\n${rows.join('\n')}${more}`;
   },
 });

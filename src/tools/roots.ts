@@ -6,6 +6,7 @@ import { type RemoveRootReport, removeRoot } from '../ingest/remove-root.js';
 
 export type { RemoveRootReport };
 import { defineTool } from './tool.js';
+import { count } from './count.js';
 
 export interface RootSummary extends RootSettings {
   documents: number;
@@ -46,7 +47,7 @@ export const listRootsTool = defineTool({
           r.urlTemplate ? `urls ${r.urlTemplate}` : null,
           r.urlAliases?.length ? `also at ${r.urlAliases.join(', ')}` : null,
         ].filter(Boolean);
-        return `${r.name}  ${r.documents} documents  ${r.path}${r.missing ? '  (missing)' : ''}${settings.length ? `\n  ${settings.join(' · ')}` : ''}`;
+        return `${r.name}  ${count(r.documents, 'document')}  ${r.path}${r.missing ? '  (missing)' : ''}${settings.length ? `\n  ${settings.join(' · ')}` : ''}`;
       })
       .join('\n');
   },

@@ -154,10 +154,13 @@ describe('priors ingest', () => {
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stderr).toMatch(/^warning: empty\.md: skipped, empty file$/m);
     expect(plain.stdout).toMatch(/1 added, 0 updated, 0 removed, 0 unchanged, 1 skipped/);
-    expect(plain.stdout).toMatch(/ \(1 warning\)$/m);
+    // Counts of one read as such (they said "1 documents", "(1 warnings)").
+    expect(plain.stdout).toMatch(/^1 document, \d+ chunks?, model .* \(1 warning\)$/m);
+    expect(priors(['list', '--index', index]).stdout).toMatch(/^1 document\n/);
+    expect(priors(['roots', 'list', '--index', index]).stdout).toMatch(/ {2}1 document {2}/);
     const strict = priors(['ingest', dir, '--index', index, '--no-embed', '--strict']);
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toMatch(/warnings with --strict/);
+    expect(strict.stderr).toMatch(/^error: 1 warning with --strict$/m);
   });
 
   it('says so when a root holds nothing priors reads (a folder of PDFs, a .docx named alone), instead of an empty index and silence', () => {

@@ -4,6 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import type { RootRequest } from '../../core/types.js';
 import type { IngestFlags } from '../run-ingest.js';
 import { summary } from '../command-summaries.js';
+import { count } from '../../tools/count.js';
 
 interface RootFlags {
   name?: string;
@@ -114,7 +115,7 @@ export function registerIngest(program: Command, config: () => PriorsConfig): vo
         const report = await runIngest(roots, flags, cfg);
         printIngestReport(report, opts.json === true);
         if (opts.strict && report.warnings.length > 0) {
-          process.stderr.write(`error: ${report.warnings.length} warnings with --strict\n`);
+          process.stderr.write(`error: ${count(report.warnings.length, 'warning')} with --strict\n`);
           process.exitCode = 1;
         }
       },
