@@ -20,3 +20,19 @@ export function groupByDocument(hits: readonly SearchHit[], perDoc: number): Doc
   }
   return [...groups.values()];
 }
+
+/**
+ * A document is about the query when its best passage scores at least this share of the best document's. Measured
+ * on the shared archive for "RLHF": every document above it contains the word, and most below it do not.
+ */
+export const RELEVANCE_FLOOR = 0.12;
+
+/**
+ * The groups that clear RELEVANCE_FLOOR, in their order: what an answer listing documents (ask, timeline) shows, so
+ * that a tail of documents that never mention the topic is not presented as prior writing on it. Scores are taken
+ * against a best of at least 0, so a pool whose scores are all negative keeps only its non-negative ones.
+ */
+export function aboveRelevanceFloor<T extends { score: number }>(groups: readonly T[]): T[] {
+  const top = Math.max(0, ...groups.map((g) => g.score));
+  return groups.filter((g) => g.score >= top * RELEVANCE_FLOOR);
+}

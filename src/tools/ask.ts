@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { groupByDocument } from '../search/grouping.js';
+import { aboveRelevanceFloor, groupByDocument, RELEVANCE_FLOOR } from '../search/grouping.js';
 import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';
@@ -36,8 +36,7 @@ const PASSAGE_FLOOR = 0.5;
 export const askTool = defineTool({
   name: 'ask',
   title: 'Prior writing on a topic',
-  description:
-    "Answers 'what have I written about X?' offline: the author's prior posts, chapters and interviews on the topic, best first, each with its 1–3 most relevant verbatim passages and a path:line citation. Use for an overview of prior writing; use search for individual passages.",
+  description: `Answers 'what have I written about X?' offline: the author's prior posts, chapters and interviews on the topic, best first, each with its 1–3 most relevant verbatim passages and a path:line citation; documents scoring under ${RELEVANCE_FLOOR * 100}% of the best one are left out, so fewer than asked may come back. Use for an overview of prior writing; use search for individual passages.`,
   input: askInput,
   async run(ctx, input): Promise<AskOutput> {
     const retriever = await ctx.retriever();
@@ -49,7 +48,8 @@ export const askTool = defineTool({
       filters: toFilters(input),
     });
     // A passage sharing lines with a better one of its document would show the same words twice.
-    const groups = groupByDocument(withoutSharedLines(hits), input.passages).slice(0, input.documents);
+    // Documents far below the best one are a tail that never mentions the topic, not prior writing on it.
+    const groups = aboveRelevanceFloor(groupByDocument(withoutSharedLines(hits), input.passages)).slice(0, input.documents);
     return {
       question: input.question,
       mode,

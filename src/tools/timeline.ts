@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { DocumentHeader } from '../core/types.js';
-import { groupByDocument, type DocumentGroup } from '../search/grouping.js';
+import { aboveRelevanceFloor, groupByDocument, type DocumentGroup } from '../search/grouping.js';
 import { isRoundupTitle } from '../search/retriever.js';
 import { filterFields, toFilters } from './filters-schema.js';
 import { documentOfHit, hitToJson, passageSpeaker, type HitJson } from './hit-json.js';
@@ -63,11 +63,6 @@ export interface TimelineOutput {
 
 /** Passages searched for the topic: deep enough that the per-year counts cover the archive, not only the top. */
 const POOL = 400;
-/**
- * A document mentions the topic when its best passage scores at least this share of the best passage. Measured on
- * the shared archive for "RLHF": every document above it contains the word, and most below it do not.
- */
-const MENTION_FLOOR = 0.12;
 
 function yearOf(date: string | null): number | null {
   const m = date ? /^(\d{4})/.exec(date) : null;
@@ -130,8 +125,7 @@ export const timelineTool = defineTool({
     const retriever = await ctx.retriever();
     const hits = await retriever.search({ query: input.topic, k: POOL, filters: toFilters(input) });
     const groups = groupByDocument(hits, 1);
-    const top = Math.max(0, ...groups.map((g) => g.score));
-    const mentions = groups.flatMap((g, rank) => (g.score >= top * MENTION_FLOOR ? [{ entry: toEntry(g), rank }] : []));
+    const mentions = aboveRelevanceFloor(groups).map((g, rank) => ({ entry: toEntry(g), rank }));
     const dated = mentions.filter((c) => yearOf(c.entry.date) !== null);
     const undatedAll = mentions.filter((c) => yearOf(c.entry.date) === null).map((c) => c.entry);
     const entries = pickDated(dated, input.limit);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndexStore } from '../../src/index/store.js';
+import { RELEVANCE_FLOOR } from '../../src/search/grouping.js';
 import { askTool } from '../../src/tools/ask.js';
 import { citeTool } from '../../src/tools/cite.js';
 import { quoteTool } from '../../src/tools/quote.js';
@@ -88,12 +89,22 @@ describe('the index holds exact source text', () => {
 describe('ask (offline)', () => {
   it('lists the calibration post first-page with verbatim, cited passages', async () => {
     const out = await callTool(askTool, ctx, { question: 'prior posts on calibration' });
-    expect(out.documents.length).toBeGreaterThan(2);
+    expect(out.documents.length).toBeGreaterThanOrEqual(2);
     expect(out.documents.slice(0, 3).map((d) => d.docId)).toContain(CALIBRATION);
     for (const d of out.documents) {
       expect(d.passages.length).toBeGreaterThanOrEqual(1);
       expect(d.passages.length).toBeLessThanOrEqual(3);
       for (const p of d.passages) expect(fileLines(p.docId, p.lineStart, p.lineEnd)).toContain(p.text);
+    }
+  });
+
+  it('leaves out documents far weaker than the best one, by the floor the timeline uses', async () => {
+    const wide = await callTool(askTool, ctx, { question: 'prior posts on calibration', documents: 30 });
+    const top = wide.documents[0]!.score;
+    for (const d of wide.documents) expect(d.score).toBeGreaterThanOrEqual(top * RELEVANCE_FLOOR);
+    // The README's first command: every document listed says something about calibration.
+    for (const d of wide.documents) {
+      expect(readFileSync(path.join(CORPUS, d.docId.replace(/^corpus\//, '')), 'utf8')).toMatch(/calibrat/i);
     }
   });
 });
