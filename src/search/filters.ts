@@ -1,6 +1,8 @@
 import picomatch from 'picomatch';
 import { UsageError } from '../core/errors.js';
 import { sqlIn, sqlString } from '../index/schema.js';
+import type { IndexStore } from '../index/store.js';
+import { DOC_TYPES } from '../ingest/metadata.js';
 import type { SearchFilters } from './types.js';
 
 const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
@@ -40,5 +42,28 @@ export function pathMatcher(f: SearchFilters | undefined): ((relPath: string, do
     return (relPath, docId) => match(relPath) || match(docId);
   } catch {
     throw new UsageError(`--path "${f.path}" is not a valid glob`);
+  }
+}
+
+/**
+ * A root or type the index does not know is a usage error naming the valid values: a misspelt filter (`--root nope`,
+ * `--type podcats`) would otherwise match nothing and read as "you never wrote about this". Valid types are the
+ * schema's plus the front-matter types the index's documents carry (read only when a value is not a schema type);
+ * an index from before roots were remembered has no list to check roots against.
+ */
+export async function assertKnownFilters(store: IndexStore, f: Pick<SearchFilters, 'roots' | 'types'> | undefined): Promise<void> {
+  const known = (store.settings.roots ?? []).map((r) => r.name);
+  const root = f?.roots?.find((r) => !known.includes(r));
+  if (root !== undefined && known.length > 0) {
+    throw new UsageError(`no root "${root}" in this index; its roots: ${known.join(', ')}`);
+  }
+  const schema: readonly string[] = DOC_TYPES;
+  if (!f?.types?.some((t) => !schema.includes(t))) return;
+  const frontMatter = new Set(
+    (await store.listDocuments()).flatMap((d) => (d.source_type && !schema.includes(d.source_type) ? [d.source_type] : [])),
+  );
+  const type = f.types.find((t) => !schema.includes(t) && !frontMatter.has(t));
+  if (type !== undefined) {
+    throw new UsageError(`no document type "${type}" in this index; types: ${[...schema, ...[...frontMatter].sort()].join(', ')}`);
   }
 }

@@ -12,7 +12,7 @@ import {
   type Ranked,
 } from '../index/chunk-search.js';
 import type { IndexStore, Snapshot } from '../index/store.js';
-import { filterToSql, pathMatcher } from './filters.js';
+import { assertKnownFilters, filterToSql, pathMatcher } from './filters.js';
 import { namedSpeaker, parseQuery, withoutName, type DocumentKind, type QueryIntent } from './query-intent.js';
 import { DOCUMENT_RANK_DEFAULTS, listByDocument, scoreDocuments, type DocumentRankOptions } from './document-rank.js';
 import type { Reranker } from '../embed/reranker.js';
@@ -235,6 +235,7 @@ export class Retriever {
     if (!req.query.trim()) throw new UsageError('the query is empty — say what to look for');
     const intent = parseQuery(req.query);
     if (!Number.isInteger(req.k) || req.k < 1) throw new UsageError('k must be a whole number ≥ 1');
+    await assertKnownFilters(this.store, req.filters);
     const mode = this.effectiveMode(req.mode);
     const where = filterToSql(req.filters);
     const keepPath = pathMatcher(req.filters);

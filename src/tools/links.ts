@@ -7,7 +7,7 @@ import { groupLinks, linkLines, type DocumentLink } from './get-document.js';
 import { hitToJson, type HitJson } from './hit-json.js';
 import { cappedText, TEXT_LIMITS } from './limits.js';
 import { documentFilter } from './list-documents.js';
-import { pathMatcher } from '../search/filters.js';
+import { assertKnownFilters, pathMatcher } from '../search/filters.js';
 import { defineTool } from './tool.js';
 
 export const linksInput = z
@@ -81,6 +81,7 @@ export const linksTool = defineTool({
         .filter((e): e is LinkedEntry => e !== null)
         .sort((a, b) => b.inbound * (b.relevance ?? 0) - a.inbound * (a.relevance ?? 0) || b.inboundLinks - a.inboundLinks);
     } else {
+      await assertKnownFilters(store, toFilters(input));
       const keep = documentFilter(input);
       const path = pathMatcher(toFilters(input));
       const ids = new Set(

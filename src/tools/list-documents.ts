@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { decodeTags } from '../index/rows.js';
 import type { DocumentRow } from '../index/schema.js';
+import { assertKnownFilters } from '../search/filters.js';
 import { type ToolContext, defineTool } from './tool.js';
 import { filterFields } from './filters-schema.js';
 import type { DocumentHeader } from '../core/types.js';
@@ -87,6 +88,7 @@ export const listDocumentsTool = defineTool({
   input: listDocumentsInput,
   async run(ctx, input): Promise<ListDocumentsOutput> {
     const store = await ctx.store();
+    await assertKnownFilters(store, { roots: input.root, types: input.type });
     const docs = (await store.listDocuments()).filter(documentFilter(input));
     const byDate = (a: string | null, b: string | null) => (a ?? '').localeCompare(b ?? '');
     docs.sort((a, b) =>

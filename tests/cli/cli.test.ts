@@ -158,6 +158,18 @@ describe('priors ingest', () => {
     expect(plain.stdout).toMatch(/^1 document, \d+ chunks?, model .* \(1 warning\)$/m);
     expect(priors(['list', '--index', index]).stdout).toMatch(/^1 document\n/);
     expect(priors(['roots', 'list', '--index', index]).stdout).toMatch(/ {2}1 document {2}/);
+    // --mode vector on this full-text-only index runs bm25: a note on stderr, JSON on stdout untouched.
+    const vector = priors(['search', 'calibration', '--mode', 'vector', '--json', '--index', index]);
+    expect(vector.code, vector.stderr).toBe(0);
+    expect(JSON.parse(vector.stdout).mode).toBe('bm25');
+    expect(vector.stderr).toMatch(/^note: --mode vector needs an index with vectors; this search ran bm25/m);
+    // A misspelt root or type is a usage error listing the valid ones, not an empty answer.
+    const root = priors(['search', 'calibration', '--root', 'nope', '--index', index]);
+    expect(root.code).toBe(2);
+    expect(root.stderr).toMatch(/^error: no root "nope" in this index; its roots: /m);
+    const type = priors(['list', '--type', 'podcats', '--index', index]);
+    expect(type.code).toBe(2);
+    expect(type.stderr).toMatch(/^error: no document type "podcats" in this index; types: post, interview, chapter/m);
     const strict = priors(['ingest', dir, '--index', index, '--no-embed', '--strict']);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/^error: 1 warning with --strict$/m);

@@ -5,6 +5,7 @@ import { IndexStore } from '../../src/index/store.js';
 import { RELEVANCE_FLOOR } from '../../src/search/grouping.js';
 import { askTool } from '../../src/tools/ask.js';
 import { citeTool } from '../../src/tools/cite.js';
+import { listDocumentsTool } from '../../src/tools/list-documents.js';
 import { quoteTool } from '../../src/tools/quote.js';
 import { searchTool } from '../../src/tools/search.js';
 import { callTool, ToolInputError } from '../../src/tools/tool.js';
@@ -135,7 +136,14 @@ describe('search', () => {
     const byId = await callTool(searchTool, ctx, { query: 'models', k: 10, path: 'corpus/posts/2025/**' });
     expect(byId.results.map((r) => r.docId)).toEqual(paths.results.map((r) => r.docId));
     expect((await callTool(searchTool, ctx, { query: 'models', k: 10, root: ['corpus'] })).results.length).toBeGreaterThan(0);
-    expect((await callTool(searchTool, ctx, { query: 'models', k: 10, root: ['elsewhere'] })).results).toEqual([]);
+    // A root or type the index lacks is a usage error listing the valid ones, not a silent empty answer.
+    await expect(callTool(searchTool, ctx, { query: 'models', k: 10, root: ['elsewhere'] })).rejects.toThrow(
+      'no root "elsewhere" in this index; its roots: corpus',
+    );
+    await expect(callTool(askTool, ctx, { question: 'models', type: ['podcats'] })).rejects.toThrow(
+      /no document type "podcats" in this index; types: post, interview, chapter, transcript, record, text/,
+    );
+    await expect(callTool(listDocumentsTool, ctx, { root: ['elsewhere'] })).rejects.toThrow(/its roots: corpus/);
     const tagged = await callTool(searchTool, ctx, { query: 'models', k: 10, tag: ['rlhf'] });
     expect(tagged.results.length).toBeGreaterThan(0);
   });

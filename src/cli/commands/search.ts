@@ -7,7 +7,7 @@ import { searchTool, type SearchOutput } from '../../tools/search.js';
 import { callTool } from '../../tools/tool.js';
 import { schemaOptions } from '../schema-options.js';
 import { cliToolContext, runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
-import { useColor } from '../output.js';
+import { noteLine, useColor } from '../output.js';
 import { summary } from '../command-summaries.js';
 
 interface SearchFlags extends CommonFlags {
@@ -64,6 +64,7 @@ async function runBatch(file: string, base: Record<string, unknown>, flags: Sear
   const ctx = cliToolContext(flags, config);
   let n = 0;
   let failed = 0;
+  let noted = false;
   try {
     // node:readline only for --batch: Node compiles it on first load, which a single search need not pay.
     const { createInterface } = await import('node:readline');
@@ -78,6 +79,7 @@ async function runBatch(file: string, base: Record<string, unknown>, flags: Sear
       if (query !== undefined) {
         try {
           const out = await callTool(searchTool, ctx, { ...base, query });
+          if (!noted) noted = noteModeFallback(base.mode, out.mode);
           process.stdout.write(`${JSON.stringify({ id, results: out.results })}\n`);
           continue;
         } catch (err) {
@@ -100,6 +102,16 @@ async function runBatch(file: string, base: Record<string, unknown>, flags: Sear
   if (failed > 0) throw new UsageError(`--batch: ${failed} of ${n} lines of ${file} failed (named above); the others were answered`);
 }
 
+/**
+ * `--mode vector` on a full-text-only index runs keyword search (the tool reports `mode: "bm25"`): say so on stderr,
+ * once, or the user reads keyword results as meaning search. True when the notice was printed.
+ */
+function noteModeFallback(requested: unknown, used: string): boolean {
+  if (requested !== 'vector' || used === 'vector') return false;
+  noteLine('--mode vector needs an index with vectors; this search ran bm25 (keywords)');
+  return true;
+}
+
 export function registerSearch(program: Command, config: () => PriorsConfig): void {
   const options = schemaOptions(searchTool, { omit: ['query'], short: { k: 'k' } });
   withCommonOptions(options.add(program.command('search').description(summary('search')).argument('[query...]', 'what to look for')))
@@ -110,8 +122,9 @@ export function registerSearch(program: Command, config: () => PriorsConfig): vo
         if (words.length) throw new UsageError('give either a query or --batch, not both');
         return runBatch(flags.batch, base, flags, config());
       }
-      await runToolCommand(searchTool, { ...base, query: words.join(' ') }, flags, config(), {
+      const out = await runToolCommand(searchTool, { ...base, query: words.join(' ') }, flags, config(), {
         render: (out) => (useColor(false) ? renderSearch(out) : searchTool.toText(out)),
       });
+      noteModeFallback(base.mode, out.mode);
     });
 }
