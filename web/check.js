@@ -78,8 +78,21 @@ function quoteItem(q, ctx) {
     speaker && q.verdict !== 'not_found'
       ? h('div', { class: 'muted' }, `said by ${speaker}${role ? ` (${role})` : ''}${at ? ` at ${at}` : ''}`)
       : null,
+    misattributed(q.attribution),
     differences.length ? h('div', { class: 'muted' }, `differs: ${differences.map(differenceText).join('; ')}`) : null,
     best && q.verdict !== 'not_found' ? h('div', {}, place({ ...best, citation: r.citation ?? best.citation }, ctx)) : null,
+  );
+}
+
+/** The check tool's attribution finding: the draft credits someone other than the archive's speaker. */
+function misattributed(a) {
+  if (!a || a.matches) return null;
+  const credited = a.drafted === 'I' || a.drafted.toLowerCase() === 'my' ? 'you' : a.drafted;
+  return h(
+    'div',
+    { class: 'misattributed' },
+    badge(['bad', 'misattributed']),
+    ` the draft credits ${credited}, the archive has these words from ${a.speaker} (${a.role})`,
   );
 }
 

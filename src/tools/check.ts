@@ -3,6 +3,7 @@ import type { DocumentHeader } from '../core/types.js';
 import { loadLinkResolver } from '../index/link-graph.js';
 import type { SearchHit } from '../search/types.js';
 import { formatLocation } from '../text/citation-format.js';
+import { attributionMatches, findAttribution } from '../text/attribution.js';
 import { displayText } from '../text/display.js';
 import { findDraftLinks, findDraftQuotes, type DraftQuoteKind } from '../text/draft-marks.js';
 import type { DraftBlockKind } from '../text/draft.js';
@@ -68,6 +69,21 @@ export interface CheckQuote {
   verdict: QuoteOutput['verdict'];
   /** The quote tool's answer in full: locations with lines, speaker, role and timestamp. */
   result: QuoteOutput;
+  /**
+   * Whom the draft credits with a quote verified in an interview turn, against who says it there; null when
+   * the draft names nobody near the quote (or the words are not an interview turn's).
+   */
+  attribution: QuoteAttribution | null;
+}
+
+export interface QuoteAttribution {
+  /** The draft's words for the speaker: "Ross Taylor", "I", "my guest". */
+  drafted: string;
+  /** Who says the words in the archive. */
+  speaker: string;
+  role: 'host' | 'guest';
+  /** False: the draft credits someone else (a misattribution). */
+  matches: boolean;
 }
 
 export interface CheckOverlap {
@@ -219,7 +235,15 @@ export const checkTool = defineTool({
       );
       quotes.push({
         paragraph: q.paragraph,
-        quote: { kind: q.kind, start: q.start, end: q.end, text: q.text, verdict: result.verdict, result },
+        quote: {
+          kind: q.kind,
+          start: q.start,
+          end: q.end,
+          text: q.text,
+          verdict: result.verdict,
+          result,
+          attribution: quoteAttribution(draft.text, q, result),
+        },
       });
     }
 
@@ -273,6 +297,27 @@ export const checkTool = defineTool({
     return out.markdown ?? checkReport(out);
   },
 });
+
+/**
+ * The draft's attribution of a verified quote against the interview turn it is found in. Prose is left out:
+ * its "speaker" is the post's author, also where the post itself quotes someone else.
+ */
+function quoteAttribution(draft: string, q: { start: number; end: number }, result: QuoteOutput): QuoteAttribution | null {
+  const { speaker, role } = result;
+  if (!VERIFIED.has(result.verdict) || speaker === null || (role !== 'host' && role !== 'guest')) return null;
+  const drafted = findAttribution(draft, q.start, q.end);
+  if (!drafted) return null;
+  const others = result.locations[0]?.speakers ?? [];
+  return { drafted: drafted.drafted, speaker, role, matches: attributionMatches(drafted, speaker, role, others) };
+}
+
+/** `misattributed: the draft credits Ross Taylor, the archive has these words from Nathan Lambert (host)`; null when it fits. */
+function misattribution(q: CheckQuote): string | null {
+  const a = q.attribution;
+  if (!a || a.matches) return null;
+  const credited = a.drafted === 'I' || a.drafted.toLowerCase() === 'my' ? 'you' : a.drafted;
+  return `misattributed: the draft credits ${credited}, the archive has these words from ${a.speaker} (${a.role})`;
+}
 
 async function selfOverlaps(
   paragraphs: readonly { index: number; kind: DraftBlockKind; start: number; text: string }[],
@@ -476,8 +521,11 @@ function checkReport(out: CheckOutput): string {
           `  names: ${m.title ?? m.docId} — ${m.docId}${m.url ? ` ${m.url}` : ''}${m.status === 'ambiguous' ? ` (or ${m.alternatives.join(', ')})` : ''}${m.linked ? ' (linked)' : ''}`,
         );
     }
-    for (const q of p.quotes)
+    for (const q of p.quotes) {
       findings.push(`  quote "${excerpt(q.text, 100)}": ${VERDICT_LABEL[q.verdict] ?? q.verdict} — ${quoteSource(q)}`);
+      const wrong = misattribution(q);
+      if (wrong) findings.push(`  ! ${wrong}`);
+    }
     for (const o of p.overlaps) {
       findings.push(
         `  repeats (${o.similarity === 1 ? 'same words' : `similarity ${o.similarity.toFixed(2)}`}): "${excerpt(o.sentence, 100)}"`,
@@ -526,7 +574,13 @@ function annotateDraft(text: string, out: CheckOutput): string {
     for (const q of p.quotes) {
       const loc = q.result.locations[0];
       const label = VERDICT_LABEL[q.verdict] ?? q.verdict;
-      note(q.end, loc && q.verdict !== 'not_found' ? `${label}: ${quoteSource(q, true)}` : `${label}: nothing in the archive says this.`);
+      const wrong = misattribution(q);
+      note(
+        q.end,
+        loc && q.verdict !== 'not_found'
+          ? `${label}: ${quoteSource(q, true)}${wrong ? ` — **${wrong}**` : ''}`
+          : `${label}: nothing in the archive says this.`,
+      );
     }
     for (const o of p.overlaps) {
       const w = o.where;

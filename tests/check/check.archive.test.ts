@@ -2,7 +2,8 @@
  * The editor's desk "done when" (issue 16, item 1) on the real archive, ingested with its URL template: a draft
  * written the way an author writes — one paragraph per line, a post's title named in running prose, a guest's
  * words quoted from memory with an elision — gets the named post and the interview among its top 5
- * documents, with their URLs, and the quote verified with elisions, spoken by the guest.
+ * documents, with their URLs, and the quote verified with elisions, spoken by the guest; and a host's words
+ * credited to his guest are flagged as misattributed.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +57,17 @@ describe.skipIf(!has('sharedData'))('check on the real archive', { timeout: 300_
     expect(quotes[0]!.result).toMatchObject({ speaker: 'Eugene Vinitsky', role: 'guest' });
     expect(quotes[0]!.result.locations[0]).toMatchObject({ docId: VINITSKY, speaker: 'Eugene Vinitsky', role: 'guest' });
     expect(quotes[0]!.result.fragments).toHaveLength(2);
+  });
+
+  it("flags the host's words credited to the guest (Nathan Lambert in the Ross Taylor interview)", async () => {
+    const draft = 'As Ross Taylor put it, “I think DPO versus PPO is overblown and that’ll kind of be a wash eventually.” I agree.';
+    const checked = await callTool(checkTool, ctx, { text: draft });
+    const [q] = checked.paragraphs.flatMap((p) => p.quotes);
+    expect(q).toMatchObject({ verdict: 'verified', result: { speaker: 'Nathan Lambert', role: 'host' } });
+    expect(q!.attribution).toEqual({ drafted: 'Ross Taylor', speaker: 'Nathan Lambert', role: 'host', matches: false });
+    expect(checkTool.toText(checked)).toContain(
+      'misattributed: the draft credits Ross Taylor, the archive has these words from Nathan Lambert (host)',
+    );
   });
 
   it("resolves the links to the author's own site and flags the one no document has", () => {

@@ -129,6 +129,41 @@ describe('check: a draft against the sample archive', () => {
   });
 });
 
+describe('check: who the draft credits with a quote', () => {
+  /** The host's words credited to the guest, the host's own words as "I told", and the guest's words credited to her. */
+  const ATTRIBUTED = [
+    '# Trusting tools',
+    "As Ines Okafor put it, “Otherwise I end up checking everything, and the tool hasn't saved me any work.” That is the bar.",
+    'As I told Ines Okafor, “That matches what I saw with instruction-tuned models back in 2022.” It still does.',
+    '“Mostly by accident. I was doing survey research, and we kept asking experts to predict things,” Ines Okafor told me.',
+  ].join('\n');
+  let checked: CheckOutput;
+  beforeAll(async () => {
+    checked = await callTool(checkTool, ctx, { text: ATTRIBUTED });
+  });
+  const quote = (n: number) => checked.paragraphs.find((p) => p.paragraph === n)!.quotes[0]!;
+
+  it("flags the host's words credited to the guest, in JSON, the report and the markdown footnote", async () => {
+    expect(quote(2)).toMatchObject({ verdict: 'verified', result: { speaker: 'Mara Quill', role: 'host' } });
+    expect(quote(2).attribution).toEqual({ drafted: 'Ines Okafor', speaker: 'Mara Quill', role: 'host', matches: false });
+    const wrong = 'misattributed: the draft credits Ines Okafor, the archive has these words from Mara Quill (host)';
+    expect(checkTool.toText(checked)).toContain(`! ${wrong}`);
+    const md = await callTool(checkTool, ctx, { text: ATTRIBUTED, format: 'markdown' });
+    expect(md.markdown).toMatch(/\[\^priors-1\]: VERIFIED: Mara Quill \(host\) at 00:01:42, .* — \*\*misattributed: /);
+    expect(md.markdown).toContain(`**${wrong}**`);
+  });
+
+  it('a right attribution, by name or as "I", is no finding', () => {
+    expect(quote(3).attribution).toEqual({ drafted: 'I', speaker: 'Mara Quill', role: 'host', matches: true });
+    expect(quote(4).attribution).toEqual({ drafted: 'Ines Okafor', speaker: 'Ines Okafor', role: 'guest', matches: true });
+    expect(checkTool.toText(checked).match(/misattributed/g)).toHaveLength(1);
+  });
+
+  it("names nobody, credits nobody: the main draft's quote has no attribution", () => {
+    expect(para(3).quotes[0]!.attribution).toBeNull();
+  });
+});
+
 describe('check --format markdown', () => {
   it('prints the draft with the named posts linked and footnotes for quote, overlap and unknown link, and never edits the file', async () => {
     const file = path.join(tempDir(), 'draft.md');

@@ -304,13 +304,14 @@ describe.skipIf(!has('chromium'))('the editor’s desk in headless Chromium', ()
         'I have written about this before, most fully in What calibration actually measures, where the point was that stated confidence has to match how often you are right.',
         'When I spoke with Ines Okafor she put it better: "I stopped caring who was right on any single question … and started caring whether their stated confidence meant anything."',
         'Forecasting tournaments score people with Brier scores, and a short session on base rates improves them.',
+        "As Ines Okafor put it, “Otherwise I end up checking everything, and the tool hasn't saved me any work.”",
       ].join('\n'),
     );
     await page.setInputFiles('#check-file', draft);
     await expect.poll(() => page.inputValue('#check-text'), poll).toContain('What calibration actually measures');
     expect(await page.textContent('#check-file-note')).toMatch(/Loaded draft\.md/);
     await page.waitForSelector('#check-result .summary', { timeout: 60_000 });
-    expect(await page.textContent('#check-result .summary')).toMatch(/^3 paragraphs checked · \d+ related documents?/);
+    expect(await page.textContent('#check-result .summary')).toMatch(/^4 paragraphs checked · \d+ related documents?/);
 
     const docs = await page.locator('#check-result .check-doc > div > a').allTextContents();
     expect(docs.slice(0, 5)).toContain('What calibration actually measures');
@@ -322,6 +323,10 @@ describe.skipIf(!has('chromium'))('the editor’s desk in headless Chromium', ()
     const quote = page.locator('#check-p2 .check-section', { hasText: 'Quotes' });
     expect(await quote.locator('.badge').first().textContent()).toBe('verified with elisions');
     expect(await quote.textContent()).toMatch(/said by Ines Okafor \(guest\) at 00:00:31/);
+    // The host's words credited to the guest are flagged.
+    expect(await page.textContent('#check-p4 .misattributed')).toBe(
+      'misattributed the draft credits Ines Okafor, the archive has these words from Mara Quill (host)',
+    );
     await shot('web-check.png', true);
 
     // A quote's place opens in the reader at the guest's turn.
