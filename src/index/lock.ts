@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { IndexLockedError, IndexNotFolderError } from '../core/errors.js';
 
@@ -94,8 +94,9 @@ function removeStale(tmp: string, file: string, holder: Holder, depth: number): 
  * never blocks the next one and two racers never both hold the lock. Returns the release function.
  */
 export function acquireIngestLock(indexDir: string): () => void {
+  let created = false;
   try {
-    mkdirSync(indexDir, { recursive: true });
+    created = mkdirSync(indexDir, { recursive: true }) !== undefined;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTDIR') throw new IndexNotFolderError(indexDir);
@@ -104,7 +105,15 @@ export function acquireIngestLock(indexDir: string): () => void {
   const file = path.join(indexDir, LOCK_FILE);
   const token = randomUUID();
   const tmp = `${file}.${process.pid}.${token}.tmp`;
-  writeFileSync(tmp, `${process.pid} ${token}\n`, { flag: 'wx' });
+  const writeTmp = () => writeFileSync(tmp, `${process.pid} ${token}\n`, { flag: 'wx' });
+  try {
+    writeTmp();
+  } catch (err) {
+    // A failed first ingest racing this one removed the empty folder it had created (see release): make it again.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    created = mkdirSync(indexDir, { recursive: true }) !== undefined;
+    writeTmp();
+  }
   try {
     for (let attempt = 0; attempt < 50; attempt++) {
       if (linkExclusive(tmp, file)) {
@@ -116,6 +125,16 @@ export function acquireIngestLock(indexDir: string): () => void {
           process.off('exit', release);
           heldTokens.delete(token);
           if (readHolder(file)?.token === token) unlinkSync(file);
+          // A first ingest that failed before writing anything (a missing folder, a model that won't load) must not
+          // leave an empty index folder, which later commands would take for an index. rmdir removes only an
+          // empty folder: after any write this fails, and that is the point.
+          if (created) {
+            try {
+              rmdirSync(indexDir);
+            } catch {
+              // Not empty (or already gone): the folder holds an index now.
+            }
+          }
         };
         process.on('exit', release);
         return release;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, MODEL_DIR } from '../helpers/paths.js';
@@ -173,6 +173,15 @@ describe('priors ingest', () => {
     const strict = priors(['ingest', dir, '--index', index, '--no-embed', '--strict']);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/^error: 1 warning with --strict$/m);
+  });
+
+  it('a failed first ingest leaves no empty index folder behind', () => {
+    const dir = tempDir();
+    const index = path.join(dir, 'index');
+    const r = priors(['ingest', path.join(dir, 'nope'), '--index', index, '--no-embed']);
+    expect(r.code).toBe(2);
+    expect(existsSync(index)).toBe(false);
+    expect(priors(['stats', '--index', index]).stderr).toMatch(/no index at /);
   });
 
   it('says so when a root holds nothing priors reads (a folder of PDFs, a .docx named alone), instead of an empty index and silence', () => {
