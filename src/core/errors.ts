@@ -89,11 +89,13 @@ export class BusyError extends PriorsError {
 
 /** An index written by another version of priors, in a layout this one does not read. */
 export class IndexFormatError extends PriorsError {
-  constructor(indexPath: string, found: number, wanted: number) {
+  /** `remembersRoots`: the index's settings list its roots (format 3 on), so a bare `priors ingest` re-reads them. */
+  constructor(indexPath: string, found: number, wanted: number, remembersRoots = false) {
+    const ingest = `priors ingest${remembersRoots ? '' : ' <your folders>'} --index ${indexPath}`;
     super(
       found < wanted
-        ? `index at ${indexPath} was written by an older priors (index format ${found}, this version reads ${wanted}) — run \`priors ingest <your folders> --index ${indexPath}\` to rebuild it`
-        : `index at ${indexPath} was written by a newer priors (index format ${found}, this version reads ${wanted}) — upgrade priors, or rebuild it with \`priors ingest <your folders> --index ${indexPath} --rebuild\``,
+        ? `index at ${indexPath} was written by an older priors (index format ${found}, this version reads ${wanted}) — run \`${ingest}\` to rebuild it`
+        : `index at ${indexPath} was written by a newer priors (index format ${found}, this version reads ${wanted}) — upgrade priors, or rebuild it with \`${ingest} --rebuild\``,
     );
     this.name = 'IndexFormatError';
   }

@@ -254,7 +254,7 @@ async function loadSnapshot(db: lancedb.Connection, meta: lancedb.Table, locatio
   const metaVersion = await meta.version();
   const { settings, manifest, corpusStatistics, wordList } = await readMeta(meta, location);
   if (settings.formatVersion !== INDEX_FORMAT_VERSION || !manifest) {
-    throw new IndexFormatError(location, settings.formatVersion, INDEX_FORMAT_VERSION);
+    throw new IndexFormatError(location, settings.formatVersion, INDEX_FORMAT_VERSION, (settings.roots?.length ?? 0) > 0);
   }
   const names = tableNames(manifest.generation);
   const open = async (name: string, version: number) => {

@@ -170,7 +170,12 @@ export class IndexWriter {
     this.settingsValue = settings;
     const stored = this.stored;
     if (stored && stored.settings.formatVersion > INDEX_FORMAT_VERSION && !opts.rebuild) {
-      throw new IndexFormatError(this.location, stored.settings.formatVersion, INDEX_FORMAT_VERSION);
+      throw new IndexFormatError(
+        this.location,
+        stored.settings.formatVersion,
+        INDEX_FORMAT_VERSION,
+        (stored.settings.roots?.length ?? 0) > 0,
+      );
     }
     const current = this.currentSettings ? (stored?.manifest ?? null) : null;
     if (current && !opts.rebuild) {

@@ -79,13 +79,16 @@ describe('an index written by a newer priors', () => {
     db.close();
     const search = priors(['search', 'calibration', '--index', index]);
     expect(search.code).not.toBe(0);
+    // The index remembers its root, so the command it names needs no folders.
     expect(search.stderr).toMatch(
-      new RegExp(`newer priors \\(index format 99, this version reads ${INDEX_FORMAT_VERSION}\\) — upgrade priors`),
+      new RegExp(
+        `newer priors \\(index format 99, this version reads ${INDEX_FORMAT_VERSION}\\) — upgrade priors, or rebuild it with \`priors ingest --index \\S+ --rebuild\``,
+      ),
     );
     const ingest = priors(['ingest', archive, '--index', index, '--no-embed']);
     expect(ingest.code).not.toBe(0);
-    expect(ingest.stderr).toMatch(/newer priors/);
-    const rebuild = priors(['ingest', archive, '--index', index, '--no-embed', '--rebuild']);
+    expect(ingest.stderr).toMatch(/newer priors .* rebuild it with `priors ingest --index \S+ --rebuild`/);
+    const rebuild = priors(['ingest', '--index', index, '--no-embed', '--rebuild']);
     expect(rebuild.code, rebuild.stderr).toBe(0);
     expect(priors(['search', 'calibration', '--index', index]).code).toBe(0);
   });
@@ -113,6 +116,7 @@ describe('an index of the previous format that remembers its roots', () => {
     );
     await db.createTable('meta', older, { mode: 'overwrite' });
     db.close();
+    expect(priors(['stats', '--index', index]).stderr).toMatch(/— run `priors ingest --index \S+` to rebuild it/);
     const r = priors(['ingest', '--index', index, '--no-embed']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`older priors \\(index format ${INDEX_FORMAT_VERSION - 1}\\); rebuilding it`));
