@@ -38,6 +38,13 @@ function wholeNumber(value: string): number {
 const repeat = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
+ * Tools a field description points to, by the name an LLM or MCP client calls, and the command a CLI user types
+ * for them: descriptions are written once for every front end, and `list_roots` is no command.
+ */
+const CLI_COMMANDS: Record<string, string> = { list_roots: '`priors roots list`' };
+const cliWording = (text: string) => text.replace(/\b(list_roots)\b/g, (name) => CLI_COMMANDS[name] ?? name);
+
+/**
  * A tool's CLI options, generated from its zod schema (through the JSON Schema the MCP server advertises too):
  * names, descriptions, types, allowed values and defaults are said once, in src/tools, and every front end
  * agrees. The values are checked again by the schema when the tool runs, as for every other caller.
@@ -55,7 +62,7 @@ export function schemaOptions(tool: ToolDefinition, spec: SchemaOptionsSpec = {}
       ]
         .filter(Boolean)
         .join('; ');
-      const description = `${schema.description ?? field}${notes ? ` (${notes})` : ''}`;
+      const description = `${cliWording(schema.description ?? field)}${notes ? ` (${notes})` : ''}`;
       let option: Option;
       if (schema.type === 'boolean') option = new Option(flags, description);
       else if (schema.type === 'integer' || schema.type === 'number')

@@ -13,10 +13,13 @@ export interface CommonFlags {
 
 /** Options every tool subcommand takes. */
 export function withCommonOptions(cmd: Command): Command {
-  return cmd
-    .option('--index <path>', 'index location')
-    .option('--model-dir <dir>', 'folder of local models, for embedding the query')
-    .option('--json', 'machine-readable output');
+  return (
+    cmd
+      .option('--index <path>', 'index location')
+      // Neutral: most commands that take it (stats, list, get) never embed anything.
+      .option('--model-dir <dir>', 'folder of local models (<org>/<name>/), searched first')
+      .option('--json', 'machine-readable output')
+  );
 }
 
 /** The tool context every CLI command uses: index, model folder and reranker from flags or config. */

@@ -150,9 +150,11 @@ export const getDocumentTool = defineTool({
       deadLinks: graph.deadLinksOf(doc.doc_id).map(({ url, line, text }) => ({ url, line, text })),
     };
   },
-  toText(out) {
+  toText(out, audience = 'human') {
     const head = `${out.title ?? out.docId}${out.date ? ` (${out.date})` : ''} — ${formatLocation(out)} of ${out.totalLines}${out.url ? `\n${out.url}` : ''}`;
-    const tail = out.nextLine ? `\n[… truncated; continue with lineStart ${out.nextLine}]` : '';
+    // An agent calls the tool again with lineStart; a person types the next range as get's docId:lines argument.
+    const next = audience === 'agent' ? `lineStart ${out.nextLine}` : `priors get ${out.docId}:${out.nextLine}-${out.totalLines}`;
+    const tail = out.nextLine ? `\n[… truncated; continue with ${next}]` : '';
     const links = [
       out.linksTo.length ? `Links to (${out.linksTo.length}):\n${linkLines(out.linksTo, 20, 'this')}` : '',
       out.linkedFrom.length ? `Linked from (${out.linkedFrom.length}):\n${linkLines(out.linkedFrom, 20, 'listed')}` : '',

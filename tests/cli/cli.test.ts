@@ -286,6 +286,14 @@ describe('priors quote / cite / stats', () => {
     }
   });
 
+  it('get says how to continue a truncated document in the command line form', () => {
+    const r = priors(['get', 'posts/2023/2023-02-21-how-far-behind-open-models.md', '--max-chars', '200', '--index', index]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /\[… truncated; continue with priors get corpus\/posts\/2023\/2023-02-21-how-far-behind-open-models\.md:\d+-\d+\]/,
+    );
+  });
+
   it('cite docId:lines prints the quoted lines', () => {
     const r = priors(['cite', 'posts/2023/2023-02-21-how-far-behind-open-models.md:15', '--format', 'plain', '--index', index]);
     expect(r.code, r.stderr).toBe(0);
@@ -364,6 +372,11 @@ describe('options from the tool schemas', () => {
     // list's --type is worded as search's (its help once showed JSON arrays, which no command line takes).
     expect(priors(['list', '--help']).stdout).toMatch(/--type <type>\s+document types to keep: post, interview, chapter,/);
     expect(priors(['list', '--help']).stdout).not.toContain('["');
+    // CLI help names CLI commands, not MCP tools, and does not claim that stats/list/get embed a query.
+    const searchHelp = priors(['search', '--help']).stdout.replace(/\s+/g, ' ');
+    expect(searchHelp).toContain('`priors roots list` shows them');
+    expect(searchHelp).not.toContain('list_roots');
+    for (const cmd of ['stats', 'list', 'get']) expect(priors([cmd, '--help']).stdout).not.toMatch(/embedding the query/);
     // Every verdict quote gives is named in its summary.
     expect(top.stdout.replace(/\s+/g, ' ')).toMatch(/VERIFIED \(also WITH ELISIONS\), CLOSE, PARAPHRASE or NOT FOUND/);
   });
