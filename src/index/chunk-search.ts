@@ -1,5 +1,5 @@
 import { MatchQuery } from '@lancedb/lancedb';
-import type { ChunkRow } from './schema.js';
+import { sqlIn, type ChunkRow } from './schema.js';
 import type { Snapshot } from './store.js';
 
 /**
@@ -88,6 +88,21 @@ export async function fullTextSearch(snapshot: Snapshot, query: string, where: s
 }
 
 /**
+ * BM25 over the word index within a few documents: the passages of documents a request names by title that the
+ * first `limit` of `fullTextSearch` left out (scores on its scale: the same index and query).
+ */
+export async function fullTextSearchIn(
+  snapshot: Snapshot,
+  query: string,
+  docIds: readonly string[],
+  where: string | undefined,
+  limit: number,
+): Promise<Ranked[]> {
+  const inDocs = sqlIn('doc_id', docIds);
+  return fullTextSearch(snapshot, query, where ? `(${where}) AND ${inDocs}` : inDocs, limit);
+}
+
+/**
  * BM25 over the character n-grams of the passage text, for the words `words` (the search side picks them); empty
  * when the index has no n-gram index (very large indexes) or there are no words.
  */
@@ -117,6 +132,15 @@ export async function vectorSearch(snapshot: Snapshot, vector: Float32Array, whe
 export async function distinctSpeakers(snapshot: Snapshot): Promise<string[]> {
   const rows = (await snapshot.chunks.query().where('speaker IS NOT NULL').select(['speaker']).toArray()) as { speaker: string | null }[];
   return [...new Set(rows.map((r) => r.speaker).filter((s): s is string => !!s))];
+}
+
+/** Every document's id and title (untitled documents left out): the few hundred titles a search compares a request with. */
+export async function documentTitles(snapshot: Snapshot): Promise<{ docId: string; title: string }[]> {
+  const rows = (await snapshot.documents.query().where('title IS NOT NULL').select(['doc_id', 'title']).toArray()) as {
+    doc_id: string;
+    title: string | null;
+  }[];
+  return rows.flatMap((r) => (r.title ? [{ docId: r.doc_id, title: r.title }] : []));
 }
 
 /** The `LISTED_COLUMNS` of the chunks at these row ids of the snapshot (the passages a search lists), by row id. */

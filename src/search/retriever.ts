@@ -4,7 +4,9 @@ import { decodeTags } from '../index/rows.js';
 import {
   charGramSearch,
   distinctSpeakers,
+  documentTitles,
   fullTextSearch,
+  fullTextSearchIn,
   listedRows,
   vectorSearch,
   type HitRow,
@@ -14,13 +16,14 @@ import {
 import type { IndexStore, Snapshot } from '../index/store.js';
 import { assertKnownFilters, filterToSql, pathMatcher } from './filters.js';
 import { namedSpeaker, parseQuery, withoutName, type DocumentKind, type QueryIntent } from './query-intent.js';
-import { DOCUMENT_RANK_DEFAULTS, listByDocument, scoreDocuments, type DocumentRankOptions } from './document-rank.js';
+import { DOCUMENT_RANK_DEFAULTS, listByDocument, scoreDocuments, type DocumentRankOptions, type DocumentScore } from './document-rank.js';
 import type { Reranker } from '../embed/reranker.js';
 import { rerankHits } from './rerank.js';
 import { fuseRankings, type FusionMethod } from './hybrid-fusion.js';
 import type { Normalisation } from './fusion.js';
 import { CHAR_GRAM_WEIGHT, charGramQueryText } from './char-grams.js';
 import { SOFT_MATCH_DEPTH, SOFT_MATCH_WEIGHT, softMatchFused } from './soft-match.js';
+import { TitleIndex } from './title-match.js';
 import type { SearchHit, SearchMode, SearchRequest } from './types.js';
 
 /** A listed hit from its candidate row and the rest of its row (`listedRows`). */
@@ -64,6 +67,8 @@ interface RankRequest {
   mode: SearchMode;
   keepPath: ReturnType<typeof pathMatcher>;
   k: number;
+  /** Documents the request names by title, with the share of the title it has (`TitleIndex.named`). */
+  named: ReadonlyMap<string, number>;
 }
 
 /**
@@ -126,9 +131,14 @@ export interface CueBoosts {
   speaker: number;
   /** Year-in-review, roundup and reading-list posts list other posts' titles: their score is cut by this share. */
   roundup: number;
+  /**
+   * A document the request names by its title gains this share of the best document's score, plus as much again
+   * times the share of its title the request has (1: it ranks first; 0 turns title naming off; see `liftNamed`).
+   */
+  title: number;
 }
 
-const CUE_BOOST_DEFAULTS: CueBoosts = { kind: 1, year: 0.3, earliest: 2, speaker: 0.5, roundup: 0.3 };
+const CUE_BOOST_DEFAULTS: CueBoosts = { kind: 1, year: 0.3, earliest: 2, speaker: 0.5, roundup: 0.3, title: 1 };
 
 /** Titles of posts that mostly list or link other posts: year in review, roundups, reading and link lists, digests. */
 const ROUNDUP_TITLE =
@@ -175,6 +185,22 @@ function cueFactor(intent: QueryIntent, boosts: CueBoosts, candidates: readonly 
   };
 }
 
+/** Passages fetched per named document that no list reached: enough to list its best few. */
+const NAMED_PASSAGES = 10;
+
+/**
+ * Documents the request names by title ahead of the rest: each gains `share` of the best document's score, and as
+ * much again times the share of its title the request has (a fixed lift, like a named speaker's, so a weakly
+ * matching named post still passes the others, and of two named posts the one whose title the request is more of
+ * leads unless the other matches far better). At share 1 a named one with no score of its own still comes first.
+ */
+function liftNamed<T>(docs: DocumentScore<T>[], named: ReadonlyMap<string, number>, share: number): void {
+  const top = share * Math.max(0, docs[0]?.score ?? 0);
+  const isNamed = (d: DocumentScore<T>) => (named.has(d.docId) ? 1 : 0);
+  for (const d of docs) d.score += top * isNamed(d) * (1 + (named.get(d.docId) ?? 0));
+  docs.sort((a, b) => b.score - a.score || isNamed(b) - isNamed(a));
+}
+
 /** Hybrid retrieval over one index: BM25 and vector lists, fused, filtered, de-duplicated. */
 export class Retriever {
   /** How hybrid mode fuses its lists; benchmarks compare the alternatives in one run. */
@@ -187,6 +213,8 @@ export class Retriever {
   cueBoosts: CueBoosts = { ...CUE_BOOST_DEFAULTS };
   /** The index's speakers, per index version (an ingest may add some). */
   private speakers: { version: number; names: Promise<string[]> } | null = null;
+  /** The index's titles, per index version, read once: a few hundred short strings, compared with every request. */
+  private titles: { version: number; index: Promise<TitleIndex> } | null = null;
   /** Candidates taken from each first-stage list. */
   poolSize = 100;
   /** Trust in the vector list relative to BM25 (from the model registry). */
@@ -230,6 +258,13 @@ export class Retriever {
     });
   }
 
+  private knownTitles(s: Snapshot): Promise<TitleIndex> {
+    if (this.titles?.version !== s.metaVersion) {
+      this.titles = { version: s.metaVersion, index: documentTitles(s).then((t) => new TitleIndex(t)) };
+    }
+    return this.titles.index;
+  }
+
   /** Ranked, de-duplicated passages (flat: several may come from one document). */
   async search(req: SearchRequest): Promise<SearchHit[]> {
     if (!req.query.trim()) throw new UsageError('the query is empty — say what to look for');
@@ -255,18 +290,32 @@ export class Retriever {
       // The lists are fetched for the whole request while the index's speakers are read, not after: one wait instead
       // of two in every search. A request that names a speaker (rare) then fetches them again without the name,
       // since a speaker's turns rarely contain their own name: the name picks the turns, not the words to match.
-      const [names, first] = await Promise.all([this.cueBoosts.speaker > 0 ? this.knownSpeakers() : [], lists(s, intent.text)]);
+      const [names, titles, first] = await Promise.all([
+        this.cueBoosts.speaker > 0 ? this.knownSpeakers() : [],
+        this.cueBoosts.title > 0 ? this.knownTitles(s) : null,
+        lists(s, intent.text),
+      ]);
       const speaker = namedSpeaker(req.query, names);
       const query = speaker ? withoutName(intent.text, speaker) : intent.text;
       const [lexical, dense, charGrams] = speaker ? await lists(s, query) : first;
-      const listed = await this.rank({ query, intent, speaker, mode, keepPath, k: req.k }, lexical, dense, charGrams);
+      // Matched on the request's topic as typed: a title names its guest, so the speaker's name stays in.
+      const named = titles?.named(intent.text) ?? new Map<string, number>();
+      // A named document none of the lists reached (its words are common, its passages long) joins the BM25 list
+      // with its own best passages, as a deeper BM25 list would have brought it; the lift then puts it first.
+      const seen = new Set([...lexical, ...dense, ...charGrams].map((r) => r.row.doc_id));
+      const missing = mode === 'vector' ? [] : [...named.keys()].filter((id) => !seen.has(id));
+      if (missing.length > 0) {
+        lexical.push(...(await fullTextSearchIn(s, query, missing, where, NAMED_PASSAGES * missing.length)));
+        lexical.sort((a, b) => b.score - a.score);
+      }
+      const listed = await this.rank({ query, intent, speaker, mode, keepPath, k: req.k, named }, lexical, dense, charGrams);
       return showPassages(s, listed);
     });
   }
 
   /** The lists fused, cues and speaker applied, documents ranked, and the top k passages listed (chunk text still). */
   private async rank(request: RankRequest, lexical: Ranked[], dense: Ranked[], charGrams: Ranked[]): Promise<Candidate[]> {
-    const { query, intent, speaker, mode, keepPath, k } = request;
+    const { query, intent, speaker, mode, keepPath, k, named } = request;
     const ranked =
       mode === 'hybrid'
         ? fuseRankings(
@@ -292,6 +341,7 @@ export class Retriever {
       reranked.sort((a, b) => b.score - a.score);
     }
     const docs = scoreDocuments(reranked, this.documentRank, cueFactor(intent, this.cueBoosts, reranked));
+    if (named.size > 0) liftNamed(docs, named, this.cueBoosts.title);
     // Matched and ranked on chunks, listed at their enclosing passages (src/ingest/passages.ts).
     return listByDocument(docs, k, (h) => h.passage);
   }
