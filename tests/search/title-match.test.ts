@@ -40,6 +40,8 @@ describe('TitleIndex.named', () => {
 
   it('names nothing when the words are a topic many titles share, or in no title', () => {
     expect(titles.named('reasoning').size).toBe(0);
+    // One word is a topic however few titles have it.
+    expect(titles.named('Molmo').size).toBe(0);
     expect(titles.named('reward models for open LLMs').size).toBe(0);
     // One word missing is a slip of memory only when it is a title word: "TNFAIP3" is what the request is about.
     expect(titles.named('TNFAIP3 safety culture confronts capitalism').size).toBe(0);
