@@ -153,7 +153,7 @@ export class IndexStore {
       if (!(await db.tableNames()).includes(META)) throw new IndexMissingError(resolved);
       throw err;
     });
-    return new IndexStore(resolved, db, meta, await loadSnapshot(db, meta, resolved));
+    return new IndexStore(resolved, db, meta, await loadLatestSnapshot(db, meta, resolved));
   }
 
   /** Settings as of the latest snapshot taken. */
@@ -177,7 +177,8 @@ export class IndexStore {
 
   /** The state the latest manifest names (re-opened only when the meta table moved). */
   async snapshot(): Promise<Snapshot> {
-    if ((await this.meta.version()) !== this.current.metaVersion) this.current = await loadSnapshot(this.db, this.meta, this.location);
+    if ((await this.meta.version()) !== this.current.metaVersion)
+      this.current = await loadLatestSnapshot(this.db, this.meta, this.location);
     return this.current;
   }
 
@@ -247,6 +248,26 @@ export class IndexStore {
     this.current.documents.close();
     this.meta.close();
     this.db.close();
+  }
+}
+
+/** Tries at loading the latest snapshot while ingests keep publishing; each publish is one batch, so two almost always do. */
+const SNAPSHOT_ATTEMPTS = 5;
+
+/**
+ * The snapshot the latest manifest names. An ingest publishing while it loads removes the table versions the
+ * manifest it read names, so checking them out fails with LanceDB's "not found": when the meta table moved
+ * meanwhile, that snapshot is already superseded, and the new one is loaded instead. A failure with the meta
+ * table unmoved is a real one and is thrown.
+ */
+async function loadLatestSnapshot(db: lancedb.Connection, meta: lancedb.Table, location: string): Promise<Snapshot> {
+  for (let attempt = 1; ; attempt++) {
+    const version = await meta.version();
+    try {
+      return await loadSnapshot(db, meta, location);
+    } catch (err) {
+      if (attempt >= SNAPSHOT_ATTEMPTS || err instanceof IndexFormatError || (await meta.version()) === version) throw err;
+    }
   }
 }
 
