@@ -1,3 +1,4 @@
+import { PerIndexVersion } from './per-index-version.js';
 import { UsageError } from '../core/errors.js';
 import type { Embedder } from '../embed/embedder.js';
 import { decodeTags } from '../index/rows.js';
@@ -212,9 +213,9 @@ export class Retriever {
   /** How strongly the request's cues (kind, year, "first") lift matching documents. */
   cueBoosts: CueBoosts = { ...CUE_BOOST_DEFAULTS };
   /** The index's speakers, per index version (an ingest may add some). */
-  private speakers: { version: number; names: Promise<string[]> } | null = null;
+  private readonly speakers = new PerIndexVersion<string[]>();
   /** The index's titles, per index version, read once: a few hundred short strings, compared with every request. */
-  private titles: { version: number; index: Promise<TitleIndex> } | null = null;
+  private readonly titles = new PerIndexVersion<TitleIndex>();
   /** Candidates taken from each first-stage list. */
   poolSize = 100;
   /** Trust in the vector list relative to BM25 (from the model registry). */
@@ -252,17 +253,11 @@ export class Retriever {
   }
 
   private knownSpeakers(): Promise<string[]> {
-    return this.store.read((s) => {
-      if (this.speakers?.version !== s.metaVersion) this.speakers = { version: s.metaVersion, names: distinctSpeakers(s) };
-      return this.speakers.names;
-    });
+    return this.store.read((s) => this.speakers.get(s.metaVersion, () => distinctSpeakers(s)));
   }
 
   private knownTitles(s: Snapshot): Promise<TitleIndex> {
-    if (this.titles?.version !== s.metaVersion) {
-      this.titles = { version: s.metaVersion, index: documentTitles(s).then((t) => new TitleIndex(t)) };
-    }
-    return this.titles.index;
+    return this.titles.get(s.metaVersion, async () => new TitleIndex(await documentTitles(s)));
   }
 
   /** Ranked, de-duplicated passages (flat: several may come from one document). */
