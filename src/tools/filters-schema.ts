@@ -17,7 +17,8 @@ export const filterFields = {
   speaker: shortText('speaker').optional().describe('interviews: only passages mostly spoken by this speaker (substring match)'),
 };
 
-export function toFilters(input: {
+/** The filter fields as a tool's input holds them (every one optional; tools take the subset they offer). */
+export interface FilterInput {
   since?: string | undefined;
   until?: string | undefined;
   type?: string[] | undefined;
@@ -25,7 +26,9 @@ export function toFilters(input: {
   tag?: string[] | undefined;
   path?: string | undefined;
   speaker?: string | undefined;
-}): SearchFilters {
+}
+
+export function toFilters(input: FilterInput): SearchFilters {
   return {
     since: input.since,
     until: input.until,

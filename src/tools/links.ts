@@ -81,9 +81,10 @@ export const linksTool = defineTool({
         .filter((e): e is LinkedEntry => e !== null)
         .sort((a, b) => b.inbound * (b.relevance ?? 0) - a.inbound * (a.relevance ?? 0) || b.inboundLinks - a.inboundLinks);
     } else {
-      await assertKnownFilters(store, toFilters(input));
+      const filters = toFilters(input);
+      await assertKnownFilters(store, filters);
       const keep = documentFilter(input);
-      const path = pathMatcher(toFilters(input));
+      const path = pathMatcher(filters);
       const ids = new Set(
         (await store.listDocuments()).filter((d) => keep(d) && (!path || path(d.rel_path, d.doc_id))).map((d) => d.doc_id),
       );

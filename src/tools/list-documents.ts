@@ -3,7 +3,7 @@ import { decodeTags } from '../index/rows.js';
 import type { DocumentRow } from '../index/schema.js';
 import { assertKnownFilters } from '../search/filters.js';
 import { type ToolContext, defineTool } from './tool.js';
-import { filterFields } from './filters-schema.js';
+import { type FilterInput, filterFields } from './filters-schema.js';
 import type { DocumentHeader } from '../core/types.js';
 import { count } from './count.js';
 
@@ -59,13 +59,7 @@ function summarize(d: DocumentRow): DocumentSummary {
 }
 
 /** The metadata filters of `list` (dates, types, roots, tags) as a test on document rows; other tools reuse it. */
-export function documentFilter(input: {
-  since?: string | undefined;
-  until?: string | undefined;
-  type?: string[] | undefined;
-  root?: string[] | undefined;
-  tag?: string[] | undefined;
-}): (d: DocumentRow) => boolean {
+export function documentFilter(input: Pick<FilterInput, 'since' | 'until' | 'type' | 'root' | 'tag'>): (d: DocumentRow) => boolean {
   const tags = input.tag?.map((t) => t.toLowerCase());
   return (d) =>
     (!input.since || (d.date !== null && d.date >= input.since)) &&
