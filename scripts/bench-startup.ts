@@ -4,10 +4,11 @@
  * BENCHMARKS.md.  Usage: npm run bench:startup [-- --runs 15]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
 import { median, processTimer } from './lib/process-timing.js';
 
@@ -42,6 +43,8 @@ const run = processTimer(work, baseEnv);
 interface Row {
   label: string;
   args: string[];
+  /** The script node runs with `args`: the bin, unless said otherwise. */
+  script?: string;
   env?: Record<string, string>;
   target: number | null;
 }
@@ -54,6 +57,28 @@ try {
   priors(['ingest', corpus, '--index', byDefault, '--json']);
   const defaultModel = (JSON.parse(priors(['stats', '--index', byDefault, '--json'])) as { model: string }).model;
 
+  // LanceDB alone (scripts/lib/startup-floor.ts): bundled as the programs are and run through the same code cache;
+  // under node_modules/, where the bundle's require() finds LanceDB's native package as the programs' does.
+  const floorDir = path.join(repo, 'node_modules', '.cache', 'priors-bench-floor');
+  await build({
+    absWorkingDir: repo,
+    entryPoints: { 'startup-floor': 'scripts/lib/startup-floor.ts', 'startup-floor-run': 'scripts/lib/startup-floor-run.ts' },
+    outdir: floorDir,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20.19',
+    format: 'cjs',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: 'warning',
+    external: ['@lancedb/lancedb-*', '*.node'],
+  });
+  const chunkTable = readdirSync(fullText)
+    .find((f) => /^chunks_\d+\.lance$/.test(f))
+    ?.replace(/\.lance$/, '');
+  if (!chunkTable) throw new Error(`no chunk table in ${fullText}`);
+
   const rows: Row[] = [
     { label: '`priors --version`', args: ['--version'], target: 1.5 },
     { label: '`priors --help`', args: ['--help'], target: 1.5 },
@@ -63,6 +88,12 @@ try {
       label: '`priors search` on a full-text-only index, without the code cache (`NODE_DISABLE_COMPILE_CACHE=1`)',
       args: ['search', QUERY, '--index', fullText],
       env: { NODE_DISABLE_COMPILE_CACHE: '1' },
+      target: null,
+    },
+    {
+      label: 'LanceDB alone: connect, open the chunk table, one full-text query, print (the floor under any search)',
+      script: path.join(floorDir, 'startup-floor-run.cjs'),
+      args: [path.join(floorDir, 'startup-floor.cjs'), path.join(work, 'floor-cache'), fullText, chunkTable, QUERY],
       target: null,
     },
     {
@@ -97,17 +128,17 @@ try {
     .map((l) => l.toFixed(2))
     .join(' ');
   const results = rows.map((row) => {
-    run([cli, ...row.args], row.env ?? {}); // warm the file cache once, untimed
+    run([row.script ?? cli, ...row.args], row.env ?? {}); // warm the file cache once, untimed
     const bare: { wall: number; cpu: number }[] = [];
     const cmd: { wall: number; cpu: number }[] = [];
     for (let i = 0; i < RUNS; i++) {
       // Alternate the order so neither side always runs right after the other.
       if (i % 2) {
-        cmd.push(run([cli, ...row.args], row.env ?? {}));
+        cmd.push(run([row.script ?? cli, ...row.args], row.env ?? {}));
         bare.push(run(['-e', '0'], {}));
       } else {
         bare.push(run(['-e', '0'], {}));
-        cmd.push(run([cli, ...row.args], row.env ?? {}));
+        cmd.push(run([row.script ?? cli, ...row.args], row.env ?? {}));
       }
     }
     const m = (xs: { wall: number; cpu: number }[], k: 'wall' | 'cpu') => median(xs.map((x) => x[k]));
@@ -146,4 +177,5 @@ try {
   console.error('wrote the startup section of BENCHMARKS.md');
 } finally {
   rmSync(work, { recursive: true, force: true });
+  rmSync(path.join(repo, 'node_modules', '.cache', 'priors-bench-floor'), { recursive: true, force: true });
 }
