@@ -183,7 +183,7 @@ async function runSearch() {
     const groups = groupHits(res.results);
     summary.textContent =
       res.results.length === 0
-        ? `Nothing found for “${res.query}”. Try other words or loosen the filters.`
+        ? (res.note ?? `Nothing found for “${res.query}”. Try other words or loosen the filters.`)
         : `${plural(res.results.length, 'passage')} in ${plural(groups.length, 'document')} · ${res.mode} search`;
     clear(
       out,
@@ -314,7 +314,8 @@ async function runRelated() {
 // ---------------------------------------------------------------- ask (streamed)
 
 function renderOfflineAnswer(result) {
-  if (result.documents.length === 0) return h('p', { class: 'summary' }, `Nothing in the archive matches “${result.question}”.`);
+  if (result.documents.length === 0)
+    return h('p', { class: 'summary' }, result.note ?? `Nothing in the archive matches “${result.question}”.`);
   return h(
     'div',
     {},

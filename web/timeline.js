@@ -112,7 +112,7 @@ export async function runTimeline(render) {
     );
     const { years, dated, undated, undatedCount } = timelineSummary(res);
     if (dated.length === 0 && undated.length === 0) {
-      clear(out, h('p', { class: 'summary' }, `Nothing in the archive on “${topic}”.`));
+      clear(out, h('p', { class: 'summary' }, res.note ?? `Nothing in the archive on “${topic}”.`));
       return;
     }
     const byYear = new Map();

@@ -1,3 +1,5 @@
+import { isStopWord, normalizeForMatch, wordTokens } from '../text/normalize.js';
+
 /**
  * Authors phrase requests as instructions — "prior posts on calibration", "where did I say open models are a
  * year behind?", "find the exact line I said in the interview about mental effort". The instruction words
@@ -79,6 +81,38 @@ export function parseQuery(query: string): QueryIntent {
   if (earliest) text = text.replace(EARLIEST, ' ');
   text = queryTopic(text.replace(/^[\s,;:]+|\s+/g, ' ').trim());
   return { text: /[\p{L}\p{N}]/u.test(text) ? text : queryTopic(query), kind, years, earliest };
+}
+
+/**
+ * The words a request has to match once its framing is set aside: instruction preambles ("prior posts on", "where did
+ * I say"), the kind and "first" cues, and stop words. None for a request that only says how or where to look ("the",
+ * "prior posts on", "in the book"): every passage would match it as well as any other, so a search would list arbitrary
+ * ones. Years stay (a bare "2023" finds passages naming it).
+ */
+export function topicWords(query: string): string[] {
+  // The trailing space lets a preamble with nothing after it ("prior posts on") match as a whole.
+  let text = withoutPreambles(`${query.trim()} `);
+  for (const cue of KIND_CUES) text = text.replace(cue.re, ' ');
+  text = withoutPreambles(`${text.replace(EARLIEST, ' ').replace(/\s+/g, ' ').trim()} `);
+  return wordTokens(normalizeForMatch(text).norm)
+    .map((t) => t.word)
+    .filter((w) => !isStopWord(w));
+}
+
+/** `text` with every leading instruction preamble removed, even when nothing is left (unlike queryTopic). */
+function withoutPreambles(text: string): string {
+  let q = text.trimStart();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const re of PREAMBLES) {
+      const next = q.replace(re, '');
+      if (next !== q) {
+        q = next;
+        changed = true;
+      }
+    }
+  }
+  return q;
 }
 
 /**

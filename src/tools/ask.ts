@@ -4,6 +4,7 @@ import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';
 import { documentOfHit, hitToJson, type HitJson, passageSpeaker } from './hit-json.js';
+import { hasTopic, nothingToMatch } from './nothing-to-match.js';
 import { withoutSharedLines } from './passage-overlap.js';
 import { indent } from './search.js';
 import type { DocumentHeader } from '../core/types.js';
@@ -28,6 +29,8 @@ export interface AskOutput {
   question: string;
   mode: string;
   documents: AskDocument[];
+  /** Why there are no documents when the question names nothing to look for ("prior posts on"), and what to add. */
+  note?: string;
 }
 
 /** A passage much weaker than the document's best one is noise, not evidence. */
@@ -41,6 +44,7 @@ export const askTool = defineTool({
   async run(ctx, input): Promise<AskOutput> {
     const retriever = await ctx.retriever();
     const mode = retriever.effectiveMode('hybrid');
+    if (!hasTopic(input.question)) return { question: input.question, mode, documents: [], note: nothingToMatch(input.question) };
     const hits = await retriever.search({
       query: input.question,
       k: Math.min(input.documents * 8, 200),
@@ -65,7 +69,7 @@ export const askTool = defineTool({
     };
   },
   toText(out) {
-    if (out.documents.length === 0) return `Nothing in the archive matches "${out.question}".`;
+    if (out.documents.length === 0) return out.note ?? `Nothing in the archive matches "${out.question}".`;
     return out.documents
       .map((d, i) => {
         const head = `${i + 1}. ${d.title ?? d.docId}${d.date ? ` (${d.date})` : ''}${d.url ? `\n   ${d.url}` : ''}`;

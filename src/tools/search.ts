@@ -6,6 +6,7 @@ import { cappedText, TEXT_LIMITS } from './limits.js';
 import { defineTool } from './tool.js';
 import { filterFields, toFilters } from './filters-schema.js';
 import { hitToJson, nextStepForAgent, passageSpeaker, type HitJson } from './hit-json.js';
+import { hasTopic, nothingToMatch } from './nothing-to-match.js';
 
 /** An alternative phrasing may be a short hypothetical passage, not only a question. */
 const MAX_QUERY_PHRASING = 1_000;
@@ -37,6 +38,8 @@ export interface SearchOutput {
   queries?: string[];
   mode: SearchMode;
   results: HitJson[];
+  /** Why there are no results when the request names nothing to look for ("the", "prior posts on"), and what to add. */
+  note?: string;
 }
 
 export function arrangeHits(hits: SearchHit[], group: 'chunk' | 'document', perDoc: number, k: number): SearchHit[] {
@@ -50,23 +53,22 @@ export const searchTool = defineTool({
   name: 'search',
   title: 'Search the archive',
   description:
-    "Hybrid (keyword + meaning) search over the author's own archive of posts, book chapters and interview transcripts. Returns verbatim passages with title, date, URL, section, speaker and the file's line range (path:lineStart-lineEnd) for citing. Use it first to find what the author wrote about a topic; filter by date, type, tag, path or speaker.",
+    "Hybrid (keyword + meaning) search over the author's own archive of posts, book chapters and interview transcripts. Returns verbatim passages with title, date, URL, section, speaker and the file's line range (path:lineStart-lineEnd) for citing. Use it first to find what the author wrote about a topic; filter by date, type, tag, path or speaker. A query naming no topic (only words like 'the' or 'prior posts on') returns no results and a `note` saying what to add.",
   input: searchInput,
   async run(ctx, input): Promise<SearchOutput> {
     const retriever = await ctx.retriever(input.mode);
     const mode = retriever.effectiveMode(input.mode);
+    const asked = { query: input.query, ...(input.queries?.length ? { queries: input.queries } : {}), mode };
+    // A phrasing without a topic would fuse arbitrary passages into the list: only the others are searched.
+    const [query, ...others] = [input.query, ...(input.queries ?? [])].filter(hasTopic);
+    if (query === undefined) return { ...asked, results: [], note: nothingToMatch(input.query) };
     // Document grouping needs a deeper pool so that k passages still cover several documents.
     const pool = input.group === 'document' ? Math.min(input.k * 4, 200) : input.k;
-    const hits = await searchPhrasings(retriever, { query: input.query, k: pool, mode, filters: toFilters(input) }, input.queries ?? []);
-    return {
-      query: input.query,
-      ...(input.queries?.length ? { queries: input.queries } : {}),
-      mode,
-      results: arrangeHits(hits, input.group, input.perDoc, input.k).map(hitToJson),
-    };
+    const hits = await searchPhrasings(retriever, { query, k: pool, mode, filters: toFilters(input) }, others);
+    return { ...asked, results: arrangeHits(hits, input.group, input.perDoc, input.k).map(hitToJson) };
   },
   toText(out, audience = 'human') {
-    if (out.results.length === 0) return `No passages found for "${out.query}".`;
+    if (out.results.length === 0) return out.note ?? `No passages found for "${out.query}".`;
     const list = out.results
       .map((r, i) => {
         const head = [r.title ?? r.docId, r.date, passageSpeaker(r)].filter(Boolean).join(' · ');

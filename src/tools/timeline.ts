@@ -5,6 +5,7 @@ import { isRoundupTitle } from '../search/retriever.js';
 import { filterFields, toFilters } from './filters-schema.js';
 import { documentOfHit, hitToJson, passageSpeaker, type HitJson } from './hit-json.js';
 import { cappedText, TEXT_LIMITS } from './limits.js';
+import { hasTopic, nothingToMatch } from './nothing-to-match.js';
 import { defineTool } from './tool.js';
 
 export const timelineInput = z
@@ -59,6 +60,8 @@ export interface TimelineOutput {
   years: TimelineYear[];
   /** Undated documents that mention the topic (as `count` for a year). */
   undatedCount: number;
+  /** Why the timeline is empty when the topic names nothing to look for ("first", "the book"), and what to add. */
+  note?: string;
 }
 
 /** Passages searched for the topic: deep enough that the per-year counts cover the archive, not only the top. */
@@ -123,6 +126,8 @@ export const timelineTool = defineTool({
   input: timelineInput,
   async run(ctx, input): Promise<TimelineOutput> {
     const retriever = await ctx.retriever();
+    if (!hasTopic(input.topic))
+      return { topic: input.topic, entries: [], undated: [], years: [], undatedCount: 0, note: nothingToMatch(input.topic) };
     const hits = await retriever.search({ query: input.topic, k: POOL, filters: toFilters(input) });
     const groups = groupByDocument(hits, 1);
     const mentions = aboveRelevanceFloor(groups).map((g, rank) => ({ entry: toEntry(g), rank }));
@@ -146,7 +151,7 @@ export const timelineTool = defineTool({
     };
   },
   toText(out, audience = 'human') {
-    if (out.entries.length === 0 && out.undated.length === 0) return `Nothing in the archive on "${out.topic}".`;
+    if (out.entries.length === 0 && out.undated.length === 0) return out.note ?? `Nothing in the archive on "${out.topic}".`;
     const entry = (e: TimelineEntry) => {
       const who = passageSpeaker(e.passage);
       const tags = [e.roundup ? 'roundup' : null, who].filter(Boolean).join(' · ');

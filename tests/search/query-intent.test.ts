@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { namedSpeaker, parseQuery, queryTopic } from '../../src/search/query-intent.js';
+import { namedSpeaker, parseQuery, queryTopic, topicWords } from '../../src/search/query-intent.js';
 
 describe('queryTopic', () => {
   it('drops request preambles', () => {
@@ -44,6 +44,31 @@ describe('parseQuery', () => {
       earliest: false,
     });
     expect(parseQuery('the interview').text).toBe('the interview');
+  });
+});
+
+describe('topicWords', () => {
+  it('is empty for a request that only says how or where to look', () => {
+    for (const q of [
+      'the',
+      'prior posts on',
+      'where did I say',
+      'find me the',
+      'in the book',
+      'first',
+      'the first time I wrote about',
+      'interviews',
+      '???',
+    ])
+      expect(topicWords(q), q).toEqual([]);
+  });
+
+  it('keeps the topic, a year and a lone framing word that may be the topic', () => {
+    expect(topicWords('prior posts on calibration')).toEqual(['calibration']);
+    expect(topicWords('the first time I wrote about RLHF')).toEqual(['rlhf']);
+    expect(topicWords('the exact line I said in the interview about mental effort')).toEqual(['mental', 'effort']);
+    expect(topicWords('2023')).toEqual(['2023']);
+    expect(topicWords('writing')).toEqual(['writing']);
   });
 });
 

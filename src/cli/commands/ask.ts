@@ -21,7 +21,7 @@ interface AskFlags extends CommonFlags {
 }
 
 function renderAsk(out: AskOutput): string {
-  if (out.documents.length === 0) return `Nothing in the archive matches "${out.question}".`;
+  if (out.documents.length === 0) return askTool.toText(out);
   const hl = ansiHighlighter(out.question);
   return out.documents
     .map((d, i) => {

@@ -16,7 +16,7 @@ interface SearchFlags extends CommonFlags {
 
 function renderSearch(out: SearchOutput): string {
   const hl = ansiHighlighter(out.query);
-  if (out.results.length === 0) return `No passages found for "${out.query}".`;
+  if (out.results.length === 0) return searchTool.toText(out);
   return out.results
     .map((r, i) => {
       const who = r.speaker ? ` · ${r.speaker}${r.timestamp ? ` [${r.timestamp}]` : ''}` : '';
