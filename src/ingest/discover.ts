@@ -23,6 +23,8 @@ function toPosix(p: string): string {
 
 /** A file or folder discovery could not read; what was indexed from it stays as it was. */
 export interface Unreadable {
+  /** Name of the root it belongs to. */
+  root: string;
   absPath: string;
   /** POSIX path relative to its root (`.` for the root itself). */
   relPath: string;
@@ -53,7 +55,7 @@ function vanished(err: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-type Problem = Omit<Unreadable, 'relPath'>;
+type Problem = Omit<Unreadable, 'relPath' | 'root'>;
 
 function walk(dir: string, out: string[], skipDirs: ReadonlySet<string>, problems: Problem[]): void {
   let entries: Dirent[];
@@ -118,7 +120,7 @@ export function discoverFiles(
     const base = stat.isDirectory() ? root : path.dirname(root);
     const problems: Problem[] = [];
     const report = () => {
-      for (const p of problems) unreadable.push({ ...p, relPath: toPosix(path.relative(base, p.absPath)) || '.' });
+      for (const p of problems) unreadable.push({ ...p, root: rootSettings.name, relPath: toPosix(path.relative(base, p.absPath)) || '.' });
     };
     let ignored: (relPath: string) => boolean = () => false;
     if (stat.isDirectory()) {

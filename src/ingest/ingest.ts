@@ -269,6 +269,14 @@ class IngestRun {
     this.opts.onWarning?.(m);
   }
 
+  /**
+   * A warning a file's parse gave (`relPath:line: …`, stored with its documents as written), named as the CLI names
+   * documents, `<root>/<relPath>`: with several roots a bare path does not say which one holds the file.
+   */
+  private warnOf(file: SourceFile, m: string): void {
+    this.warn(`${file.root.name}/${m}`);
+  }
+
   notice(m: string): void {
     this.notices.push(m);
     this.opts.onNotice?.(m);
@@ -359,7 +367,9 @@ class IngestRun {
     }
     for (const u of unreadable) {
       this.counts.skipped++;
-      this.warn(`${u.relPath}: skipped, ${u.reason}; what was indexed from it stays as it was`);
+      this.warn(
+        `${u.relPath === '.' ? `root "${u.root}"` : `${u.root}/${u.relPath}`}: skipped, ${u.reason}; what was indexed from it stays as it was`,
+      );
       // Nothing can be said about the files in there: they keep their last indexed state.
       const prefix = u.absPath.endsWith(path.sep) ? u.absPath : u.absPath + path.sep;
       for (const d of this.existing.values()) if (d.abs_path === u.absPath || d.abs_path.startsWith(prefix)) this.seen.add(d.doc_id);
@@ -374,7 +384,7 @@ class IngestRun {
     const t = performance.now();
     if (file.size > this.maxBytes) {
       this.counts.skipped++;
-      this.warn(`${file.relPath}: skipped, ${file.size} bytes is over the ${this.maxBytes}-byte limit (--max-file-size)`);
+      this.warn(`${file.docId}: skipped, ${file.size} bytes is over the ${this.maxBytes}-byte limit (--max-file-size)`);
       this.markSeen(this.byFile.get(file.absPath));
       return;
     }
@@ -383,9 +393,9 @@ class IngestRun {
     if (!read.ok) {
       this.counts.skipped++;
       if (read.gone) {
-        this.warn(`${file.relPath}: skipped, ${read.reason} (gone since the scan); it leaves the index`);
+        this.warn(`${file.docId}: skipped, ${read.reason} (gone since the scan); it leaves the index`);
       } else {
-        this.warn(`${file.relPath}: skipped, ${read.reason}`);
+        this.warn(`${file.docId}: skipped, ${read.reason}`);
         this.markSeen(this.byFile.get(file.absPath));
       }
       return;
@@ -393,7 +403,7 @@ class IngestRun {
     const decoded = decodeSource(read.bytes);
     if (!decoded.ok) {
       this.counts.skipped++;
-      this.warn(`${file.relPath}: skipped, ${decoded.reason}`);
+      this.warn(`${file.docId}: skipped, ${decoded.reason}`);
       // A file that turned unreadable keeps its last good version in the index.
       this.markSeen(this.byFile.get(file.absPath));
       return;
@@ -403,7 +413,7 @@ class IngestRun {
     const settingsChanged = this.plan.changed.has(file.root.name);
     if (!settingsChanged && known.length > 0 && known.every((d) => d.file_hash === decoded.hash)) {
       // The whole file is unchanged: nothing to parse, but its warnings still stand (so --strict fails every time).
-      for (const w of storedWarnings(known)) this.warn(w);
+      for (const w of storedWarnings(known)) this.warnOf(file, w);
       this.markSeen(known);
       this.counts.unchanged += known.length;
       this.timings.readParseMs += performance.now() - t;
@@ -424,7 +434,7 @@ class IngestRun {
       this.seen.add(doc.meta.docId);
       fresh.push(doc);
     }
-    for (const w of fileWarnings) this.warn(w);
+    for (const w of fileWarnings) this.warnOf(file, w);
     for (const doc of fresh) {
       const docId = doc.meta.docId;
       // A JSONL record's hash covers its own text and fields, so editing one record re-embeds only that one.

@@ -152,7 +152,7 @@ describe('priors ingest', () => {
     const index = path.join(dir, '.index');
     const plain = priors(['ingest', dir, '--index', index, '--no-embed']);
     expect(plain.code, plain.stderr).toBe(0);
-    expect(plain.stderr).toMatch(/^warning: empty\.md: skipped, empty file$/m);
+    expect(plain.stderr).toMatch(new RegExp(`^warning: ${path.basename(dir)}/empty\\.md: skipped, empty file$`, 'm'));
     expect(plain.stdout).toMatch(/1 added, 0 updated, 0 removed, 0 unchanged, 1 skipped/);
     // Counts of one read as such (they said "1 documents", "(1 warnings)").
     expect(plain.stdout).toMatch(/^1 document, \d+ chunks?, model .* \(1 warning\)$/m);
@@ -213,8 +213,8 @@ describe('priors ingest', () => {
     for (let run = 1; run <= 3; run++) {
       const r = priors(['ingest', dir, '--index', index, '--no-embed', '--strict']);
       expect(r.code, `run ${run}: ${r.stderr}`).toBe(1);
-      expect(r.stderr).toMatch(/^warning: broken\.md.*line/m);
-      expect(r.stderr).toMatch(/^warning: records\.jsonl:2: /m);
+      expect(r.stderr).toMatch(new RegExp(`^warning: ${path.basename(dir)}/broken\\.md.*line`, 'm'));
+      expect(r.stderr).toMatch(new RegExp(`^warning: ${path.basename(dir)}/records\\.jsonl:2: `, 'm'));
       expect(r.stderr).toMatch(/2 warnings with --strict/);
     }
     writeFileSync(path.join(dir, 'broken.md'), '---\ntitle: Fixed\n---\n\nText.\n');

@@ -98,7 +98,7 @@ describe('priors ingest --watch', () => {
         FOLLOW_MS,
         'the warning about broken.md',
       );
-      expect(warned.warnings).toEqual(['2025/broken.md: skipped, binary file (NUL bytes)']);
+      expect(warned.warnings).toEqual(['notes/2025/broken.md: skipped, binary file (NUL bytes)']);
       const batches = () => events(run.out()).filter((e) => e.event === 'ingest').length;
       const before = batches();
       t = Date.now();

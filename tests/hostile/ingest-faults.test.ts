@@ -81,10 +81,10 @@ describe('an archive of hostile files', () => {
     const report = await ingest({ roots: [root], index, embedder: null });
     expect(performance.now() - t).toBeLessThan(30_000);
     expect(report.warnings).toEqual([
-      expect.stringMatching(/^bomb\.md:1: front matter fields expand to more than 10000 values/),
-      expect.stringMatching(/^deep\.md:\d+: lists or quotes nest more than 32 levels deep; indexed as plain paragraphs$/),
-      expect.stringMatching(/^export\.jsonl:2: record fields nest deeper than 32 levels/),
-      expect.stringMatching(/^loop\.md:1: front matter fields nest deeper than 32 levels/),
+      expect.stringMatching(/^archive\/bomb\.md:1: front matter fields expand to more than 10000 values/),
+      expect.stringMatching(/^archive\/deep\.md:\d+: lists or quotes nest more than 32 levels deep; indexed as plain paragraphs$/),
+      expect.stringMatching(/^archive\/export\.jsonl:2: record fields nest deeper than 32 levels/),
+      expect.stringMatching(/^archive\/loop\.md:1: front matter fields nest deeper than 32 levels/),
     ]);
     for (const w of report.warnings) expect(w).not.toContain('\n');
     // The FIFO and the link to a device are not regular files: discovery passes them by.
@@ -109,11 +109,36 @@ describe('an archive of hostile files', () => {
     symlinkSync('/dev/zero', zero);
     const report = await ingest({ roots: [path.join(root, 'a.md'), fifo, zero], index, embedder: null });
     expect(report.warnings).toEqual([
-      'pipe.md: skipped, not a regular file (a device, FIFO or socket)',
-      'zero.md: skipped, not a regular file (a device, FIFO or socket)',
+      'pipe.md/pipe.md: skipped, not a regular file (a device, FIFO or socket)',
+      'zero.md/zero.md: skipped, not a regular file (a device, FIFO or socket)',
     ]);
     // Ids take the root's name, here the file's stem.
     expect(await intactDocuments(index)).toEqual(['a/a.md']);
+  });
+});
+
+describe('warnings with several roots', () => {
+  it('name the root of the file, as document ids do, also when an unchanged file repeats its warning', async () => {
+    const { root, index } = workDir();
+    const blog = path.join(root, 'blog');
+    const book = path.join(root, 'book');
+    for (const r of [blog, book]) {
+      write(r, 'good.md', '# Good\n\nA paragraph about calibration.\n');
+      write(r, 'empty.md', '');
+    }
+    write(book, 'ch1.md', '---\ntitle: "Chapter "One""\n---\n\nText.\n');
+    const expected = [
+      'blog/empty.md: skipped, empty file',
+      'book/ch1.md:2: front matter is not valid YAML',
+      'book/empty.md: skipped, empty file',
+    ];
+    const named = (warnings: string[]) => warnings.map((w) => w.replace(/(YAML).*$/, '$1')).sort();
+    const first = await ingest({ roots: [blog, book], index, embedder: null });
+    expect(named(first.warnings)).toEqual(expected);
+    // The second run reads nothing again: ch1.md's warning is the one stored with its document.
+    const again = await ingest({ roots: [blog, book], index, embedder: null });
+    expect(again).toMatchObject({ added: 0, updated: 0 });
+    expect(named(again.warnings)).toEqual(expected);
   });
 });
 
@@ -147,9 +172,9 @@ describe('files that change while an ingest runs (D5)', () => {
       execFileSync('mkfifo', [path.join(root, 'notes/d.md')]);
     });
     expect(report.warnings).toEqual([
-      'notes/b.md: skipped, no such file (gone since the scan); it leaves the index',
-      'notes/c.md: skipped, a folder, not a file (gone since the scan); it leaves the index',
-      'notes/d.md: skipped, not a regular file (a device, FIFO or socket)',
+      'archive/notes/b.md: skipped, no such file (gone since the scan); it leaves the index',
+      'archive/notes/c.md: skipped, a folder, not a file (gone since the scan); it leaves the index',
+      'archive/notes/d.md: skipped, not a regular file (a device, FIFO or socket)',
     ]);
     expect(report).toMatchObject({ removed: 2, unchanged: 1, skipped: 3 });
     // d.md keeps its last indexed state (its FIFO can't be read back, so it is not checked verbatim).
@@ -162,7 +187,9 @@ describe('files that change while an ingest runs (D5)', () => {
     await ingest({ roots: [root], index, embedder: null });
     const report = await ingestStruck(root, index, () => rmSync(path.join(root, 'notes'), { recursive: true }));
     expect(
-      report.warnings.every((w) => /^notes\/[bc]\.md: skipped, no such file \(gone since the scan\); it leaves the index$/.test(w)),
+      report.warnings.every((w) =>
+        /^archive\/notes\/[bc]\.md: skipped, no such file \(gone since the scan\); it leaves the index$/.test(w),
+      ),
     ).toBe(true);
     expect(await intactDocuments(index)).toEqual(['archive/a.md']);
   });
@@ -201,8 +228,8 @@ describe.skipIf(IS_ROOT && !HAS_SETPRIV)('unreadable files and folders (EACCES, 
       const second = runIngestUnprivileged(root, index);
       expect(second.status, second.stderr).toBe(0);
       expect(second.report.warnings).toEqual([
-        'private: skipped, permission denied; what was indexed from it stays as it was',
-        'locked.md: skipped, permission denied',
+        'archive/private: skipped, permission denied; what was indexed from it stays as it was',
+        'archive/locked.md: skipped, permission denied',
       ]);
       expect(second.report).toMatchObject({ removed: 0, added: 0, updated: 0, documents: first.report.documents });
     } finally {
