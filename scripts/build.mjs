@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -26,7 +26,47 @@ execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'b
   stdio: 'inherit',
 });
 
-/** Build-time modules: the version constant, and one Arrow for LanceDB and priors. */
+/**
+ * Every tool's input JSON Schema as JSON text, by tool name, derived from its zod schema here once instead of in
+ * every process (src/tools/built-schemas.ts): the modules of src/tools/ are bundled (their packages left in
+ * node_modules), loaded, and each tool they export is converted by the function the source uses.
+ */
+async function deriveToolSchemas() {
+  const files = readdirSync(path.join(root, 'src', 'tools')).filter((f) => f.endsWith('.ts'));
+  const outfile = path.join(dist, 'tool-schemas.tmp.mjs');
+  await build({
+    stdin: {
+      contents: [
+        "export { deriveJsonSchema } from './src/tools/tool.ts';",
+        ...files.map((f, i) => `export * as m${i} from './src/tools/${f}';`),
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  try {
+    const { deriveJsonSchema, ...modules } = await import(pathToFileURL(outfile).href);
+    const isTool = (v) => typeof v?.name === 'string' && typeof v.run === 'function' && typeof v.input?._zod === 'object';
+    const schemas = {};
+    for (const tool of Object.values(modules).flatMap((m) => Object.values(m).filter(isTool))) {
+      const json = JSON.stringify(deriveJsonSchema(tool));
+      if (schemas[tool.name] !== undefined && schemas[tool.name] !== json) throw new Error(`two tools are named ${tool.name}`);
+      schemas[tool.name] = json;
+    }
+    return schemas;
+  } finally {
+    rmSync(outfile, { force: true });
+  }
+}
+const toolSchemas = await deriveToolSchemas();
+
+/** Build-time modules: the version constant, the tools' JSON Schemas, and one Arrow for LanceDB and priors. */
 function priorsPlugin(buildInfo) {
   return {
     name: 'priors',
@@ -34,6 +74,10 @@ function priorsPlugin(buildInfo) {
       // The version is a build-time constant: no package.json read at start-up, and no path to get wrong.
       b.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, () => ({
         contents: `export const VERSION = ${JSON.stringify(version)};`,
+        loader: 'ts',
+      }));
+      b.onLoad({ filter: /[\\/]src[\\/]tools[\\/]built-schemas\.ts$/ }, () => ({
+        contents: `export const BUILT_SCHEMAS = ${JSON.stringify(toolSchemas)};`,
         loader: 'ts',
       }));
       if (buildInfo)

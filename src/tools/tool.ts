@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { UsageError } from '../core/errors.js';
+import { BUILT_SCHEMAS } from './built-schemas.js';
 import type { IndexStore } from '../index/store.js';
 import type { Retriever } from '../search/retriever.js';
 import type { SearchMode } from '../search/types.js';
@@ -74,6 +75,13 @@ export async function callTool<S extends z.ZodObject, O>(tool: ToolDefinition<S,
   return tool.run(ctx, parseToolInput(tool, raw));
 }
 
+/** A tool's input as JSON Schema, for every front end that describes a tool (CLI options, MCP, OpenAPI, LLM tools); a fresh object per call. */
 export function toolJsonSchema(tool: ToolDefinition): Record<string, unknown> {
+  const built = BUILT_SCHEMAS?.[tool.name];
+  return built === undefined ? deriveJsonSchema(tool) : (JSON.parse(built) as Record<string, unknown>);
+}
+
+/** The JSON Schema of a tool's input, from its zod schema: what the build stores (src/tools/built-schemas.ts). */
+export function deriveJsonSchema(tool: ToolDefinition): Record<string, unknown> {
   return z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>;
 }
