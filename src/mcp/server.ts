@@ -22,7 +22,7 @@ export const MCP_INSTRUCTIONS = [
   'Documents are also resources at priors://doc/{docId}.',
 ].join('\n');
 
-/** Every tool but remove_root only reads the index and the indexed files. */
+/** Every tool but remove_root only reads the index and the indexed files; remove_root is offered only with `allowWrites`. */
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
 const DESTRUCTIVE = { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false } as const;
 
@@ -34,6 +34,11 @@ export interface McpServerOptions {
    * and /api share one queue); may refuse with a BusyError. Default: run at once.
    */
   schedule?: <T>(job: () => Promise<T>) => Promise<T>;
+  /**
+   * Offer the tools that change the index (remove_root). Off by default: any agent connected to the server could
+   * call them, on a prompt injected into what it reads as easily as on the user's word (`priors mcp --allow-writes`).
+   */
+  allowWrites?: boolean;
 }
 
 const stderrLog = (line: string) => void process.stderr.write(`priors mcp: ${line}\n`);
@@ -45,17 +50,24 @@ function inputSchema(tool: ToolDefinition): Tool['inputSchema'] {
   return { ...schema, type: 'object' };
 }
 
-let listed: Tool[] | undefined;
-/** The tools/list answer is the same for every server (the HTTP mount builds one per request), so it is derived once. */
-function listedTools(): Tool[] {
-  listed ??= MCP_TOOLS.map((t) => ({
-    name: t.name,
-    title: t.title,
-    description: t.description,
-    inputSchema: inputSchema(t),
-    annotations: { title: t.title, ...(t.destructive ? DESTRUCTIVE : READ_ONLY) },
-  }));
-  return listed;
+const listed = new Map<boolean, Tool[]>();
+/**
+ * The tools/list answer, with or without the tools that write: the same for every server (the HTTP mount builds
+ * one per request), so each is derived once.
+ */
+function listedTools(allowWrites: boolean): Tool[] {
+  let tools = listed.get(allowWrites);
+  if (!tools) {
+    tools = MCP_TOOLS.filter((t) => allowWrites || !t.destructive).map((t) => ({
+      name: t.name,
+      title: t.title,
+      description: t.description,
+      inputSchema: inputSchema(t),
+      annotations: { title: t.title, ...(t.destructive ? DESTRUCTIVE : READ_ONLY) },
+    }));
+    listed.set(allowWrites, tools);
+  }
+  return tools;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -71,17 +83,29 @@ export function createMcpServer(ctx: ToolContext, options: McpServerOptions = {}
     { instructions: MCP_INSTRUCTIONS },
   );
 
+  const allowWrites = options.allowWrites === true;
   const tools = new Map(MCP_TOOLS.map((t) => [t.name, t]));
-  const listed = listedTools();
+  const offered = listedTools(allowWrites);
 
   // Tools go through the shared tool layer rather than McpServer.registerTool, so validation is `callTool`'s:
   // the same strict schema and refinements, and the same one-line messages as the CLI and HTTP API.
   server.server.registerCapabilities({ tools: {} });
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: offered }));
   server.server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
     const tool = tools.get(request.params.name);
     if (!tool) {
-      throw new McpProtocolError(INVALID_PARAMS, `unknown tool "${request.params.name}"; tools: ${[...tools.keys()].join(', ')}`);
+      throw new McpProtocolError(INVALID_PARAMS, `unknown tool "${request.params.name}"; tools: ${offered.map((t) => t.name).join(', ')}`);
+    }
+    if (tool.destructive && !allowWrites) {
+      return {
+        isError: true,
+        content: [
+          {
+            type: 'text',
+            text: `${tool.name} changes the index and is off on this server (\`priors mcp --allow-writes\` offers it); the user can run \`priors roots remove NAME\` instead`,
+          },
+        ],
+      };
     }
     try {
       const out = await schedule(() => callTool(tool, ctx, request.params.arguments ?? {}));

@@ -10,6 +10,8 @@ export interface StdioOptions {
   reranker?: string | undefined;
   /** Folders whose files tools may read when the agent names a path; none by default. */
   allowRead?: readonly string[];
+  /** Offer the tools that change the index (remove_root); off by default. */
+  allowWrites?: boolean;
 }
 
 const log = (line: string) => void process.stderr.write(`priors mcp: ${line}\n`);
@@ -37,7 +39,7 @@ export async function serveStdio(opts: StdioOptions): Promise<void> {
     // No folders: a path is refused with a message naming --allow-read.
     fileAccess: { folders: opts.allowRead ?? [] },
   });
-  const server = createMcpServer(ctx, { log });
+  const server = createMcpServer(ctx, { log, allowWrites: opts.allowWrites === true });
 
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));

@@ -63,7 +63,9 @@ describe('MCP over Streamable HTTP (mountMcp)', () => {
   it('serves the same tools, with results as text and structured content', async () => {
     const client = await connect();
     expect(client.getServerVersion()?.name).toBe('priors');
-    expect((await client.listTools()).tools).toHaveLength(12);
+    // remove_root too is left out: the mount offers only tools that read (McpServerOptions.allowWrites).
+    expect((await client.listTools()).tools.map((t) => t.name)).not.toContain('remove_root');
+    expect((await client.listTools()).tools).toHaveLength(11);
     const r = await callToolReply(client, 'search', { query: 'what calibration measures', k: 3 });
     expect(r.isError).toBe(false);
     expect((r.structured?.results as { docId: string }[])[0]?.docId).toBe(CALIBRATION);

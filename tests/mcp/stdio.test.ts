@@ -24,7 +24,6 @@ const AGENT_TOOLS = [
   'list_documents',
   'stats',
   'list_roots',
-  'remove_root',
 ];
 
 let index: string;
@@ -66,9 +65,8 @@ describe('priors mcp over stdio: handshake', () => {
       const { $schema: _dialect, ...expected } = toolJsonSchema(def);
       expect(t.inputSchema).toEqual(expected);
       expect(t.description).toBe(def.description);
-      // Only remove_root changes the index, and says so.
-      expect(t.annotations?.readOnlyHint).toBe(t.name !== 'remove_root');
-      expect(t.annotations?.destructiveHint).toBe(t.name === 'remove_root');
+      // Without --allow-writes every tool offered only reads.
+      expect(t.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
     }
     const search = tools.find((t) => t.name === 'search')!;
     expect(search.inputSchema.required).toEqual(['query']);
@@ -179,6 +177,30 @@ describe('priors mcp over stdio: bad calls come back as readable tool errors', (
     expect(err).toBeInstanceOf(McpError);
     expect((err as McpError).code).toBe(-32602);
     expect((err as McpError).message).toContain('tools: search, quote');
+  });
+});
+
+describe('priors mcp and the tools that change the index', () => {
+  it('offers remove_root only with --allow-writes, and refuses a call to it without, naming the flag', async () => {
+    const refused = await callToolReply(s.client, 'remove_root', { name: 'corpus' });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toBe(
+      'remove_root changes the index and is off on this server (`priors mcp --allow-writes` offers it); the user can run `priors roots remove NAME` instead',
+    );
+    expect((await callToolReply(s.client, 'stats', {})).structured?.documents).toBe(postCount());
+
+    const { index: own } = await buildSampleIndex();
+    const writer = await spawnClient(own, ['--allow-writes']);
+    try {
+      const { tools } = await writer.client.listTools();
+      expect(tools.map((t) => t.name)).toEqual([...AGENT_TOOLS, 'remove_root']);
+      expect(tools.find((t) => t.name === 'remove_root')?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+      const removed = await callToolReply(writer.client, 'remove_root', { name: 'corpus' });
+      expect(removed.isError, removed.text).toBe(false);
+      expect((await callToolReply(writer.client, 'stats', {})).structured?.documents).toBe(0);
+    } finally {
+      await writer.close();
+    }
   });
 });
 

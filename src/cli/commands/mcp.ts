@@ -6,6 +6,7 @@ interface McpFlags {
   index?: string;
   modelDir?: string;
   allowRead: string[];
+  allowWrites?: boolean;
 }
 
 export function registerMcp(program: Command, config: () => PriorsConfig): void {
@@ -20,6 +21,7 @@ export function registerMcp(program: Command, config: () => PriorsConfig): void 
       (folder: string, folders: string[]) => [...folders, folder],
       [],
     )
+    .option('--allow-writes', 'offer the tools that change the index (remove_root); off by default: agents only read')
     .action(async (flags: McpFlags) => {
       const cfg = config();
       // Loaded on demand so that the other commands don't pay for the MCP SDK.
@@ -30,6 +32,7 @@ export function registerMcp(program: Command, config: () => PriorsConfig): void 
         cacheDir: cfg.cacheDir,
         reranker: cfg.reranker,
         allowRead: flags.allowRead,
+        allowWrites: flags.allowWrites === true,
       });
       // Native libraries (the index, the model runtime) may hold the event loop open after the client has gone.
       setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
