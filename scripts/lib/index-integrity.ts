@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { documentTitles } from '../../src/index/chunk-search.js';
 import { IndexStore } from '../../src/index/store.js';
 import { sha256 } from '../../src/text/read-source.js';
 
@@ -93,10 +94,34 @@ export async function auditIndex(index: string, archive: string, gone: readonly 
       const holders = chunks.filter((c) => c.text.includes(phrase));
       if (holders.length > 0) problems.push(`"${phrase}" (gone from the files) is still in ${holders.map((c) => c.doc_id).join(', ')}`);
     }
+    problems.push(...(await searchFactsProblems(store)));
     return { documents: docs.length, chunks: chunks.length, orphans, problems };
   } finally {
     store.close();
   }
+}
+
+/**
+ * Where what the meta table says of the tables for searches (`SearchFacts`, the titles) is not what the tables hold:
+ * the speakers, titles and n-gram index a search would otherwise have read from them.
+ */
+export async function searchFactsProblems(store: IndexStore): Promise<string[]> {
+  const sorted = (values: Iterable<string>) => JSON.stringify([...values].sort());
+  return store.read(async (s) => {
+    const problems: string[] = [];
+    const rows = (await s.chunks.query().select(['speaker']).toArray()) as { speaker: string | null }[];
+    const speakers = new Set(rows.flatMap((r) => (r.speaker ? [r.speaker] : [])));
+    if (sorted(s.facts.speakers) !== sorted(speakers))
+      problems.push(`speakers ${sorted(s.facts.speakers)}, the chunks have ${sorted(speakers)}`);
+    const docs = (await (await s.documents()).query().select(['doc_id', 'title']).toArray()) as { doc_id: string; title: string | null }[];
+    const titles = sorted(docs.flatMap((d) => (d.title ? [`${d.doc_id}\t${d.title}`] : [])));
+    const published = sorted((await documentTitles(s)).map((t) => `${t.docId}\t${t.title}`));
+    if (published !== titles) problems.push(`titles ${published}, the documents have ${titles}`);
+    const charGrams = (await s.chunks.listIndices()).some((i) => i.columns.includes('text'));
+    if (s.facts.charGrams !== charGrams)
+      problems.push(`n-gram index ${s.facts.charGrams ? 'named' : 'not named'}, the chunks ${charGrams ? 'have' : 'lack'} it`);
+    return problems;
+  });
 }
 
 /** Every file under a folder with its size and mtime: what "a no-op ingest writes nothing" is checked against. */

@@ -1,6 +1,6 @@
 import { MatchQuery } from '@lancedb/lancedb';
 import { sqlIn, type ChunkRow } from './schema.js';
-import type { Snapshot } from './store.js';
+import { parseTitles, queryTitles, type DocumentTitle, type Snapshot } from './store.js';
 
 /**
  * The two first-stage searches over the chunk table, built here so that only the index layer speaks
@@ -107,7 +107,7 @@ export async function fullTextSearchIn(
  * when the index has no n-gram index (very large indexes) or there are no words.
  */
 export async function charGramSearch(snapshot: Snapshot, words: string, where: string | undefined, limit: number): Promise<Ranked[]> {
-  return snapshot.charGrams && words ? matchSearch(snapshot, words, 'text', where, limit) : [];
+  return snapshot.facts.charGrams && words ? matchSearch(snapshot, words, 'text', where, limit) : [];
 }
 
 /** Nearest chunks by cosine similarity to `vector`. */
@@ -128,19 +128,12 @@ export async function vectorSearch(snapshot: Snapshot, vector: Float32Array, whe
   return rows.map((row) => ({ row, score: 1 - (row._distance ?? 1) }));
 }
 
-/** Every distinct speaker of the indexed turns (interviews, transcripts). */
-export async function distinctSpeakers(snapshot: Snapshot): Promise<string[]> {
-  const rows = (await snapshot.chunks.query().where('speaker IS NOT NULL').select(['speaker']).toArray()) as { speaker: string | null }[];
-  return [...new Set(rows.map((r) => r.speaker).filter((s): s is string => !!s))];
-}
-
-/** Every document's id and title (untitled documents left out): the few hundred titles a search compares a request with. */
-export async function documentTitles(snapshot: Snapshot): Promise<{ docId: string; title: string }[]> {
-  const rows = (await snapshot.documents.query().where('title IS NOT NULL').select(['doc_id', 'title']).toArray()) as {
-    doc_id: string;
-    title: string | null;
-  }[];
-  return rows.flatMap((r) => (r.title ? [{ docId: r.doc_id, title: r.title }] : []));
+/**
+ * Every document's id and title (untitled documents left out): the few hundred titles a search compares a request
+ * with, kept in the meta row but for very large indexes.
+ */
+export async function documentTitles(snapshot: Snapshot): Promise<DocumentTitle[]> {
+  return snapshot.titles === null ? queryTitles(await snapshot.documents()) : parseTitles(snapshot.titles);
 }
 
 /** The `LISTED_COLUMNS` of the chunks at these row ids of the snapshot (the passages a search lists), by row id. */

@@ -311,7 +311,7 @@ function parseLinks(json: string | null | undefined): LinkMark[] {
 const GRAPH_COLUMNS = ['doc_id', 'root', 'rel_path', 'url', 'title', 'date', 'type', 'extra', 'links'];
 
 async function readGraph(snapshot: Snapshot): Promise<LinkGraph> {
-  const rows = (await snapshot.documents.query().select(GRAPH_COLUMNS).toArray()) as (ResolverRow & Pick<DocumentRow, 'links'>)[];
+  const rows = (await (await snapshot.documents()).query().select(GRAPH_COLUMNS).toArray()) as (ResolverRow & Pick<DocumentRow, 'links'>)[];
   return new LinkGraph(new LinkResolver(rows, snapshot.settings.roots ?? []), rows);
 }
 

@@ -12,9 +12,11 @@ import type { EmbeddingSignature } from '../embed/embedder.js';
  * tools and cite use (src/text/sentences.ts: an elision or abbreviation before a lower-case word, and initials
  * such as "U.S.", no longer end a sentence), which moves a few chunk boundaries. 8: the chunk table has stable
  * row ids (a compaction leaves its indexes as they are). 9: an index of word vectors keeps the vector table's rows
- * of its passages' words in a file the meta table names (src/embed/wordvec/table.ts, ArchiveWords).
+ * of its passages' words in a file the meta table names (src/embed/wordvec/table.ts, ArchiveWords). 10: the meta
+ * table keeps what a search needs to know beside the tables (the n-gram index's presence, the speakers, the titles:
+ * `SearchFacts` in src/index/store.ts), so a cold search asks LanceDB for nothing else.
  */
-export const INDEX_FORMAT_VERSION = 9;
+export const INDEX_FORMAT_VERSION = 10;
 
 /** Stored in the index: what its chunks and vectors were made with. */
 export interface IndexSettings {

@@ -9,6 +9,8 @@ import { INDEX_FORMAT_VERSION, type IndexSettings } from './settings.js';
 export const META = 'meta';
 const CORPUS_STATISTICS = 'corpus-statistics';
 const WORD_LIST = 'word-list';
+const SEARCH_FACTS = 'search-facts';
+const TITLES = 'titles';
 /** Word lists (see `MetaState.wordList`) are files `words-<hash>.bin` in the index folder. */
 export const WORD_LIST_FILE = /^words-[0-9a-f]+\.bin$/;
 /** Below this many chunks a flat vector scan is fast enough (≈ milliseconds); above it an IVF-PQ index is built. */
@@ -49,6 +51,51 @@ export interface Manifest {
   documents: number;
 }
 
+/**
+ * What a search needs to know about the index besides its passages, published with the manifest (so always of the
+ * tables it names): a cold search then asks LanceDB only for its lists. Read from the tables instead, they cost a
+ * `listIndices()` before the search and two scans beside its lists (speakers, titles), which took LanceDB's
+ * threads from the lists: ≈ 6 ms of a ≈ 40 ms cold search's own time on the sample corpus.
+ */
+export interface SearchFacts {
+  /** Whether the chunk table has the character n-gram index (absent on very large indexes). */
+  charGrams: boolean;
+  /** Every distinct speaker of the indexed turns (interviews, transcripts), in no particular order. */
+  speakers: string[];
+}
+
+/** A document's id and title, as search compares a request with titles (untitled documents have none). */
+export interface DocumentTitle {
+  docId: string;
+  title: string;
+}
+
+/**
+ * Titles are kept in the meta row up to this many documents; a larger index reads them from the documents table
+ * when a search first needs them, as before. Every command reads the meta table whole, so every command pays for
+ * its size: measured cold, 10k titles (1.1 MB of JSON) read within the noise of none and parse in ≈ 2 ms (in a
+ * search only), 100k titles (11 MB) add ≈ 37 ms to every command's read and ≈ 90 ms to a search's parse.
+ */
+export const TITLES_INLINE_MAX = 10_000;
+
+/** The titles' meta value (JSON of [docId, title] pairs), or null when there are too many to keep there. */
+export function titlesValue(titles: ReadonlyMap<string, string>): string | null {
+  return titles.size <= TITLES_INLINE_MAX ? JSON.stringify([...titles]) : null;
+}
+
+export function parseTitles(value: string): DocumentTitle[] {
+  return (JSON.parse(value) as [string, string][]).map(([docId, title]) => ({ docId, title }));
+}
+
+/** Every titled document's id and title, read from a documents table. */
+export async function queryTitles(documents: lancedb.Table): Promise<DocumentTitle[]> {
+  const rows = (await documents.query().where('title IS NOT NULL').select(['doc_id', 'title']).toArray()) as {
+    doc_id: string;
+    title: string | null;
+  }[];
+  return rows.flatMap((r) => (r.title ? [{ docId: r.doc_id, title: r.title }] : []));
+}
+
 export function tableNames(generation: number): { chunks: string; documents: string } {
   return { chunks: `chunks_${generation}`, documents: `documents_${generation}` };
 }
@@ -64,6 +111,10 @@ export interface MetaState {
    * the meta row that names it; null when there is none (full-text or transformers.js index, object stores).
    */
   wordList: string | null;
+  /** Null only in an index of an older format (which is rebuilt) or a damaged one. */
+  facts: SearchFacts | null;
+  /** The documents' titles (`titlesValue`): null when the documents table is the one place they are kept. */
+  titles: string | null;
 }
 
 export function metaRows(state: MetaState): { key: string; value: string }[] {
@@ -71,6 +122,8 @@ export function metaRows(state: MetaState): { key: string; value: string }[] {
   if (state.manifest) rows.push({ key: 'manifest', value: JSON.stringify(state.manifest) });
   if (state.corpusStatistics !== null) rows.push({ key: CORPUS_STATISTICS, value: state.corpusStatistics });
   if (state.wordList !== null) rows.push({ key: WORD_LIST, value: state.wordList });
+  if (state.facts) rows.push({ key: SEARCH_FACTS, value: JSON.stringify(state.facts) });
+  if (state.titles !== null) rows.push({ key: TITLES, value: state.titles });
   return rows;
 }
 
@@ -93,11 +146,15 @@ export async function readMeta(meta: lancedb.Table, location: string): Promise<M
   const settings = value('settings');
   if (!settings) throw new PriorsError(`index at ${location} is damaged (no settings row) — rerun ingest with --rebuild`);
   const manifest = value('manifest');
+  const facts = value(SEARCH_FACTS);
   return {
     settings: JSON.parse(settings) as IndexSettings,
     manifest: manifest ? (JSON.parse(manifest) as Manifest) : null,
     corpusStatistics: value(CORPUS_STATISTICS) ?? null,
     wordList: value(WORD_LIST) ?? null,
+    facts: facts ? (JSON.parse(facts) as SearchFacts) : null,
+    // Parsed by the search that needs them (`documentTitles`), not by every command.
+    titles: value(TITLES) ?? null,
   };
 }
 
@@ -110,16 +167,23 @@ export function resolveLocation(location: string): string {
   return isLocalLocation(location) ? path.resolve(location) : location;
 }
 
-/** One consistent state of the index: both tables checked out at the versions one manifest names. */
+/** One consistent state of the index: both tables read at the versions one manifest names. */
 export interface Snapshot {
   readonly metaVersion: number;
   readonly settings: IndexSettings;
   readonly corpusStatistics: string | null;
   readonly wordList: string | null;
   readonly chunks: lancedb.Table;
-  readonly documents: lancedb.Table;
-  /** Whether the chunk table has the character n-gram index (absent on very large indexes). */
-  readonly charGrams: boolean;
+  /** The documents table, opened on first use: a search reads the chunk table only, and need not wait for its open. */
+  documents(): Promise<lancedb.Table>;
+  readonly facts: SearchFacts;
+  /** The titles' meta value (`titlesValue`), or null: then they are in the documents table only. */
+  readonly titles: string | null;
+}
+
+/** A snapshot and the tables it opened, which the store closes. */
+interface OpenSnapshot extends Snapshot {
+  close(): void;
 }
 
 /**
@@ -128,13 +192,13 @@ export interface Snapshot {
  * without a restart) and reads both tables at the versions it names.
  */
 export class IndexStore {
-  private current: Snapshot;
+  private current: OpenSnapshot;
 
   private constructor(
     readonly location: string,
     private readonly db: lancedb.Connection,
     private readonly meta: lancedb.Table,
-    first: Snapshot,
+    first: OpenSnapshot,
   ) {
     this.current = first;
   }
@@ -199,7 +263,7 @@ export class IndexStore {
   }
 
   async listDocuments(): Promise<DocumentRow[]> {
-    return this.read(async (s) => (await s.documents.query().toArray()) as DocumentRow[]);
+    return this.read(async (s) => (await (await s.documents()).query().toArray()) as DocumentRow[]);
   }
 
   async getDocument(docId: string): Promise<DocumentRow> {
@@ -222,7 +286,7 @@ export class IndexStore {
     if (tail) {
       // LIKE's `_` matches any character: the JS check below keeps only true suffixes.
       const like = `doc_id LIKE ${sqlString(`%/${tail.replaceAll('%', '_')}`)}`;
-      const rows = await this.read(async (s) => (await s.documents.query().where(like).limit(1000).toArray()) as DocumentRow[]);
+      const rows = await this.read(async (s) => (await (await s.documents()).query().where(like).limit(1000).toArray()) as DocumentRow[]);
       candidates = rows.filter((d) => d.doc_id.endsWith(`/${tail}`));
     }
     if (candidates.length === 1 && candidates[0]) return candidates[0];
@@ -236,7 +300,7 @@ export class IndexStore {
 
   async getDocuments(docIds: readonly string[]): Promise<DocumentRow[]> {
     if (docIds.length === 0) return [];
-    return this.read(async (s) => (await s.documents.query().where(sqlIn('doc_id', docIds)).toArray()) as DocumentRow[]);
+    return this.read(async (s) => (await (await s.documents()).query().where(sqlIn('doc_id', docIds)).toArray()) as DocumentRow[]);
   }
 
   async countChunks(): Promise<number> {
@@ -244,8 +308,7 @@ export class IndexStore {
   }
 
   close(): void {
-    this.current.chunks.close();
-    this.current.documents.close();
+    this.current.close();
     this.meta.close();
     this.db.close();
   }
@@ -260,33 +323,62 @@ const SNAPSHOT_ATTEMPTS = 5;
  * meanwhile, that snapshot is already superseded, and the new one is loaded instead. A failure with the meta
  * table unmoved is a real one and is thrown.
  */
-async function loadLatestSnapshot(db: lancedb.Connection, meta: lancedb.Table, location: string): Promise<Snapshot> {
+async function loadLatestSnapshot(db: lancedb.Connection, meta: lancedb.Table, location: string): Promise<OpenSnapshot> {
   for (let attempt = 1; ; attempt++) {
     const version = await meta.version();
     try {
-      return await loadSnapshot(db, meta, location);
+      return await loadSnapshot(db, meta, version, location);
     } catch (err) {
       if (attempt >= SNAPSHOT_ATTEMPTS || err instanceof IndexFormatError || (await meta.version()) === version) throw err;
     }
   }
 }
 
-async function loadSnapshot(db: lancedb.Connection, meta: lancedb.Table, location: string): Promise<Snapshot> {
-  const metaVersion = await meta.version();
-  const { settings, manifest, corpusStatistics, wordList } = await readMeta(meta, location);
+/** A table at one version. */
+async function openAt(db: lancedb.Connection, name: string, version: number): Promise<lancedb.Table> {
+  const table = await db.openTable(name);
+  await table.checkout(version);
+  return table;
+}
+
+/**
+ * The snapshot of the meta table at `metaVersion` (read just before: should the query see a later publish, the
+ * next `snapshot()` finds the version moved and loads again).
+ */
+async function loadSnapshot(db: lancedb.Connection, meta: lancedb.Table, metaVersion: number, location: string): Promise<OpenSnapshot> {
+  const { settings, manifest, corpusStatistics, wordList, facts, titles } = await readMeta(meta, location);
   if (settings.formatVersion !== INDEX_FORMAT_VERSION || !manifest) {
     throw new IndexFormatError(location, settings.formatVersion, INDEX_FORMAT_VERSION, (settings.roots?.length ?? 0) > 0);
   }
+  if (!facts) throw new PriorsError(`index at ${location} is damaged (no search-facts row) — rerun ingest with --rebuild`);
   const names = tableNames(manifest.generation);
-  const open = async (name: string, version: number) => {
-    const table = await db.openTable(name);
-    await table.checkout(version);
-    return table;
+  const chunks = await openAt(db, names.chunks, manifest.chunks);
+  let documents: Promise<lancedb.Table> | null = null;
+  return {
+    metaVersion,
+    settings,
+    corpusStatistics,
+    wordList,
+    chunks,
+    facts,
+    titles,
+    documents() {
+      if (!documents) {
+        const opening = openAt(db, names.documents, manifest.documents);
+        // A failed open (an ingest removed the version meanwhile) is tried again by the next read, not kept.
+        opening.catch(() => {
+          if (documents === opening) documents = null;
+        });
+        documents = opening;
+      }
+      return documents;
+    },
+    close() {
+      chunks.close();
+      void documents?.then(
+        (t) => t.close(),
+        () => undefined,
+      );
+    },
   };
-  // Both tables at once: their opens are independent waits on LanceDB's threads.
-  const [[chunks, charGrams], documents] = await Promise.all([
-    open(names.chunks, manifest.chunks).then(async (t) => [t, (await t.listIndices()).some((i) => i.columns.includes('text'))] as const),
-    open(names.documents, manifest.documents),
-  ]);
-  return { metaVersion, settings, corpusStatistics, wordList, chunks, documents, charGrams };
 }

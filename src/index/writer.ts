@@ -15,13 +15,17 @@ import {
   isLocalLocation,
   META,
   metaRows,
+  parseTitles,
+  queryTitles,
   readMeta,
   readWordList,
   resolveLocation,
   tableNames,
+  titlesValue,
   WORD_LIST_FILE,
   type Manifest,
   type MetaState,
+  type SearchFacts,
 } from './store.js';
 
 /** Where a write can be interrupted; tests stop the writer at each one (see `WriterOptions.afterCommit`). */
@@ -108,6 +112,12 @@ async function settle(table: lancedb.Table): Promise<void> {
   }
 }
 
+/** Every distinct speaker of the chunk table's turns. */
+async function querySpeakers(chunks: lancedb.Table): Promise<string[]> {
+  const rows = (await chunks.query().where('speaker IS NOT NULL').select(['speaker']).toArray()) as { speaker: string | null }[];
+  return [...new Set(rows.map((r) => r.speaker).filter((s): s is string => !!s))];
+}
+
 const asRecords = (rows: readonly object[]) => rows as unknown as Record<string, unknown>[];
 
 /**
@@ -131,6 +141,15 @@ export class IndexWriter {
   /** The word list file the next publication names, and a new list to write before it. */
   private wordListValue: string | null = null;
   private newWordList: Uint8Array | null = null;
+  /**
+   * The chunk table's distinct speakers as of the last commit, published with the manifest (`SearchFacts`); null
+   * when they are to be read from the table at the next publication. Batches that only add grow the set, so a first
+   * build never scans for them; one that removes chunks may have removed a speaker's last turn, and makes the next
+   * publication read them (a scan of the speaker column, ≈ 2 ms on the archive).
+   */
+  private speakers: Set<string> | null = null;
+  /** The documents' titles by id as of the last commit; null when they are to be read from the documents table. */
+  private titles: Map<string, string> | null = null;
 
   private constructor(
     readonly location: string,
@@ -182,6 +201,9 @@ export class IndexWriter {
       this.generation = current.generation;
       this.corpusStatisticsValue = stored?.corpusStatistics ?? null;
       this.wordListValue = stored?.wordList ?? null;
+      // Published with the manifest the tables are rolled back to, so they describe them exactly.
+      this.speakers = stored?.facts ? new Set(stored.facts.speakers) : null;
+      this.titles = stored?.titles ? new Map(parseTitles(stored.titles).map((t) => [t.docId, t.title])) : null;
       await this.rollBackTo(current);
       // A root setting that changes no document (a URL alias: links are resolved when the index is read) must
       // still be written, though the run commits no batch.
@@ -206,6 +228,8 @@ export class IndexWriter {
       storageOptions: { new_table_enable_stable_row_ids: 'true' },
     });
     this.docTable = await this.db.createEmptyTable(names.documents, documentSchema());
+    this.speakers = new Set();
+    this.titles = new Map();
     this.dirty = true;
   }
 
@@ -273,6 +297,8 @@ export class IndexWriter {
 
   /** The working chunk table (scripts/bench-scale.ts writes generated rows straight into it). */
   get chunks(): lancedb.Table {
+    // Rows written straight into the table pass by `commit()`: their speakers are read at the next publication.
+    this.speakers = null;
     return this.tables.chunks;
   }
 
@@ -315,7 +341,10 @@ export class IndexWriter {
     // Delete, then add: never an update in place. Under stable row ids an updated row keeps its id, and an
     // IVF-PQ index updated by optimize() then holds the row twice, its old vector too, so a vector search returns
     // it twice (LanceDB 0.37.1); an added row gets a new id, and the index drops the deleted one.
-    this.chunksRemoved += (await chunks.delete(sqlIn('doc_id', touched))).numDeletedRows;
+    const removed = (await chunks.delete(sqlIn('doc_id', touched))).numDeletedRows;
+    this.chunksRemoved += removed;
+    if (removed > 0) this.speakers = null;
+    for (const c of batch.chunks) if (c.speaker) this.speakers?.add(c.speaker);
     this.opts.afterCommit?.('chunk-delete');
     if (batch.chunks.length > 0) await chunks.add(asRecords(batch.chunks));
     this.opts.afterCommit?.('chunks');
@@ -325,6 +354,13 @@ export class IndexWriter {
       await merge.execute(asRecords(batch.documents));
     } else {
       await documents.delete(sqlIn('doc_id', batch.remove));
+    }
+    if (this.titles) {
+      for (const id of batch.remove) this.titles.delete(id);
+      for (const d of batch.documents) {
+        if (d.title) this.titles.set(d.doc_id, d.title);
+        else this.titles.delete(d.doc_id);
+      }
     }
     this.opts.afterCommit?.('documents');
     if (this.publishEach) await this.publish();
@@ -344,11 +380,19 @@ export class IndexWriter {
       this.wordListValue = name;
       this.newWordList = null;
     }
+    this.speakers ??= new Set(await querySpeakers(chunks));
+    this.titles ??= new Map((await queryTitles(documents)).map((t) => [t.docId, t.title]));
+    const facts: SearchFacts = {
+      charGrams: (await chunks.listIndices()).some((i) => i.columns.includes('text')),
+      speakers: [...this.speakers],
+    };
     const rows = metaRows({
       settings: this.settingsValue,
       manifest,
       corpusStatistics: this.corpusStatisticsValue,
       wordList: this.wordListValue,
+      facts,
+      titles: titlesValue(this.titles),
     });
     await this.db.createTable(META, rows, { mode: 'overwrite', schema: metaSchema });
     this.opts.afterCommit?.('manifest');

@@ -4,7 +4,6 @@ import type { Embedder } from '../embed/embedder.js';
 import { decodeTags } from '../index/rows.js';
 import {
   charGramSearch,
-  distinctSpeakers,
   documentTitles,
   fullTextSearch,
   fullTextSearchIn,
@@ -212,8 +211,6 @@ export class Retriever {
   documentRank: DocumentRankOptions = { ...DOCUMENT_RANK_DEFAULTS };
   /** How strongly the request's cues (kind, year, "first") lift matching documents. */
   cueBoosts: CueBoosts = { ...CUE_BOOST_DEFAULTS };
-  /** The index's speakers, per index version (an ingest may add some). */
-  private readonly speakers = new PerIndexVersion<string[]>();
   /** The index's titles, per index version, read once: a few hundred short strings, compared with every request. */
   private readonly titles = new PerIndexVersion<TitleIndex>();
   /** Candidates taken from each first-stage list. */
@@ -252,10 +249,6 @@ export class Retriever {
     return this.store.read((s) => vectorSearch(s, vector, where, limit));
   }
 
-  private knownSpeakers(): Promise<string[]> {
-    return this.store.read((s) => this.speakers.get(s.metaVersion, () => distinctSpeakers(s)));
-  }
-
   private knownTitles(s: Snapshot): Promise<TitleIndex> {
     return this.titles.get(s.metaVersion, async () => new TitleIndex(await documentTitles(s)));
   }
@@ -282,15 +275,11 @@ export class Retriever {
     };
     // Every list and the passages shown from one snapshot: an ingest finishing meanwhile never mixes two states.
     return this.store.read(async (s) => {
-      // The lists are fetched for the whole request while the index's speakers are read, not after: one wait instead
-      // of two in every search. A request that names a speaker (rare) then fetches them again without the name,
-      // since a speaker's turns rarely contain their own name: the name picks the turns, not the words to match.
-      const [names, titles, first] = await Promise.all([
-        this.cueBoosts.speaker > 0 ? this.knownSpeakers() : [],
-        this.cueBoosts.title > 0 ? this.knownTitles(s) : null,
-        lists(s, intent.text),
-      ]);
-      const speaker = namedSpeaker(req.query, names);
+      // The lists are fetched for the whole request, the index's speakers being in its snapshot. A request that names
+      // a speaker (rare) then fetches them again without the name, since a speaker's turns rarely contain their own
+      // name: the name picks the turns, not the words to match.
+      const [first, titles] = await Promise.all([lists(s, intent.text), this.cueBoosts.title > 0 ? this.knownTitles(s) : null]);
+      const speaker = this.cueBoosts.speaker > 0 ? namedSpeaker(req.query, s.facts.speakers) : null;
       const query = speaker ? withoutName(intent.text, speaker) : intent.text;
       const [lexical, dense, charGrams] = speaker ? await lists(s, query) : first;
       // Matched on the request's topic as typed: a title names its guest, so the speaker's name stays in.

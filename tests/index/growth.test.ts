@@ -56,7 +56,7 @@ describe('--rebuild', () => {
       const counts: number[] = [];
       const reads = (async () => {
         while (!done) {
-          counts.push(await reader.read(async (s) => (await s.documents.countRows()) * 1_000_000 + (await s.chunks.countRows())));
+          counts.push(await reader.read(async (s) => (await (await s.documents()).countRows()) * 1_000_000 + (await s.chunks.countRows())));
           await new Promise((r) => setImmediate(r));
         }
       })();

@@ -36,7 +36,7 @@ describe('the character n-gram side (LanceDB on disk)', () => {
     const store = await IndexStore.open(index);
     try {
       const snapshot = await store.snapshot();
-      expect(snapshot.charGrams).toBe(true);
+      expect(snapshot.facts.charGrams).toBe(true);
       const columns = (await snapshot.chunks.listIndices()).flatMap((i) => i.columns);
       expect(columns).toEqual(expect.arrayContaining(['fts_text', 'text']));
     } finally {
