@@ -67,7 +67,7 @@ function overlapFraction(a: { start: number; end: number }, b: { start: number; 
  * Comparisons go through an inverted index of shingles, so cost follows shared shingles rather
  * than n² full comparisons.
  */
-export function collapseNearDuplicates<T extends DedupeHit>(hits: T[], opts: DedupeOptions = {}): T[] {
+export function collapseNearDuplicates<T extends DedupeHit>(hits: Iterable<T>, opts: DedupeOptions = {}): T[] {
   const maxOverlap = opts.maxOverlap ?? 0.5;
   const minJaccard = opts.minJaccard ?? 0.8;
   const k = Math.max(1, Math.floor(opts.shingleSize ?? 3));

@@ -5,7 +5,7 @@
  * cues say about it (a kind, a year); the passage list is then ordered document by document, so that anything
  * ranking documents by their first passage — `ask`, grouped views, a reader skimming — sees this order.
  */
-import { collapseNearDuplicates, type DedupeHit } from './dedupe.js';
+import { collapseNearDuplicates } from './dedupe.js';
 
 export interface RankedPassage {
   docId: string;
@@ -101,14 +101,18 @@ export function orderByDocument<T extends RankedPassage>(docs: readonly Document
 /**
  * What a search returns: the passages in document order, de-duplicated last and only as far as `k` (the costly step;
  * ranking documents on the raw pool keeps p95 low). maxOverlap 0: one list never shows two overlapping passages of a
- * document — over the spans `spanOf` says a hit is listed at (a chunk's enclosing passage), near-duplicates judged on
- * the hits' own text. A single search and a fused multi-phrasing search both end here, so both list alike.
+ * document — over the spans `listedAs` says a hit is listed at (a chunk's enclosing passage), near-duplicates judged on
+ * the text it gives (the hit's own). It is asked only of the passages de-duplication reaches, not the whole pool:
+ * reading a candidate's text from its index row costs a cold search. A single search and a fused multi-phrasing
+ * search both end here, so both list alike.
  */
-export function listByDocument<T extends RankedPassage & DedupeHit>(
+export function listByDocument<T extends RankedPassage>(
   docs: readonly DocumentScore<T>[],
   k: number,
-  spanOf: (hit: T) => { start: number; end: number } = (hit) => hit,
+  listedAs: (hit: T) => { text: string; start: number; end: number },
 ): T[] {
-  const listed = orderByDocument(docs).map((hit) => ({ hit, docId: hit.docId, text: hit.text, ...spanOf(hit) }));
-  return collapseNearDuplicates(listed, { maxOverlap: 0, limit: k }).map((l) => l.hit);
+  function* listed() {
+    for (const hit of orderByDocument(docs)) yield { hit, docId: hit.docId, ...listedAs(hit) };
+  }
+  return collapseNearDuplicates(listed(), { maxOverlap: 0, limit: k }).map((l) => l.hit);
 }

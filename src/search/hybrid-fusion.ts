@@ -24,9 +24,15 @@ export function fuseRankings(
   const used = lists.filter((l) => l.ranked.length > 0 && l.weight > 0);
   if (used.length === 0) return lists.find((l) => l.ranked.length > 0)?.ranked ?? [];
   if (used.length === 1) return (used[0] as WeightedList).ranked;
+  // Each row's id is read once: a field read from an index row is decoded again on every read (see retriever.ts).
   const rows = new Map<string, Ranked['row']>();
-  for (const l of used) for (const r of l.ranked) rows.set(r.row.id, r.row);
-  const scored = used.map((l) => l.ranked.map((r) => ({ id: r.row.id, score: r.score })));
+  const scored = used.map((l) =>
+    l.ranked.map((r) => {
+      const id = r.row.id;
+      rows.set(id, r.row);
+      return { id, score: r.score };
+    }),
+  );
   const weights = used.map((l) => l.weight);
   const fused = method === 'rrf' ? rrf(scored, { weights }) : convexFusion(scored, weights, normalisation);
   return fused.map((f) => ({ row: rows.get(f.id)!, score: f.score }));

@@ -51,7 +51,7 @@ export async function searchPhrasings(
   const hits = fused.map((f) => ({ ...(byId.get(f.id) as SearchHit), score: f.score }));
   // Ranked and de-duplicated exactly like a single search (two phrasings can find overlapping chunks of a
   // document; each list is free of overlaps only on its own), so grouped views and `ask` read the fused ranking alike.
-  return listByDocument(scoreDocuments(hits, DOCUMENT_RANK_DEFAULTS), req.k);
+  return listByDocument(scoreDocuments(hits, DOCUMENT_RANK_DEFAULTS), req.k, (h) => h);
 }
 
 function passageId(h: Pick<SearchHit, 'docId' | 'chunkIndex'>): string {

@@ -8,7 +8,7 @@ import { PriorsError } from '../../core/errors.js';
 import { estimateTokens, type CorpusStatistics, type Embedder, type WordList, type WordMatcher } from '../embedder.js';
 import { modelSettings, WORDVEC_MODEL_ID } from '../registry.js';
 import { openWordTable, TABLE_ID, type OpenTableOptions, type WordTable } from './table.js';
-import { tableRows } from './tokenize.js';
+import { distinctTableRows, tableRows } from './tokenize.js';
 
 /**
  * SIF's smoothing constant: words with p(w) well above it are damped, rarer words keep weight ≈ 1. Chosen on
@@ -223,28 +223,25 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics, WordMatcher 
     if (total === 0) return null;
     const floor = this.softMatchFloor;
     const n = queryRows.length;
-    const queryUnits = queryRows.map((q) => this.table.unit(q));
     const dim = this.table.dim;
+    // The request words' unit vectors end to end, for `WordTable.cosines`.
+    const queryUnits = new Float32Array(n * dim);
+    for (const [i, q] of queryRows.entries()) queryUnits.set(this.table.unit(q), i * dim);
+    const cosines = new Float64Array(n);
     // Most words of a passage are near no request word: they share one all-zero row.
     const none = new Float32Array(n);
     const near = new Map<number, Float32Array>();
     const similarities = (row: number): Float32Array => {
-      let s = near.get(row);
-      if (s) return s;
-      s = none;
+      let s = none;
       const exact = queryRows.indexOf(row);
       // Function words sit close to every word in these vectors ("runs"–"for" 0.51): they match only themselves.
       const common = this.table.rank(row) < SOFT_MATCH_COMMON;
-      if (exact >= 0 || !common) {
-        const u = this.table.unit(row);
-        for (let i = 0; i < n; i++) {
-          let c = 0;
-          if (i === exact) c = 1;
-          else if (!common) c = dot(queryUnits[i]!, u, dim);
-          if (c >= floor) {
-            if (s === none) s = new Float32Array(n);
-            s[i] = c;
-          }
+      if (!common) this.table.cosines(row, queryUnits, n, cosines);
+      for (let i = 0; i < n; i++) {
+        const c = i === exact ? 1 : common ? 0 : cosines[i]!;
+        if (c >= floor) {
+          if (s === none) s = new Float32Array(n);
+          s[i] = c;
         }
       }
       near.set(row, s);
@@ -253,7 +250,7 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics, WordMatcher 
     return (text) => {
       const best = new Float32Array(n);
       for (const row of this.distinctRows(text)) {
-        const s = similarities(row);
+        const s = near.get(row) ?? similarities(row);
         if (s === none) continue;
         for (let i = 0; i < n; i++) if (s[i]! > best[i]!) best[i] = s[i]!;
       }
@@ -267,7 +264,7 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics, WordMatcher 
   private distinctRows(text: string): Int32Array {
     let rows = this.textRows.get(text);
     if (!rows) {
-      rows = Int32Array.from(new Set(tableRows(text, this.lookup)));
+      rows = distinctTableRows(text, this.lookup);
       if (this.textRows.size >= TEXT_ROWS_MAX) this.textRows.clear();
       this.textRows.set(text, rows);
     }
@@ -293,16 +290,6 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics, WordMatcher 
   async dispose(): Promise<void> {
     this.table.close();
   }
-}
-
-/**
- * Σ a[k]·b[k] in order. A function of its own rather than a loop inside soft matching: a cold search calls it
- * thousands of times, so V8 optimises it early instead of interpreting the loop (the sum is the same either way).
- */
-function dot(a: Float32Array, b: Float32Array, dim: number): number {
-  let c = 0;
-  for (let k = 0; k < dim; k++) c += a[k]! * b[k]!;
-  return c;
 }
 
 /** Euclidean length (Math.hypot over a spread array is several times slower on hot paths). */

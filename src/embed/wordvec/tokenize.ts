@@ -5,6 +5,8 @@
  */
 const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
 const DIACRITICS = /\p{M}+/gu;
+/** A character beyond printable ASCII (a word's characters are letters, digits, ' and -: never control characters). */
+const BEYOND_ASCII = /[^ -~]/;
 
 const CONTRACTION_TAILS: Record<string, string | null> = {
   s: null,
@@ -18,12 +20,30 @@ const NEGATED: Record<string, string> = { ca: 'can', wo: 'will', sha: 'shall' };
 
 export type Lookup = (word: string) => number;
 
+/**
+ * The words of `text` as found, lower case, ’ made ' (both join words alike, so the same words are found). One
+ * `match` call per text: soft matching tokenises a search's best 50 passages in every cold process, and a match
+ * loop's per-word calls and match objects cost it more than the matching itself.
+ */
+function words(text: string): string[] {
+  const lower = text.toLowerCase();
+  return (lower.includes('’') ? lower.replaceAll('’', "'") : lower).match(WORD) ?? [];
+}
+
 /** Table rows of the words of `text`, in order; words the table lacks are left out. */
 export function tableRows(text: string, lookup: Lookup, out: number[] = []): number[] {
-  for (const m of text.toLowerCase().matchAll(WORD)) {
-    pushWord(m[0].replace(/’/g, "'"), lookup, out);
-  }
+  for (const word of words(text)) pushWord(word, lookup, out);
   return out;
+}
+
+/**
+ * The distinct rows of `tableRows(text)`, in the order they first appear there: each distinct word is looked up
+ * once (a word gives the same rows wherever it stands), which halves the lookups of a passage.
+ */
+export function distinctTableRows(text: string, lookup: Lookup): Int32Array {
+  const rows: number[] = [];
+  for (const word of new Set(words(text))) pushWord(word, lookup, rows);
+  return Int32Array.from(new Set(rows));
 }
 
 function pushWord(token: string, lookup: Lookup, out: number[]): void {
@@ -48,8 +68,8 @@ function pushWord(token: string, lookup: Lookup, out: number[]): void {
     return;
   }
   let row = lookup(token);
-  // "café" → "cafe": the table spells most borrowed words without accents.
-  if (row < 0) {
+  // "café" → "cafe": the table spells most borrowed words without accents (an ASCII word has none to drop).
+  if (row < 0 && BEYOND_ASCII.test(token)) {
     const plain = token.normalize('NFD').replace(DIACRITICS, '');
     if (plain !== token) row = lookup(plain);
   }
