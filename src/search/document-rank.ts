@@ -98,9 +98,12 @@ export function orderByDocument<T extends RankedPassage>(docs: readonly Document
   return listed;
 }
 
+/** A listed passage with the score its document is ranked by (`DocumentScore.score`). */
+export type ListedPassage<T> = T & { documentScore: number };
+
 /**
- * What a search returns: the passages in document order, de-duplicated last and only as far as `k` (the costly step;
- * ranking documents on the raw pool keeps p95 low). maxOverlap 0: one list never shows two overlapping passages of a
+ * What a search returns: the passages in document order, each with its document's score, de-duplicated last and only
+ * as far as `k` (the costly step; ranking documents on the raw pool keeps p95 low). maxOverlap 0: one list never shows two overlapping passages of a
  * document — over the spans `listedAs` says a hit is listed at (a chunk's enclosing passage), near-duplicates judged on
  * the text it gives (the hit's own). It is asked only of the passages de-duplication reaches, not the whole pool:
  * reading a candidate's text from its index row costs a cold search. A single search and a fused multi-phrasing
@@ -110,9 +113,13 @@ export function listByDocument<T extends RankedPassage>(
   docs: readonly DocumentScore<T>[],
   k: number,
   listedAs: (hit: T) => { text: string; start: number; end: number },
-): T[] {
+): ListedPassage<T>[] {
   function* listed() {
     for (const hit of orderByDocument(docs)) yield { hit, docId: hit.docId, ...listedAs(hit) };
   }
-  return collapseNearDuplicates(listed(), { maxOverlap: 0, limit: k }).map((l) => l.hit);
+  const scoreOf = new Map(docs.map((d) => [d.docId, d.score]));
+  return collapseNearDuplicates(listed(), { maxOverlap: 0, limit: k }).map((l) => ({
+    ...l.hit,
+    documentScore: scoreOf.get(l.hit.docId) ?? 0,
+  }));
 }

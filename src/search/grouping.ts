@@ -4,21 +4,26 @@ export interface DocumentGroup {
   docId: string;
   /** Best passage score of the document. */
   score: number;
+  /** The score the document is ranked by (`SearchHit.documentScore`): groups come in this order. */
+  documentScore: number;
   hits: SearchHit[];
 }
 
-/** Group ranked passages by document, keeping rank order of documents (by their best passage) and of passages. */
+/**
+ * Group ranked passages by document: documents in rank order (their documentScore; a search lists them so, but a
+ * document whose best passage fell to de-duplication first appears at a later passage), passages in list order.
+ */
 export function groupByDocument(hits: readonly SearchHit[], perDoc: number): DocumentGroup[] {
   const groups = new Map<string, DocumentGroup>();
   for (const hit of hits) {
     let g = groups.get(hit.docId);
     if (!g) {
-      g = { docId: hit.docId, score: hit.score, hits: [] };
+      g = { docId: hit.docId, score: hit.score, documentScore: hit.documentScore, hits: [] };
       groups.set(hit.docId, g);
     }
     if (g.hits.length < perDoc) g.hits.push(hit);
   }
-  return [...groups.values()];
+  return [...groups.values()].sort((a, b) => b.documentScore - a.documentScore);
 }
 
 /**

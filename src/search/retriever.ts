@@ -16,7 +16,14 @@ import {
 import type { IndexStore, Snapshot } from '../index/store.js';
 import { assertKnownFilters, filterToSql, pathMatcher } from './filters.js';
 import { namedSpeaker, parseQuery, withoutName, type DocumentKind, type QueryIntent } from './query-intent.js';
-import { DOCUMENT_RANK_DEFAULTS, listByDocument, scoreDocuments, type DocumentRankOptions, type DocumentScore } from './document-rank.js';
+import {
+  DOCUMENT_RANK_DEFAULTS,
+  listByDocument,
+  scoreDocuments,
+  type DocumentRankOptions,
+  type DocumentScore,
+  type ListedPassage,
+} from './document-rank.js';
 import type { Reranker } from '../embed/reranker.js';
 import { rerankHits } from './rerank.js';
 import { fuseRankings, type FusionMethod } from './hybrid-fusion.js';
@@ -27,7 +34,7 @@ import { TitleIndex } from './title-match.js';
 import type { SearchHit, SearchMode, SearchRequest } from './types.js';
 
 /** A listed hit from its candidate row and the rest of its row (`listedRows`). */
-export function rowToHit(row: HitRow, rest: ListedRow, score: number): SearchHit {
+export function rowToHit(row: HitRow, rest: ListedRow, score: number, documentScore: number): SearchHit {
   return {
     docId: row.doc_id,
     title: row.title ?? null,
@@ -43,6 +50,7 @@ export function rowToHit(row: HitRow, rest: ListedRow, score: number): SearchHit
     lineStart: rest.line_start,
     lineEnd: rest.line_end,
     score,
+    documentScore,
     text: row.text,
     passage: {
       start: row.passage_start,
@@ -87,7 +95,7 @@ export interface Candidate {
  * The listed candidates as a search shows them: each chunk's enclosing passage (its text and the rest of its row
  * read now, for these few rows only), with the chunk's metadata.
  */
-async function showPassages(snapshot: Snapshot, listed: readonly Candidate[]): Promise<SearchHit[]> {
+async function showPassages(snapshot: Snapshot, listed: readonly ListedPassage<Candidate>[]): Promise<SearchHit[]> {
   const rows = await listedRows(
     snapshot,
     listed.map((c) => c.row._rowid).filter((id): id is bigint => id !== undefined),
@@ -97,7 +105,7 @@ async function showPassages(snapshot: Snapshot, listed: readonly Candidate[]): P
     const rest = id === undefined ? undefined : rows.get(id);
     // Read from the snapshot that returned the row, so it is there; `IndexStore.read` retries a read an ingest cut short.
     if (!rest) throw new Error(`chunk ${c.docId}#${c.row.chunk_index} is missing from the index snapshot it was found in`);
-    const hit = rowToHit(c.row, rest, c.score);
+    const hit = rowToHit(c.row, rest, c.score, c.documentScore);
     return { ...hit, ...hit.passage, text: rest.passage_text };
   });
 }
@@ -286,7 +294,7 @@ export class Retriever {
   }
 
   /** The lists fused, cues and speaker applied, documents ranked, and the top k passages listed (chunk text still). */
-  private async rank(request: RankRequest, lexical: Ranked[], dense: Ranked[], charGrams: Ranked[]): Promise<Candidate[]> {
+  private async rank(request: RankRequest, lexical: Ranked[], dense: Ranked[], charGrams: Ranked[]): Promise<ListedPassage<Candidate>[]> {
     const { query, intent, speaker, mode, keepPath, k, named } = request;
     const ranked =
       mode === 'hybrid'

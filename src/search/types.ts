@@ -37,7 +37,14 @@ export interface SearchHit extends DocumentHeader {
   speakers: string[];
   lineStart: number;
   lineEnd: number;
+  /** The passage's own match score. */
   score: number;
+  /**
+   * The score its document is ranked by: all the document's matching passages and the request's cues (a kind, a
+   * year, "first", a named title). Documents are listed in this order, so a later document's best passage may score
+   * higher than an earlier one's.
+   */
+  documentScore: number;
   text: string;
   /** Where the chunk's enclosing passage is; a search lists that passage as the hit's text, offsets and lines. */
   passage: Omit<SourceSpan, 'text'>;

@@ -21,6 +21,7 @@ export const askInput = z
 export interface AskDocument extends DocumentHeader {
   type: string;
   path: string;
+  /** The score the document is ranked by (all its matching passages and the request's cues): it falls down the list. */
   score: number;
   passages: HitJson[];
 }
@@ -39,7 +40,7 @@ const PASSAGE_FLOOR = 0.5;
 export const askTool = defineTool({
   name: 'ask',
   title: 'Prior writing on a topic',
-  description: `Answers 'what have I written about X?' offline: the author's prior posts, chapters and interviews on the topic, best first, each with its 1–3 most relevant verbatim passages and a path:line citation; documents scoring under ${RELEVANCE_FLOOR * 100}% of the best one are left out, so fewer than asked may come back. Use for an overview of prior writing; use search for individual passages.`,
+  description: `Answers 'what have I written about X?' offline: the author's prior posts, chapters and interviews on the topic, best first (score: the document's, from all its matching passages), each with its 1–3 most relevant verbatim passages and a path:line citation; documents whose best passage scores under ${RELEVANCE_FLOOR * 100}% of the best document's are left out, so fewer than asked may come back. Use for an overview of prior writing; use search for individual passages.`,
   input: askInput,
   async run(ctx, input): Promise<AskOutput> {
     const retriever = await ctx.retriever();
@@ -62,7 +63,7 @@ export const askTool = defineTool({
         return {
           ...documentOfHit(best),
           path: best.relPath,
-          score: Number(g.score.toFixed(6)),
+          score: Number(g.documentScore.toFixed(6)),
           passages: g.hits.filter((h) => h.score >= g.score * PASSAGE_FLOOR).map(hitToJson),
         };
       }),

@@ -23,7 +23,16 @@ export type HitJson = Pick<
   | 'lineEnd'
   | 'score'
   | 'text'
-> & { displayText: string; path: string; citation: string };
+> & {
+  displayText: string;
+  path: string;
+  citation: string;
+  /**
+   * With search's group=document: the score the passage's document is ranked by (all its matching passages and the
+   * request's cues). Results are in this order; `score`, the passage's own, orders a document's passages.
+   */
+  documentScore?: number;
+};
 
 export function hitToJson(h: SearchHit): HitJson {
   return {

@@ -26,7 +26,9 @@ export const searchInput = z
     group: z
       .enum(['chunk', 'document'])
       .default('chunk')
-      .describe('chunk: flat ranked passages; document: best passages per document, documents in rank order'),
+      .describe(
+        "chunk: flat ranked passages; document: best passages per document, documents in rank order — each result's documentScore (its document's score, from all its matching passages and the request's cues) falls down the list, and score (the passage's own) orders a document's passages",
+      ),
     perDoc: z.number().int().min(1).max(10).default(3).describe('with group=document: passages per document'),
     ...filterFields,
   })
@@ -42,18 +44,24 @@ export interface SearchOutput {
   note?: string;
 }
 
-export function arrangeHits(hits: SearchHit[], group: 'chunk' | 'document', perDoc: number, k: number): SearchHit[] {
-  if (group === 'chunk') return hits.slice(0, k);
+/**
+ * The results as listed: the first k passages, or grouped by document with each passage's documentScore, which is
+ * what orders them (a later document's best passage may score higher than an earlier one's: its document has fewer
+ * matching passages, or the request's cues favour the other).
+ */
+export function arrangeHits(hits: SearchHit[], group: 'chunk' | 'document', perDoc: number, k: number): HitJson[] {
+  if (group === 'chunk') return hits.slice(0, k).map(hitToJson);
   return groupByDocument(hits, perDoc)
     .flatMap((g) => g.hits)
-    .slice(0, k);
+    .slice(0, k)
+    .map((h) => ({ ...hitToJson(h), documentScore: Number(h.documentScore.toFixed(6)) }));
 }
 
 export const searchTool = defineTool({
   name: 'search',
   title: 'Search the archive',
   description:
-    "Hybrid (keyword + meaning) search over the author's own archive of posts, book chapters and interview transcripts. Returns verbatim passages with title, date, URL, section, speaker and the file's line range (path:lineStart-lineEnd) for citing. Use it first to find what the author wrote about a topic; filter by date, type, tag, path or speaker. A query naming no topic (only words like 'the' or 'prior posts on') returns no results and a `note` saying what to add.",
+    "Hybrid (keyword + meaning) search over the author's own archive of posts, book chapters and interview transcripts. Returns verbatim passages with title, date, URL, section, speaker and the file's line range (path:lineStart-lineEnd) for citing. Use it first to find what the author wrote about a topic; filter by date, type, tag, path or speaker. With group=document, results are ordered by their document's score (documentScore), not by each passage's score. A query naming no topic (only words like 'the' or 'prior posts on') returns no results and a `note` saying what to add.",
   input: searchInput,
   async run(ctx, input): Promise<SearchOutput> {
     const retriever = await ctx.retriever(input.mode);
@@ -65,7 +73,7 @@ export const searchTool = defineTool({
     // Document grouping needs a deeper pool so that k passages still cover several documents.
     const pool = input.group === 'document' ? Math.min(input.k * 4, 200) : input.k;
     const hits = await searchPhrasings(retriever, { query, k: pool, mode, filters: toFilters(input) }, others);
-    return { ...asked, results: arrangeHits(hits, input.group, input.perDoc, input.k).map(hitToJson) };
+    return { ...asked, results: arrangeHits(hits, input.group, input.perDoc, input.k) };
   },
   toText(out, audience = 'human') {
     if (out.results.length === 0) return out.note ?? `No passages found for "${out.query}".`;

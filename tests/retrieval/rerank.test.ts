@@ -20,6 +20,7 @@ const hit = (docId: string, text: string, score: number): SearchHit => ({
   lineStart: 1,
   lineEnd: 1,
   score,
+  documentScore: score,
   text,
   passage: { start: 0, end: text.length, lineStart: 1, lineEnd: 1 },
   relPath: docId,

@@ -101,8 +101,9 @@ describe('ask (offline)', () => {
 
   it('leaves out documents far weaker than the best one, by the floor the timeline uses', async () => {
     const wide = await callTool(askTool, ctx, { question: 'prior posts on calibration', documents: 30 });
-    const top = wide.documents[0]!.score;
-    for (const d of wide.documents) expect(d.score).toBeGreaterThanOrEqual(top * RELEVANCE_FLOOR);
+    // The floor is on each document's best passage (a document's own score adds up all its passages).
+    const best = wide.documents.map((d) => d.passages[0]!.score);
+    for (const b of best) expect(b).toBeGreaterThanOrEqual(Math.max(...best) * RELEVANCE_FLOOR);
     // The README's first command: every document listed says something about calibration.
     for (const d of wide.documents) {
       expect(readFileSync(path.join(CORPUS, d.docId.replace(/^corpus\//, '')), 'utf8')).toMatch(/calibrat/i);
@@ -146,6 +147,32 @@ describe('search', () => {
     await expect(callTool(listDocumentsTool, ctx, { root: ['elsewhere'] })).rejects.toThrow(/its roots: corpus/);
     const tagged = await callTool(searchTool, ctx, { query: 'models', k: 10, tag: ['rlhf'] });
     expect(tagged.results.length).toBeGreaterThan(0);
+  });
+
+  it('shows the scores it ranks by: documents by their documentScore (grouped search) or score (ask)', async () => {
+    let laterPassageHigher = false;
+    for (const query of ['reward model', 'calibration', 'open models', 'evaluation', 'the first time I wrote about RLHF']) {
+      const grouped = await callTool(searchTool, ctx, { query, k: 20, group: 'document' });
+      const docs: { docId: string; documentScore: number; scores: number[] }[] = [];
+      for (const r of grouped.results) {
+        expect(r.documentScore, query).toBeTypeOf('number');
+        const last = docs.at(-1);
+        if (last?.docId === r.docId) last.scores.push(r.score);
+        else docs.push({ docId: r.docId, documentScore: r.documentScore!, scores: [r.score] });
+      }
+      // Each document once, documents by their score, a document's passages by theirs.
+      expect(new Set(docs.map((d) => d.docId)).size, query).toBe(docs.length);
+      for (let i = 1; i < docs.length; i++) expect(docs[i]!.documentScore, query).toBeLessThanOrEqual(docs[i - 1]!.documentScore);
+      for (const d of docs) expect(d.scores, query).toEqual([...d.scores].sort((a, b) => b - a));
+      laterPassageHigher ||= docs.some((d, i) => i > 0 && d.scores[0]! > docs[i - 1]!.scores[0]!);
+      const ask = await callTool(askTool, ctx, { question: query, documents: 10 });
+      const scores = ask.documents.map((d) => d.score);
+      expect(scores, query).toEqual([...scores].sort((a, b) => b - a));
+      // A flat search carries no documentScore: its order is the passages', document by document.
+      expect((await callTool(searchTool, ctx, { query, k: 5 })).results[0]).not.toHaveProperty('documentScore');
+    }
+    // What made the passage scores alone look out of order: a document ranked below another with a stronger best passage.
+    expect(laterPassageHigher).toBe(true);
   });
 
   it('groups by document and collapses repeated boilerplate', async () => {
