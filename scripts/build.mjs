@@ -66,8 +66,16 @@ async function deriveToolSchemas() {
 }
 const toolSchemas = await deriveToolSchemas();
 
-/** Build-time modules: the version constant, the tools' JSON Schemas, and one Arrow for LanceDB and priors. */
-function priorsPlugin(buildInfo) {
+/**
+ * Packages only a rare path reaches, through an import() (OpenAI embeddings, the LLM client), kept out of the
+ * programs: each is one CommonJS file in chunks/ that a program require()s on first use. Code a command never runs
+ * still costs each of its runs, to read and in V8's code cache: openai was a fifth of the search program, ~1 ms of
+ * every cold search (a run that does use it loads the file without the code cache, a few ms beside its API calls).
+ */
+const LAZY_PACKAGES = ['openai'];
+
+/** Build-time modules: the version constant, the tools' JSON Schemas, one Arrow for LanceDB and priors, lazy packages. */
+function priorsPlugin(buildInfo, lazyPackages = false) {
   return {
     name: 'priors',
     setup(b) {
@@ -106,9 +114,28 @@ function priorsPlugin(buildInfo) {
         const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
         return { contents: source.replace(eager, lazy), loader: 'js' };
       });
-      // LanceDB require()s Arrow's CommonJS build while priors imports its ES build: bundle one Arrow, not two.
+      // A lazy package is a module of its own, which require()s the package's file on first use (at its import()).
+      if (lazyPackages) {
+        const names = new RegExp(`^(${LAZY_PACKAGES.join('|')})$`);
+        b.onResolve({ filter: names }, (args) => ({ path: args.path, namespace: 'lazy-package' }));
+        b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({
+          contents: `export * from 'lazy-package:${args.path}'; export { default } from 'lazy-package:${args.path}';`,
+          loader: 'js',
+        }));
+        b.onResolve({ filter: /^lazy-package:/ }, (args) => ({ path: `./${args.path.slice('lazy-package:'.length)}.cjs`, external: true }));
+      }
+      // LanceDB require()s Arrow's CommonJS build while priors imports its ES build: bundle one Arrow, not two. Its
+      // require()s share one CommonJS module of it: esbuild makes a CommonJS view of an ES module per require() call,
+      // copying Arrow's ~150 exports each time (four times in every command that opens an index, ~0.5 ms).
       const arrow = path.join(root, 'node_modules', 'apache-arrow', 'Arrow.node.mjs');
-      b.onResolve({ filter: /^apache-arrow$/ }, () => ({ path: arrow }));
+      b.onResolve({ filter: /^apache-arrow$/ }, (args) =>
+        args.kind === 'require-call' ? { path: 'apache-arrow', namespace: 'arrow-cjs' } : { path: arrow },
+      );
+      b.onLoad({ filter: /.*/, namespace: 'arrow-cjs' }, () => ({
+        contents: `module.exports = require(${JSON.stringify(arrow)});`,
+        resolveDir: root,
+        loader: 'js',
+      }));
     },
   };
 }
@@ -130,6 +157,18 @@ const common = {
   external: ['@huggingface/transformers', '@lancedb/lancedb-*', '*.node'],
 };
 
+/**
+ * esbuild (charset ascii) escapes every string and template it prints, but leaves regular-expression literals and
+ * String.raw templates as written, and priors' regexes hold ’ “ — …. One non-ASCII character makes Node decode the
+ * whole file to a two-byte string: reading the 1.1 MB search program cost ~1.2 ms more per run. `\\uXXXX` means the
+ * same character in a regex, and in a String.raw that is a RegExp source (each of priors'), so the build writes that.
+ */
+function escapeNonAscii(file) {
+  const source = readFileSync(file, 'utf8');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the complement of ASCII.
+  const ascii = source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (ascii !== source) writeFileSync(file, ascii);
+}
 // One bundle per program of src/cli/programs/ (see src/cli/program-of.ts for why several).
 const programNames = readdirSync(path.join(root, 'src', 'cli', 'programs')).map((f) => path.basename(f, '.ts'));
 const programs = await build({
@@ -144,8 +183,17 @@ const programs = await build({
   // transformers.js ships a CommonJS build for Node beside its ES one).
   supported: { 'dynamic-import': false },
   banner: { js: "var __priorsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [priorsPlugin(null)],
+  plugins: [priorsPlugin(null, true)],
 });
+for (const name of LAZY_PACKAGES)
+  await build({
+    ...common,
+    stdin: { contents: `export * from '${name}'; export { default } from '${name}';`, resolveDir: root },
+    outdir: undefined,
+    outfile: path.join(dist, 'chunks', `${name}.cjs`),
+    format: 'cjs',
+  });
+for (const file of readdirSync(path.join(dist, 'chunks'))) if (file.endsWith('.cjs')) escapeNonAscii(path.join(dist, 'chunks', file));
 const programFile = (name) => path.join(dist, 'chunks', `cli-${name}.cjs`);
 const help = execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(programFile('top'))}).topLevelHelp())`], {
   encoding: 'utf8',
@@ -195,6 +243,7 @@ const modules = await build({
   banner: { js: "import { createRequire as __priorsRequire } from 'node:module'; const require = __priorsRequire(import.meta.url);" },
   plugins: [priorsPlugin(null)],
 });
+for (const file of Object.keys(modules.metafile.outputs)) if (file.endsWith('.js')) escapeNonAscii(path.join(root, file));
 
 // Modules that find package files relative to themselves (web/, the worker) assume they sit two levels below
 // the package root, as in src/<layer>/; in dist that holds for cli/ and chunks/ only.
