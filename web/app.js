@@ -108,6 +108,7 @@ function docHeader(d) {
       { class: 'meta' },
       d.date ? h('time', { datetime: d.date }, formatDate(d.date)) : h('span', {}, 'undated'),
       d.type ? h('span', { class: 'type' }, d.type) : null,
+      d.book ? h('span', { class: 'book' }, d.book) : null,
     ),
   );
 }

@@ -70,14 +70,23 @@ function speakerNames(c: Pick<CitationInput, 'speaker' | 'speakers'>): string | 
 }
 
 /** `ch. 1` / `app. A`, or null. */
-function chapterLabel(c: CitationInput): string | null {
+function chapterLabel(c: Pick<CitationInput, 'chapter'>): string | null {
   const ch = clean(c.chapter);
   if (!ch) return null;
   return /^\d+$/.test(ch) ? `ch. ${ch}` : `app. ${ch}`;
 }
 
-function isChapter(c: CitationInput): boolean {
+function isChapter(c: Pick<CitationInput, 'type' | 'chapter'>): boolean {
   return c.type === 'chapter' || clean(c.chapter) !== null;
+}
+
+/**
+ * Where a chapter sits, for a heading beside its title: `Reinforcement Learning from Human Feedback, ch. 14` (the book
+ * from the root's `--book`), or what of it is known; null for a document that is not a chapter, or says neither.
+ */
+export function chapterPlace(c: Pick<CitationInput, 'type' | 'chapter' | 'container'>): string | null {
+  if (!isChapter(c)) return null;
+  return [clean(c.container), chapterLabel(c)].filter(Boolean).join(', ') || null;
 }
 
 /** The author line: a quoted speaker, else the document's authors. */

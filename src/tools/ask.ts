@@ -8,6 +8,7 @@ import { hasTopic, nothingToMatch } from './nothing-to-match.js';
 import { withoutSharedLines } from './passage-overlap.js';
 import { indent } from './search.js';
 import type { DocumentHeader } from '../core/types.js';
+import { chapterPlace } from '../text/citation-format.js';
 
 export const askInput = z
   .object({
@@ -21,6 +22,10 @@ export const askInput = z
 export interface AskDocument extends DocumentHeader {
   type: string;
   path: string;
+  /** A chapter's book (the root's `--book`), null when unknown or not a chapter. */
+  book: string | null;
+  /** A chapter's label (`14`, `A` for an appendix), null when unknown or not a chapter. */
+  chapter: string | null;
   /** The score the document is ranked by (all its matching passages and the request's cues): it falls down the list. */
   score: number;
   passages: HitJson[];
@@ -55,6 +60,10 @@ export const askTool = defineTool({
     // A passage sharing lines with a better one of its document would show the same words twice.
     // Documents far below the best one are a tail that never mentions the topic, not prior writing on it.
     const groups = aboveRelevanceFloor(groupByDocument(withoutSharedLines(hits), input.passages)).slice(0, input.documents);
+    // Passages don't carry their book (it is the document's): read it for the chapters listed, when there are any.
+    const chapterIds = groups.filter((g) => g.hits[0]?.type === 'chapter').map((g) => g.docId);
+    const store = chapterIds.length > 0 ? await ctx.store() : null;
+    const chapters = new Map((store ? await store.getDocuments(chapterIds) : []).map((d) => [d.doc_id, d]));
     return {
       question: input.question,
       mode,
@@ -63,6 +72,8 @@ export const askTool = defineTool({
         return {
           ...documentOfHit(best),
           path: best.relPath,
+          book: chapters.get(g.docId)?.container ?? null,
+          chapter: chapters.get(g.docId)?.chapter ?? null,
           score: Number(g.documentScore.toFixed(6)),
           passages: g.hits.filter((h) => h.score >= g.score * PASSAGE_FLOOR).map(hitToJson),
         };
@@ -73,7 +84,7 @@ export const askTool = defineTool({
     if (out.documents.length === 0) return out.note ?? `Nothing in the archive matches "${out.question}".`;
     return out.documents
       .map((d, i) => {
-        const head = `${i + 1}. ${d.title ?? d.docId}${d.date ? ` (${d.date})` : ''}${d.url ? `\n   ${d.url}` : ''}`;
+        const head = `${i + 1}. ${d.title ?? d.docId}${inBook(d)}${d.date ? ` (${d.date})` : ''}${d.url ? `\n   ${d.url}` : ''}`;
         const passages = d.passages
           .map((p) => {
             const who = passageSpeaker(p);
@@ -85,3 +96,9 @@ export const askTool = defineTool({
       .join('\n\n');
   },
 });
+
+/** ` — Reinforcement Learning from Human Feedback, ch. 14` after a chapter's title, when its book or number is known. */
+export function inBook(d: Pick<AskDocument, 'type' | 'book' | 'chapter'>): string {
+  const place = chapterPlace({ type: d.type, container: d.book, chapter: d.chapter });
+  return place ? ` — ${place}` : '';
+}

@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IngestReport, ingest } from '../../src/ingest/ingest.js';
+import { askTool } from '../../src/tools/ask.js';
 import { citeTool } from '../../src/tools/cite.js';
 import { createToolContext } from '../../src/tools/context.js';
 import { getDocumentTool } from '../../src/tools/get-document.js';
@@ -71,6 +72,11 @@ describe.skipIf(!has('sharedData'))('citations on the real archive', { timeout: 
     const bib = await callTool(citeTool, ctx, { docId: 'chapters/05-reward-models.md:28', format: 'bibtex' });
     expect(bib.citation).toMatch(/^@incollection\{/);
     expect(bib.citation).toContain('chapter = {5}');
+    expect(bib.citation).toContain(`booktitle = {${BOOK}}`);
+    // ask's answer names the book of each chapter it lists, in its text and its JSON.
+    const ask = await callTool(askTool, ctx, { question: 'reward model over-optimization', root: ['chapters'], documents: 3 });
+    expect(ask.documents[0]).toMatchObject({ type: 'chapter', book: BOOK, chapter: '14' });
+    expect(askTool.toText(ask)).toMatch(new RegExp(`^1\\. Over-Optimization — ${BOOK}, ch\\. 14\n`));
     const inBook = await callTool(searchTool, ctx, { query: 'reward model', k: 10, root: ['chapters'] });
     expect(inBook.results.length).toBe(10);
     expect(inBook.results.every((r) => r.docId.startsWith('chapters/') && r.type === 'chapter')).toBe(true);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { PriorsConfig } from '../../config/config.js';
 import { resolveLlmSettings, type LlmSettings } from '../../agent/llm-config.js';
 import { IndexMissingError } from '../../core/errors.js';
-import { askTool, type AskOutput } from '../../tools/ask.js';
+import { askTool, inBook, type AskOutput } from '../../tools/ask.js';
 import { ansiHighlighter } from '../../tools/highlight.js';
 import type { ToolContext } from '../../tools/tool.js';
 import { filterFields } from '../../tools/filters-schema.js';
@@ -25,7 +25,7 @@ function renderAsk(out: AskOutput): string {
   const hl = ansiHighlighter(out.question);
   return out.documents
     .map((d, i) => {
-      const head = `\x1b[1m${i + 1}. ${d.title ?? d.docId}\x1b[0m${d.date ? ` (${d.date})` : ''}${d.url ? `\n   \x1b[2m${d.url}\x1b[0m` : ''}`;
+      const head = `\x1b[1m${i + 1}. ${d.title ?? d.docId}\x1b[0m${inBook(d)}${d.date ? ` (${d.date})` : ''}${d.url ? `\n   \x1b[2m${d.url}\x1b[0m` : ''}`;
       const passages = d.passages
         .map((p) => {
           const who = p.speaker ? `${p.speaker}${p.timestamp ? ` [${p.timestamp}]` : ''}: ` : '';
