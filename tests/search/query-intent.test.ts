@@ -5,6 +5,9 @@ describe('queryTopic', () => {
   it('drops request preambles', () => {
     expect(queryTopic('prior posts on calibration')).toBe('calibration');
     expect(queryTopic('where do I say open models are a year behind?')).toBe('open models are a year behind');
+    // In any case, after any spaces (the regexes run only on requests starting with a preamble's first word).
+    expect(queryTopic('\u00a0 FIND me ALL posts about calibration')).toBe('calibration');
+    expect(queryTopic('open models a year behind')).toBe('open models a year behind');
   });
 });
 
@@ -78,6 +81,13 @@ describe('namedSpeaker', () => {
     expect(namedSpeaker('where Ross Taylor said reasoning needs verifiers', speakers)).toBe('Ross Taylor');
     expect(namedSpeaker('what Dettmers said about quantization', speakers)).toBe('Tim Dettmers');
     expect(namedSpeaker('the bit where Riley talked about prompts', speakers)).toBe('Riley G.');
+  });
+  it('finds a name as a whole word only', () => {
+    expect(namedSpeaker('(Dettmers) on quantization', speakers)).toBe('Tim Dettmers');
+    expect(namedSpeaker("Dettmers's take on quantization", speakers)).toBe('Tim Dettmers');
+    for (const q of ['Dettmers_2 on quantization', 'Dettmers2 on quantization', 'xDettmers on quantization']) {
+      expect(namedSpeaker(q, speakers)).toBeNull();
+    }
   });
   it('needs a capitalised name and exactly one match', () => {
     expect(namedSpeaker('a taylor series of prompts', speakers)).toBeNull();
