@@ -8,16 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadEmbedder } from '../src/embed/load-embedder.js';
 import { ingest } from '../src/ingest/ingest.js';
 import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
+import { CLI as cli, REPO as repo, SHARED_DATA, SHARED_MODELS as modelDir } from './lib/paths.js';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const shared = path.resolve(repo, '..', 'shared');
-const modelDir = path.join(shared, 'models');
 const model = 'priors/static-en-256';
-const cli = path.join(repo, 'dist', 'cli', 'main.js');
 const work = mkdtempSync(path.join(tmpdir(), 'priors-bench-check-'));
 const RUNS = 3;
 
@@ -62,7 +58,7 @@ try {
     await ingest({
       roots: [
         {
-          path: path.join(shared, 'data', 'interconnects'),
+          path: path.join(SHARED_DATA, 'interconnects'),
           urlTemplate: 'https://www.interconnects.ai/p/{slug}',
           author: 'Nathan Lambert',
         },

@@ -14,11 +14,11 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runKillRounds } from './lib/fault-injection.js';
 import { folderBytes, folderListing, markdownFiles } from './lib/index-integrity.js';
 import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
+import { CLI as cli, INTERCONNECTS, SHARED_MODELS } from './lib/paths.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,12 +27,9 @@ const { values: args } = parseArgs({
     'no-write': { type: 'boolean', default: false },
   },
 });
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const shared = path.resolve(repo, '..', 'shared');
-const cli = path.join(repo, 'dist', 'cli', 'main.js');
-const source = path.join(shared, 'data', 'interconnects', 'public');
+const source = INTERCONNECTS;
 const model = 'priors/static-en-256';
-const ingestArgs = ['--model', model, '--model-dir', path.join(shared, 'models')];
+const ingestArgs = ['--model', model, '--model-dir', SHARED_MODELS];
 const work = mkdtempSync(path.join(tmpdir(), 'priors-bench-faults-'));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 

@@ -13,16 +13,13 @@ import { Agent, get } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadEmbedder } from '../src/embed/load-embedder.js';
 import { ingest } from '../src/ingest/ingest.js';
 import { percentile } from '../src/search/metrics.js';
 import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
+import { INTERCONNECTS, REPO as repo, SAMPLE_CORPUS, SHARED_MODELS as modelDir } from './lib/paths.js';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const shared = path.resolve(repo, '..', 'shared');
-const modelDir = path.join(shared, 'models');
 const model = 'priors/static-en-256';
 const HOST = '127.0.0.1';
 
@@ -40,8 +37,8 @@ const durationS = Number(args.duration);
 if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 500) throw new Error('--concurrency must be 1–500');
 if (!Number.isFinite(durationS) || durationS < 1 || durationS > 120) throw new Error('--duration must be 1–120 seconds');
 const corpora: Record<string, string> = {
-  interconnects: path.join(shared, 'data', 'interconnects', 'public'),
-  sample: path.join(repo, 'corpus'),
+  interconnects: INTERCONNECTS,
+  sample: SAMPLE_CORPUS,
 };
 const corpusDir = corpora[args.corpus];
 if (!corpusDir) throw new Error('--corpus must be interconnects or sample');

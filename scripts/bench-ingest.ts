@@ -9,28 +9,25 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { IngestReport } from '../src/ingest/ingest.js';
 import { DEFERRED_VERSIONS_MAX } from '../src/index/store.js';
 import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
+import { CLI as cli, INTERCONNECTS, SHARED_MODELS } from './lib/paths.js';
 import { median, type ProcessTime, processTimer } from './lib/process-timing.js';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const shared = path.resolve(repo, '..', 'shared');
-const cli = path.join(repo, 'dist', 'cli', 'main.js');
 const model = 'priors/static-en-256';
 
 const work = mkdtempSync(path.join(tmpdir(), 'priors-bench-ingest-'));
 // A private copy, so one post can be edited (../shared is read-only).
 const archive = path.join(work, 'interconnects');
-cpSync(path.join(shared, 'data', 'interconnects', 'public'), archive, { recursive: true });
+cpSync(INTERCONNECTS, archive, { recursive: true });
 const index = path.join(work, 'index');
 
 function run(label: string, extra: string[] = []): { report: IngestReport; wallMs: number } {
   const t = performance.now();
   const out = execFileSync(
     process.execPath,
-    [cli, 'ingest', archive, '--index', index, '--model', model, '--model-dir', path.join(shared, 'models'), '--json', ...extra],
+    [cli, 'ingest', archive, '--index', index, '--model', model, '--model-dir', SHARED_MODELS, '--json', ...extra],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   const wallMs = performance.now() - t;
@@ -115,7 +112,7 @@ function reingestSection(post: string): string {
   const setups = [
     {
       label: `\`${model}\` (transformers.js)`,
-      args: [cli, 'ingest', archive, '--index', index, '--model', model, '--model-dir', path.join(shared, 'models'), '--json'],
+      args: [cli, 'ingest', archive, '--index', index, '--model', model, '--model-dir', SHARED_MODELS, '--json'],
     },
     { label: 'default (word vectors)', args: [cli, 'ingest', archive, '--index', defaultIndex, '--json'] },
   ];

@@ -11,7 +11,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -19,14 +18,10 @@ import { loadEmbedder } from '../src/embed/load-embedder.js';
 import { ingest } from '../src/ingest/ingest.js';
 import { percentile } from '../src/search/metrics.js';
 import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
+import { CLI as cli, INTERCONNECTS as archive, SHARED_MODELS as modelDir } from './lib/paths.js';
 
 const RUNS = 5;
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const shared = path.resolve(repo, '..', 'shared');
-const modelDir = path.join(shared, 'models');
 const model = 'priors/static-en-256';
-const archive = path.join(shared, 'data', 'interconnects', 'public');
-const cli = path.join(repo, 'dist', 'cli', 'main.js');
 const QUERIES = [
   'open models a year behind',
   'reward model over-optimization',

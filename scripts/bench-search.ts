@@ -9,7 +9,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadBeir } from '../src/eval/beir.js';
 import { evaluateMode, type ModeScores } from '../src/eval/evaluate.js';
 import { loadEmbedder } from '../src/embed/load-embedder.js';
@@ -20,12 +19,9 @@ import { askTool } from '../src/tools/ask.js';
 import { createToolContext } from '../src/tools/context.js';
 import { callTool } from '../src/tools/tool.js';
 import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
+import { CLI as cli, INTERCONNECTS, SHARED_DATA, SHARED_MODELS as modelDir } from './lib/paths.js';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const shared = path.resolve(repo, '..', 'shared');
-const modelDir = path.join(shared, 'models');
 const model = 'priors/static-en-256';
-const cli = path.join(repo, 'dist', 'cli', 'main.js');
 const work = mkdtempSync(path.join(tmpdir(), 'priors-bench-search-'));
 
 async function buildIndex(roots: string[], index: string): Promise<void> {
@@ -51,7 +47,7 @@ function row(label: string, s: ModeScores): (string | number)[] {
 
 try {
   // 1. SciFact quality.
-  const scifactDir = path.join(shared, 'data', 'beir', 'scifact');
+  const scifactDir = path.join(SHARED_DATA, 'beir', 'scifact');
   const data = loadBeir(scifactDir);
   const scifactIndex = path.join(work, 'scifact');
   console.error('indexing SciFact…');
@@ -73,8 +69,8 @@ try {
   // 2. Latency on the Interconnects archive.
   console.error('indexing Interconnects…');
   const icIndex = path.join(work, 'interconnects');
-  await buildIndex([path.join(shared, 'data', 'interconnects', 'public')], icIndex);
-  const manifest = JSON.parse(readFileSync(path.join(shared, 'data', 'interconnects.manifest.json'), 'utf8')) as
+  await buildIndex([INTERCONNECTS], icIndex);
+  const manifest = JSON.parse(readFileSync(path.join(SHARED_DATA, 'interconnects.manifest.json'), 'utf8')) as
     | { files?: { title?: string }[] }
     | { title?: string }[];
   const entries = Array.isArray(manifest) ? manifest : (manifest.files ?? []);

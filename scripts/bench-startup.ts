@@ -7,15 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
+import { CLI as cli, REPO as repo, SAMPLE_CORPUS as corpus, SHARED_MODELS as models } from './lib/paths.js';
 import { median, processTimer } from './lib/process-timing.js';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const cli = path.join(repo, 'dist', 'cli', 'main.js');
-const corpus = path.join(repo, 'corpus');
-const models = path.resolve(repo, '..', 'shared', 'models');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
 const QUERY = 'open models a year behind';

@@ -10,16 +10,12 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openArchive } from '../src/lib.js';
 import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
+import { CLI, INTERCONNECTS as ARCHIVE, SHARED_MODELS as MODEL_DIR } from './lib/paths.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ARCHIVE = path.resolve(ROOT, '..', 'shared', 'data', 'interconnects', 'public');
-const MODEL_DIR = path.resolve(ROOT, '..', 'shared', 'models');
 const MODEL = 'priors/static-en-256';
-const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 
 const args = parseArgs({ options: { rounds: { type: 'string', default: '20' }, 'no-write': { type: 'boolean', default: false } } }).values;
 const rounds = Number(args.rounds);

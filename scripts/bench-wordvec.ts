@@ -10,7 +10,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadBeir } from '../src/eval/beir.js';
 import { evaluateMode } from '../src/eval/evaluate.js';
 import type { IngestReport } from '../src/ingest/ingest.js';
@@ -21,9 +20,8 @@ import { createToolContext } from '../src/tools/context.js';
 import { ARCHIVE_ROOTS, findDataRoot, loadQuestions, QUESTIONS_FILE } from './lib/archive-questions.js';
 import { aggregate, type Hit, scoreQuestion } from './lib/archive-score.js';
 import { machineLine, mdTable, today, writeBenchSection } from './lib/bench-report.js';
+import { CLI as cli, REPO as repo } from './lib/paths.js';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const cli = path.join(repo, 'dist', 'cli', 'main.js');
 const dataRoot = findDataRoot();
 if (!dataRoot) {
   console.log('bench-wordvec: ../shared/data is not here; nothing to measure.');

@@ -22,17 +22,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ARCHIVE_ROOTS, findDataRoot, HALVES, KINDS, loadQuestions, QUESTIONS_FILE } from './lib/archive-questions.js';
 import { aggregate, type Hit, type Metrics, type Scored, scoreQuestion } from './lib/archive-score.js';
-import { BENCHMARKS_MD, machineLine, mdTable, today, upsertMarked } from './lib/bench-report.js';
+import { machineLine, mdTable, today, upsertMarked } from './lib/bench-report.js';
+import { BENCHMARKS_MD, CLI as cli, REPO as repo } from './lib/paths.js';
 
 const MODES = ['bm25', 'vector', 'hybrid'] as const;
 type Mode = (typeof MODES)[number];
 const K = 20;
-
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const cli = path.join(repo, 'dist', 'cli', 'main.js');
 
 // ---------- arguments ----------
 const argv = process.argv.slice(2);

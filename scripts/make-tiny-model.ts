@@ -15,6 +15,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SAMPLE_CORPUS } from './lib/paths.js';
 
 interface TinyModelSpec {
   id: string;
@@ -29,7 +30,6 @@ export const OTHER_TEST_MODEL: TinyModelSpec = { id: 'priors/tiny-test-bert-16',
 const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 const CHARS = [...'abcdefghijklmnopqrstuvwxyz0123456789', ...'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'];
 // Whole words keep typical passages far below the 512-token limit (characters alone would truncate them).
-const CORPUS = fileURLToPath(new URL('../corpus', import.meta.url));
 const SUFFIXES = [
   's',
   'es',
@@ -58,9 +58,9 @@ const SUFFIXES = [
  */
 function corpusWords(): string[] {
   const counts = new Map<string, number>();
-  for (const rel of readdirSync(CORPUS, { recursive: true, encoding: 'utf8' }).sort()) {
+  for (const rel of readdirSync(SAMPLE_CORPUS, { recursive: true, encoding: 'utf8' }).sort()) {
     if (!rel.endsWith('.md')) continue;
-    for (const w of readFileSync(path.join(CORPUS, rel), 'utf8')
+    for (const w of readFileSync(path.join(SAMPLE_CORPUS, rel), 'utf8')
       .toLowerCase()
       .match(/[a-z0-9]+/g) ?? []) {
       counts.set(w, (counts.get(w) ?? 0) + 1);

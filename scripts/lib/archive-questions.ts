@@ -1,11 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO, SHARED_DATA } from './paths.js';
 
 /** The archive evaluation set: questions an author asks of their own writing, with the lines that answer them. */
-export const QUESTIONS_FILE = fileURLToPath(new URL('../../eval/archive-questions.jsonl', import.meta.url));
-/** `../shared/data` from the repository, where the archive lives (never copied into the repo). */
-export const DEFAULT_DATA_ROOT = fileURLToPath(new URL('../../../shared/data', import.meta.url));
+export const QUESTIONS_FILE = path.join(REPO, 'eval', 'archive-questions.jsonl');
 /** The two roots that make up the archive, relative to the data root, in the order they are ingested. */
 export const ARCHIVE_ROOTS = ['interconnects', 'rlhf-book/chapters'] as const;
 
@@ -33,7 +31,7 @@ export interface Question {
 
 /** Where the archive is: `PRIORS_EVAL_DATA` if set, else `../shared/data`; undefined when it is absent. */
 export function findDataRoot(): string | undefined {
-  const root = process.env.PRIORS_EVAL_DATA ?? DEFAULT_DATA_ROOT;
+  const root = process.env.PRIORS_EVAL_DATA ?? SHARED_DATA;
   return ARCHIVE_ROOTS.every((r) => existsSync(path.join(root, r))) ? root : undefined;
 }
 

@@ -1,8 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
-
-export const BENCHMARKS_MD = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
+import { BENCHMARKS_MD } from './paths.js';
 
 /** One line naming the machine, so figures are read against what produced them. */
 export function machineLine(): string {

@@ -1,12 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { CLI, REPO, SAMPLE_CORPUS, SHARED_DATA, SHARED_MODELS } from '../../scripts/lib/paths.js';
 
-export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const SHARED = path.resolve(REPO, '..', 'shared');
-export const SHARED_DATA = path.join(SHARED, 'data');
+export { CLI, REPO, SHARED_DATA };
 /** The stand-in models beside the clone (archive tier only: quality needs real vectors). */
-export const SHARED_MODEL_DIR = path.join(SHARED, 'models');
+export const SHARED_MODEL_DIR = SHARED_MODELS;
 /** The tiny test models, written by tests/helpers/global-setup.ts (scripts/make-tiny-model.ts) before any test runs. */
 export const MODEL_DIR = path.join(REPO, 'test-artifacts', 'models');
-export const CORPUS = path.join(REPO, 'corpus');
-export const CLI = path.join(REPO, 'dist', 'cli', 'main.js');
+export const CORPUS = SAMPLE_CORPUS;
