@@ -74,6 +74,15 @@ const toolSchemas = await deriveToolSchemas();
  */
 const LAZY_PACKAGES = ['openai'];
 
+/** Make one eager `require()` in a dependency's file lazy (`eager` → `lazy`); fails the build when the file changed. */
+function requireLazily(b, filter, eager, lazy) {
+  b.onLoad({ filter }, (args) => {
+    const source = readFileSync(args.path, 'utf8');
+    if (!source.includes(eager)) throw new Error(`${args.path}: no "${eager}" to make lazy (the package changed?)`);
+    return { contents: source.replace(eager, lazy), loader: 'js' };
+  });
+}
+
 /** Build-time modules: the version constant, the tools' JSON Schemas, one Arrow for LanceDB and priors, lazy packages. */
 function priorsPlugin(buildInfo, lazyPackages = false) {
   return {
@@ -107,13 +116,21 @@ function priorsPlugin(buildInfo, lazyPackages = false) {
       // Commander requires node:child_process at load, for executable subcommands priors never has; Node compiles
       // that built-in and what it requires (net, dgram, streams) in every command's start-up, so it is required
       // when a subcommand would be spawned instead.
-      b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
-        const eager = "const childProcess = require('node:child_process');";
-        const source = readFileSync(args.path, 'utf8');
-        if (!source.includes(eager)) throw new Error(`${args.path}: no "${eager}" to make lazy (commander changed?)`);
-        const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
-        return { contents: source.replace(eager, lazy), loader: 'js' };
-      });
+      requireLazily(
+        b,
+        /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/,
+        "const childProcess = require('node:child_process');",
+        "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };",
+      );
+      // LanceDB's index requires its OpenTelemetry module, which requires @opentelemetry/api at load for a function
+      // priors never calls (instrumentLanceDbMetrics): evaluating the package cost every command that opens an
+      // index ~0.5 ms. It is required when that function first reads it instead.
+      requireLazily(
+        b,
+        /[\\/]node_modules[\\/]@lancedb[\\/]lancedb[\\/]dist[\\/]otel\.js$/,
+        'const api_1 = require("@opentelemetry/api");',
+        'const api_1 = new Proxy({}, { get: (_, key) => require("@opentelemetry/api")[key] });',
+      );
       // A lazy package is a module of its own, which require()s the package's file on first use (at its import()).
       if (lazyPackages) {
         const names = new RegExp(`^(${LAZY_PACKAGES.join('|')})$`);
