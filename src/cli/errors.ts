@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { debugEnabled } from '../config/env.js';
 import { type ErrorKind, errorKind, errorMessage, PriorsError } from '../core/errors.js';
+import { writeErr } from './stdio.js';
 import type { QuoteVerdict } from '../tools/quote.js';
 
 /**
@@ -44,7 +45,7 @@ export function reportFailure(err: unknown): void {
     process.exitCode = err.exitCode === 0 ? 0 : EXIT_CODES.error.usage;
     return;
   }
-  process.stderr.write(`error: ${errorMessage(err)}\n`);
-  if (!(err instanceof PriorsError) && debugEnabled()) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+  writeErr(`error: ${errorMessage(err)}\n`);
+  if (!(err instanceof PriorsError) && debugEnabled()) writeErr(`${(err as Error).stack ?? ''}\n`);
   process.exitCode = EXIT_CODES.error[errorKind(err)];
 }

@@ -5,7 +5,6 @@
  * loads through V8's code cache (code-cache.ts). A cold start thus costs little more than Node's own plus
  * the command's work (BENCHMARKS.md, "Cold start").
  */
-import './closed-pipe.js';
 import { fileURLToPath } from 'node:url';
 import { compileCacheDir } from '../config/env.js';
 import { VERSION } from '../version.js';
@@ -13,6 +12,7 @@ import { BUILT } from './build-info.js';
 import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.js';
 import { loadWithCodeCache } from './code-cache.js';
 import { PROGRAM_OF, type ProgramName } from './program-of.js';
+import { stdoutIsTerminal, writeOut } from './stdio.js';
 
 type Program = typeof import('./programs/top.js');
 
@@ -20,11 +20,11 @@ type Program = typeof import('./programs/top.js');
 function staticAnswer(args: readonly string[]): string | undefined {
   if (args.length !== 1) return undefined;
   if (args[0] === '--version' || args[0] === '-V') return `${VERSION}\n`;
+  if (args[0] !== '--help' && args[0] !== '-h' && args[0] !== 'help') return undefined;
   // Commander wraps help to the terminal's width, or to 80 columns when output is not a terminal: the
   // width the stored text was made for.
-  const width = process.stdout.isTTY ? process.stdout.columns : 80;
-  if ((args[0] === '--help' || args[0] === '-h' || args[0] === 'help') && width === 80) return BUILT?.help;
-  return undefined;
+  const width = stdoutIsTerminal() ? process.stdout.columns : 80;
+  return width === 80 ? BUILT?.help : undefined;
 }
 
 async function loadProgram(name: ProgramName, command: string): Promise<{ program: Program; save(): void }> {
@@ -45,7 +45,7 @@ async function loadProgram(name: ProgramName, command: string): Promise<{ progra
 async function main(args: readonly string[]): Promise<void> {
   const answer = staticAnswer(args);
   if (answer !== undefined) {
-    process.stdout.write(answer);
+    writeOut(answer);
     return;
   }
   const word = args[0] === 'help' ? args[1] : args[0];

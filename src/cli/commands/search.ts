@@ -8,6 +8,7 @@ import { callTool } from '../../tools/tool.js';
 import { schemaOptions } from '../schema-options.js';
 import { cliToolContext, runToolCommand, withCommonOptions, type CommonFlags } from '../tool-command.js';
 import { noteLine, useColor } from '../output.js';
+import { writeErr, writeOut } from '../stdio.js';
 import { summary } from '../command-summaries.js';
 
 interface SearchFlags extends CommonFlags {
@@ -80,7 +81,7 @@ async function runBatch(file: string, base: Record<string, unknown>, flags: Sear
         try {
           const out = await callTool(searchTool, ctx, { ...base, query });
           if (!noted) noted = noteModeFallback(base.mode, out.mode);
-          process.stdout.write(`${JSON.stringify({ id, results: out.results })}\n`);
+          writeOut(`${JSON.stringify({ id, results: out.results })}\n`);
           continue;
         } catch (err) {
           if (!LINE_ERROR_KINDS.has(errorKind(err))) throw err;
@@ -88,8 +89,8 @@ async function runBatch(file: string, base: Record<string, unknown>, flags: Sear
         }
       }
       failed++;
-      process.stderr.write(`warning: ${file}:${n}: ${error}\n`);
-      process.stdout.write(`${JSON.stringify({ id, error })}\n`);
+      writeErr(`warning: ${file}:${n}: ${error}\n`);
+      writeOut(`${JSON.stringify({ id, error })}\n`);
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
