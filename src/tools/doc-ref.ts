@@ -2,6 +2,9 @@ import { UsageError } from '../core/errors.js';
 import type { DocumentRow } from '../index/schema.js';
 import type { IndexStore } from '../index/store.js';
 
+/** The input fields a `docId:lines` reference fills (the CLI takes them as one argument, not as flags). */
+export const DOC_REF_FIELDS = ['docId', 'lineStart', 'lineEnd'] as const;
+
 export interface DocRef {
   docId: string;
   lineStart?: number | undefined;

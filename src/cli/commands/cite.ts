@@ -2,21 +2,19 @@ import type { Command } from 'commander';
 import type { PriorsConfig } from '../../config/config.js';
 import { UsageError } from '../../core/errors.js';
 import { citeTool } from '../../tools/cite.js';
-import { parseDocRef } from '../../tools/doc-ref.js';
+import { DOC_REF_FIELDS, parseDocRef } from '../../tools/doc-ref.js';
 import { summary } from '../command-summaries.js';
 import { schemaOptions } from '../schema-options.js';
 import { type CommonFlags, runToolCommand, withCommonOptions } from '../tool-command.js';
 
 /** Fields a `docId:lineStart-lineEnd` reference fills. */
-export const REF_FIELDS = ['docId', 'lineStart', 'lineEnd'] as const;
-
 /** A bare sentence (several words, no path separator) is a quote to find, not a document id. */
 function looksLikeSentence(ref: string): boolean {
   return !ref.includes('/') && (ref.trim().match(/\s+/g)?.length ?? 0) >= 2;
 }
 
 export function registerCite(program: Command, config: () => PriorsConfig): void {
-  const options = schemaOptions(citeTool, { omit: REF_FIELDS });
+  const options = schemaOptions(citeTool, { omit: DOC_REF_FIELDS });
   withCommonOptions(
     options.add(
       program
