@@ -249,7 +249,11 @@ export class WordVecEmbedder implements Embedder, CorpusStatistics, WordMatcher 
     };
     return (text) => {
       const best = new Float32Array(n);
-      for (const row of this.distinctRows(text)) {
+      const rows = this.distinctRows(text);
+      // Indexed, not for…of: a cold process interprets this loop for its first few thousand rows, where an iterator
+      // costs a call per row (profiled on the archive: this closure's own time 3.6 → 3.1 ms).
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r]!;
         const s = near.get(row) ?? similarities(row);
         if (s === none) continue;
         for (let i = 0; i < n; i++) if (s[i]! > best[i]!) best[i] = s[i]!;
