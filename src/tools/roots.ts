@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RootSettings } from '../core/types.js';
 import { IndexStore } from '../index/store.js';
 import { type RemoveRootReport, removeRoot } from '../ingest/remove-root.js';
