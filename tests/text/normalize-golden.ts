@@ -23,7 +23,7 @@ export const TRICKY = [
   '\ufb01nance \ufb02ow \ufb00 \ufb03 \u0132 \u00bd \u00b2 \u2460 \u2163',
   'emoji \ud83d\ude00 \ud83d\udc4d\ud83c\udffd \ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67 flag \ud83c\uddfa\ud83c\uddf8 \ud835\udc00\ud835\udc01 lone \ud83d end \udc00x \ud83da',
   '\u4e2d\u6587\u6587\u672c\uff0c\u65e5\u672c\u8a9e\u306e\u30c6\u30ad\u30b9\u30c8\u3002\ud55c\uad6d\uc5b4 \u0627\u0644\u0639\u0631\u0628\u064a\u0629 \u05e2\u05d1\u05e8\u05d9\u05ea \u0928\u092e\u0938\u094d\u0924\u0947 \u0e2a\u0e27\u0e31\u0e2a\u0e14\u0e35',
-  "I\\'m \\\"sure\\\" \\[1\\] \\*not emphasis\\* \\\\ back \\a \\\nbreak \\",
+  'I\\\'m \\"sure\\" \\[1\\] \\*not emphasis\\* \\\\ back \\a \\\nbreak \\',
   "don\\'t won\\'t it\\'s the model\\'s ca\\'n\\'t ''' '' 'quoted' \"double\" \\'\\'",
   '**bold** and *it* and __b__ and _it_ and ~~gone~~ ~one~ `code` ``two`` * lone * _ lone _ a*b*c snake_case_name __init__',
   'see [the post](https://x.com/a_(b)) and [ref][1] ![alt](img.png)done [a [nested] link](u) [open (x) [^n] [^] [^a b]',
@@ -85,7 +85,12 @@ export function highlightDigestOf(content: string): string {
   const h = createHash('sha256');
   for (const q of QUERIES) {
     const terms = queryTerms(q);
-    for (const p of content.split(/\n\s*\n/)) h.update(`${highlightSpans(p, terms).map((s) => `${s.start}-${s.end}`).join(',')};`);
+    for (const p of content.split(/\n\s*\n/))
+      h.update(
+        `${highlightSpans(p, terms)
+          .map((s) => `${s.start}-${s.end}`)
+          .join(',')};`,
+      );
   }
   return h.digest('hex');
 }
