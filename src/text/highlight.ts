@@ -28,9 +28,18 @@ export function queryTerms(query: string): string[] {
 export function highlightSpans(text: string, terms: string[]): HighlightSpan[] {
   if (terms.length === 0 || text === '') return [];
   const want = new Set(terms.map((t) => t.toLowerCase()));
+  // Stemming keeps a word's first letter (it cuts and rewrites endings only), so a word starting with an ASCII char
+  // that starts no term can't match and skips the stemmer: most words of a passage, on a cold process.
+  const initials = new Uint8Array(128);
+  for (const t of want) {
+    const c = t.charCodeAt(0);
+    if (c < 128) initials[c] = 1;
+  }
   const n = normalizeForMatch(text);
   const spans: HighlightSpan[] = [];
   for (const w of wordTokens(n.norm)) {
+    const c = w.word.charCodeAt(0);
+    if (c < 128 && initials[c] === 0 && initials[c >= 65 && c <= 90 ? c + 32 : c] === 0) continue;
     if (!want.has(w.word) && !want.has(stem(w.word))) continue;
     const span = toOriginalSpan(n, w.ns, w.ne);
     const prev = spans[spans.length - 1];

@@ -79,6 +79,8 @@ const PLAIN_ASCII = (() => {
   for (const ch of '"\\*_~`![&') t[ch.charCodeAt(0)] = 0;
   return t;
 })();
+/** A run of `PLAIN_ASCII` chars other than `-`, with single spaces inside: it maps to itself char by char. */
+const PLAIN_RUN = /[#-%'-)+,.-Z\]^a-}]+(?: [#-%'-)+,.-Z\]^a-}]+)*/y;
 const MAX_LINK_TEXT = 1000;
 const DASH = 45;
 const SPACE = 32;
@@ -198,8 +200,14 @@ function foldChar(ch: string): string {
  *   `>`, `#`, and `-`/`*`/`+` bullets removed; a few HTML entities decoded
  */
 export function normalizeForMatch(text: string): NormalizedText {
-  // Char codes, not `+=`: per-char string concatenation dominated the cost.
+  // Slow-path chars go in as char codes (per-char `+=` dominated the cost) and are flushed into `parts` before each
+  // plain run, which goes in as one lower-cased slice.
+  const parts: string[] = [];
   const out: number[] = [];
+  const flush = (): void => {
+    for (let k = 0; k < out.length; k += 8192) parts.push(String.fromCharCode(...out.slice(k, k + 8192)));
+    out.length = 0;
+  };
   const map: number[] = [];
   const mapEnd: number[] = [];
   let last = 0;
@@ -215,7 +223,7 @@ export function normalizeForMatch(text: string): NormalizedText {
         spaceStart = -1;
         return;
       }
-    } else if (spaceStart >= 0 && out.length > 0) {
+    } else if (spaceStart >= 0 && map.length > 0) {
       out.push(SPACE);
       map.push(spaceStart);
       mapEnd.push(spaceEnd);
@@ -240,10 +248,34 @@ export function normalizeForMatch(text: string): NormalizedText {
     }
     if (i >= n) break;
     const c = text.charCodeAt(i);
-    // Hot path: most chars are plain ASCII that maps to itself (lower-cased).
-    if (c < 128 && !lineStart && PLAIN_ASCII[c] === 1) {
-      emitCode(c >= 65 && c <= 90 ? c + 32 : c, i, i + 1);
-      i++;
+    // Hot path: most text is runs of plain ASCII words and single spaces that map to themselves (lower-cased), so
+    // a run goes in as one slice found by a native regex rather than char by char (a cold search's highlighting
+    // spent most of its time here). Dashes stay out of runs: they collapse and swallow the spaces around them.
+    if (c < 128 && !lineStart && PLAIN_ASCII[c] === 1 && c !== DASH) {
+      PLAIN_RUN.lastIndex = i;
+      PLAIN_RUN.test(text);
+      let j = PLAIN_RUN.lastIndex;
+      // A link's text ends at its `]`, where scanning jumps past the destination; spaces before that jump stay
+      // pending (dropped at the end, or before a dash), so the slow path takes them.
+      const close = links.length > 0 ? (links[links.length - 1] as { close: number }).close : n;
+      if (j > close) {
+        j = close;
+        while (text.charCodeAt(j - 1) === SPACE) j--;
+      }
+      if (spaceStart >= 0 && map.length > 0) {
+        out.push(SPACE);
+        map.push(spaceStart);
+        mapEnd.push(spaceEnd);
+      }
+      spaceStart = -1;
+      flush();
+      parts.push(text.slice(i, j).toLowerCase());
+      for (let k = i; k < j; k++) {
+        map.push(k);
+        mapEnd.push(k + 1);
+      }
+      last = text.charCodeAt(j - 1);
+      i = j;
       continue;
     }
     const ch = text[i] as string;
@@ -346,11 +378,10 @@ export function normalizeForMatch(text: string): NormalizedText {
     emit(folded, i, i + width);
     i += width;
   }
+  flush();
   map.push(n);
   mapEnd.push(n);
-  let norm = '';
-  for (let k = 0; k < out.length; k += 8192) norm += String.fromCharCode(...out.slice(k, k + 8192));
-  return { norm, map, mapEnd };
+  return { norm: parts.join(''), map, mapEnd };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -421,9 +452,22 @@ export interface WordToken {
   ne: number;
 }
 
+/** An ASCII word with inner apostrophes: what the char loop below finds when the text is all ASCII. */
+const ASCII_WORD = /[0-9A-Za-z]+(?:'[0-9A-Za-z]+)*/g;
+const NON_ASCII = /[^\0-\x7f]/;
+
 /** Words (letters/digits, inner apostrophes kept) of an already normalised string. */
 export function wordTokens(norm: string): WordToken[] {
   const out: WordToken[] = [];
+  // Most passages are ASCII once normalised: a native regex then finds the same words without a JS call per char
+  // (a cold process runs that loop interpreted).
+  if (!NON_ASCII.test(norm)) {
+    ASCII_WORD.lastIndex = 0;
+    for (let m = ASCII_WORD.exec(norm); m !== null; m = ASCII_WORD.exec(norm)) {
+      out.push({ word: m[0], ns: m.index, ne: m.index + m[0].length });
+    }
+    return out;
+  }
   const n = norm.length;
   let i = 0;
   while (i < n) {
