@@ -11,14 +11,88 @@ export interface NormalizedText {
   /** Lower-cased, markup-free text with whitespace runs collapsed to one space. */
   norm: string;
   /** `map[i]`: original offset where the construct that produced `norm[i]` starts; `map[norm.length]` is the original length. */
-  map: number[];
+  readonly map: number[];
   /** `mapEnd[i]`: original offset just past that construct (a `\'` escape spans 2, `&amp;` spans 5); `mapEnd[norm.length]` is the original length. */
-  mapEnd: number[];
+  readonly mapEnd: number[];
+}
+
+/**
+ * The offsets of a normalised text as segments of chars that map alike: `ns[s]` is where segment `s` starts in
+ * `norm`; its chars either each stand for one original char (`oe[s] === -1`: char `d` of it is original
+ * `[os[s] + d, os[s] + d + 1)`) or all stand for one construct `[os[s], oe[s])`. Plain text makes a few long
+ * segments, so normalising does no per-char bookkeeping, and `map`/`mapEnd` are built only when read:
+ * highlighting a cold search's passages needs a few dozen offsets, and building both arrays cost about as much as
+ * the rest of normalising.
+ */
+interface Segments {
+  ns: number[];
+  os: number[];
+  oe: number[];
+  /** `norm.length`. */
+  length: number;
+  /** Original length (`map[length]` and `mapEnd[length]`). */
+  total: number;
+}
+
+const SEGMENTS = new WeakMap<NormalizedText, Segments>();
+
+/** `map[i]` (`end` false) or `mapEnd[i]` (`end` true) without building the arrays; undefined out of range like them. */
+function offsetAt(seg: Segments, i: number, end: boolean): number | undefined {
+  if (i === seg.length) return seg.total;
+  if (!(i >= 0 && i < seg.length) || !Number.isInteger(i)) return undefined;
+  let lo = 0;
+  let hi = seg.ns.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((seg.ns[mid] as number) <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  const os = seg.os[lo] as number;
+  const oe = seg.oe[lo] as number;
+  if (oe >= 0) return end ? oe : os;
+  const at = os + i - (seg.ns[lo] as number);
+  return end ? at + 1 : at;
+}
+
+function withOffsets(norm: string, seg: Segments): NormalizedText {
+  let map: number[] | undefined;
+  let mapEnd: number[] | undefined;
+  const build = (): void => {
+    map = [];
+    mapEnd = [];
+    for (let s = 0; s < seg.ns.length; s++) {
+      const os = seg.os[s] as number;
+      const oe = seg.oe[s] as number;
+      const from = seg.ns[s] as number;
+      const to = seg.ns[s + 1] ?? seg.length;
+      for (let k = from; k < to; k++) {
+        map.push(oe >= 0 ? os : os + k - from);
+        mapEnd.push(oe >= 0 ? oe : os + k - from + 1);
+      }
+    }
+    map.push(seg.total);
+    mapEnd.push(seg.total);
+  };
+  const n: NormalizedText = {
+    norm,
+    get map(): number[] {
+      if (map === undefined) build();
+      return map as number[];
+    },
+    get mapEnd(): number[] {
+      if (mapEnd === undefined) build();
+      return mapEnd as number[];
+    },
+  };
+  SEGMENTS.set(n, seg);
+  return n;
 }
 
 /** Original `[start, end)` for the normalised range `[ns, ne)` (ne > ns). */
 export function toOriginalSpan(n: NormalizedText, ns: number, ne: number): { start: number; end: number } {
-  return { start: n.map[ns] ?? 0, end: n.mapEnd[ne - 1] ?? 0 };
+  const seg = SEGMENTS.get(n);
+  if (seg === undefined) return { start: n.map[ns] ?? 0, end: n.mapEnd[ne - 1] ?? 0 };
+  return { start: offsetAt(seg, ns, false) ?? 0, end: offsetAt(seg, ne - 1, true) ?? 0 };
 }
 
 const QUOTE_MARKS = new Set([
@@ -208,8 +282,35 @@ export function normalizeForMatch(text: string): NormalizedText {
     for (let k = 0; k < out.length; k += 8192) parts.push(String.fromCharCode(...out.slice(k, k + 8192)));
     out.length = 0;
   };
-  const map: number[] = [];
-  const mapEnd: number[] = [];
+  const seg: Segments = { ns: [], os: [], oe: [], length: 0, total: text.length };
+  /** One more char of `norm` stands for original `[start, end)`: it extends the last segment when that maps alike. */
+  const addChar = (start: number, end: number): void => {
+    const s = seg.ns.length - 1;
+    if (s >= 0) {
+      const os = seg.os[s] as number;
+      const oe = seg.oe[s] as number;
+      if (oe < 0 ? end === start + 1 && os + seg.length - (seg.ns[s] as number) === start : os === start && oe === end) {
+        seg.length++;
+        return;
+      }
+    }
+    seg.ns.push(seg.length);
+    seg.os.push(start);
+    seg.oe.push(end === start + 1 ? -1 : end);
+    seg.length++;
+  };
+  /** The last char of `norm` now stands for a construct ending at `end` (a dash run grew). */
+  const extendLast = (end: number): void => {
+    const s = seg.ns.length - 1;
+    const d = seg.length - 1 - (seg.ns[s] as number);
+    const start = (seg.oe[s] as number) < 0 ? (seg.os[s] as number) + d : (seg.os[s] as number);
+    if (d === 0) seg.oe[s] = end;
+    else {
+      seg.ns.push(seg.length - 1);
+      seg.os.push(start);
+      seg.oe.push(end);
+    }
+  };
   let last = 0;
   let spaceStart = -1;
   let spaceEnd = -1;
@@ -219,19 +320,17 @@ export function normalizeForMatch(text: string): NormalizedText {
   const emitCode = (code: number, start: number, end: number): void => {
     if (code === DASH) {
       if (last === DASH) {
-        mapEnd[mapEnd.length - 1] = end;
+        extendLast(end);
         spaceStart = -1;
         return;
       }
-    } else if (spaceStart >= 0 && map.length > 0) {
+    } else if (spaceStart >= 0 && seg.length > 0) {
       out.push(SPACE);
-      map.push(spaceStart);
-      mapEnd.push(spaceEnd);
+      addChar(spaceStart, spaceEnd);
     }
     spaceStart = -1;
     out.push(code);
-    map.push(start);
-    mapEnd.push(end);
+    addChar(start, end);
     last = code;
   };
   const emit = (s: string, start: number, end: number): void => {
@@ -262,18 +361,16 @@ export function normalizeForMatch(text: string): NormalizedText {
         j = close;
         while (text.charCodeAt(j - 1) === SPACE) j--;
       }
-      if (spaceStart >= 0 && map.length > 0) {
+      if (spaceStart >= 0 && seg.length > 0) {
         out.push(SPACE);
-        map.push(spaceStart);
-        mapEnd.push(spaceEnd);
+        addChar(spaceStart, spaceEnd);
       }
       spaceStart = -1;
       flush();
       parts.push(text.slice(i, j).toLowerCase());
-      for (let k = i; k < j; k++) {
-        map.push(k);
-        mapEnd.push(k + 1);
-      }
+      // The run's chars stand for themselves: one segment (or the growth of the last one), not one entry per char.
+      addChar(i, i + 1);
+      seg.length += j - i - 1;
       last = text.charCodeAt(j - 1);
       i = j;
       continue;
@@ -379,9 +476,7 @@ export function normalizeForMatch(text: string): NormalizedText {
     i += width;
   }
   flush();
-  map.push(n);
-  mapEnd.push(n);
-  return { norm: parts.join(''), map, mapEnd };
+  return withOffsets(parts.join(''), seg);
 }
 
 // ---------------------------------------------------------------------------------------------

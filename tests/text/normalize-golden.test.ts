@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizeForMatch } from '../../src/text/normalize.js';
+import { normalizeForMatch, toOriginalSpan } from '../../src/text/normalize.js';
 import { CORPUS } from '../helpers/paths.js';
-import { goldenOf, TRICKY } from './normalize-golden.js';
+import { goldenOf, piecesOf, textFiles, TRICKY } from './normalize-golden.js';
 
 const GOLDEN = JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures', 'normalize-golden.json'), 'utf8')) as {
   tricky: { norm: string; map: number[]; mapEnd: number[] }[];
@@ -26,5 +26,20 @@ describe('normalizeForMatch against its recorded outputs', () => {
 
   it('every file, paragraph and line of the sample corpus, and their highlight spans', () => {
     expect(goldenOf(CORPUS, CORPUS)).toEqual(GOLDEN.corpus);
+  });
+
+  it('toOriginalSpan reads the same offsets as the map and mapEnd arrays, at every index', () => {
+    const texts = [...TRICKY, ...textFiles(CORPUS, CORPUS).flatMap((f) => piecesOf(readFileSync(path.join(CORPUS, f), 'utf8')))];
+    for (const t of texts) {
+      const n = normalizeForMatch(t);
+      const got: [number, number][] = [];
+      for (let i = -1; i <= n.norm.length + 1; i++) {
+        const s = toOriginalSpan(n, i, i + 1);
+        got.push([s.start, s.end]);
+      }
+      const want: [number, number][] = [];
+      for (let i = -1; i <= n.norm.length + 1; i++) want.push([n.map[i] ?? 0, n.mapEnd[i] ?? 0]);
+      expect(got, JSON.stringify(t.slice(0, 80))).toEqual(want);
+    }
   });
 });
