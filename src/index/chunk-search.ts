@@ -1,4 +1,5 @@
 import { MatchQuery } from '@lancedb/lancedb';
+import { plainRows } from './plain-rows.js';
 import { sqlIn, type ChunkRow } from './schema.js';
 import { parseTitles, queryTitles, type DocumentTitle, type Snapshot } from './store.js';
 
@@ -77,7 +78,7 @@ async function matchSearch(snapshot: Snapshot, text: string, column: string, whe
     .withRowId()
     .limit(limit);
   if (where) q = q.where(where);
-  const rows = (await q.toArray()) as HitRow[];
+  const rows = await plainRows<HitRow>(q);
   return rows.map((row) => ({ row, score: row._score ?? 0 }));
 }
 
@@ -124,7 +125,7 @@ export async function vectorSearch(snapshot: Snapshot, vector: Float32Array, whe
     .withRowId()
     .limit(limit);
   if (where) q = q.where(where);
-  const rows = (await q.toArray()) as HitRow[];
+  const rows = await plainRows<HitRow>(q);
   return rows.map((row) => ({ row, score: 1 - (row._distance ?? 1) }));
 }
 
@@ -139,10 +140,11 @@ export async function documentTitles(snapshot: Snapshot): Promise<DocumentTitle[
 /** The `LISTED_COLUMNS` of the chunks at these row ids of the snapshot (the passages a search lists), by row id. */
 export async function listedRows(snapshot: Snapshot, rowIds: readonly bigint[]): Promise<Map<bigint, ListedRow>> {
   if (rowIds.length === 0) return new Map();
-  const rows = (await snapshot.chunks
-    .takeRowIds(rowIds)
-    .select([...LISTED_COLUMNS])
-    .withRowId()
-    .toArray()) as (ListedRow & { _rowid: bigint })[];
+  const rows = await plainRows<ListedRow & { _rowid: bigint }>(
+    snapshot.chunks
+      .takeRowIds(rowIds)
+      .select([...LISTED_COLUMNS])
+      .withRowId(),
+  );
   return new Map(rows.map((r) => [r._rowid, r]));
 }

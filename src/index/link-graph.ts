@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { RootSettings } from '../core/types.js';
 import { keySegments, templateShape, urlKey, type LinkMark } from '../text/links.js';
+import { plainRows } from './plain-rows.js';
 import type { DocumentRow } from './schema.js';
 import type { IndexStore, Snapshot } from './store.js';
 
@@ -311,7 +312,7 @@ function parseLinks(json: string | null | undefined): LinkMark[] {
 const GRAPH_COLUMNS = ['doc_id', 'root', 'rel_path', 'url', 'title', 'date', 'type', 'extra', 'links'];
 
 async function readGraph(snapshot: Snapshot): Promise<LinkGraph> {
-  const rows = (await (await snapshot.documents()).query().select(GRAPH_COLUMNS).toArray()) as (ResolverRow & Pick<DocumentRow, 'links'>)[];
+  const rows = await plainRows<ResolverRow & Pick<DocumentRow, 'links'>>((await snapshot.documents()).query().select(GRAPH_COLUMNS));
   return new LinkGraph(new LinkResolver(rows, snapshot.settings.roots ?? []), rows);
 }
 

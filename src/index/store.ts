@@ -2,6 +2,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { IndexFormatError, IndexMissingError, IndexNotFolderError, NotFoundError, PriorsError, UsageError } from '../core/errors.js';
+import { plainRows } from './plain-rows.js';
 import { sqlIn, sqlString, type DocumentRow } from './schema.js';
 import { INDEX_FORMAT_VERSION, type IndexSettings } from './settings.js';
 
@@ -91,10 +92,9 @@ export function parseTitles(value: string): DocumentTitle[] {
 
 /** Every titled document's id and title, read from a documents table. */
 export async function queryTitles(documents: lancedb.Table): Promise<DocumentTitle[]> {
-  const rows = (await documents.query().where('title IS NOT NULL').select(['doc_id', 'title']).toArray()) as {
-    doc_id: string;
-    title: string | null;
-  }[];
+  const rows = await plainRows<{ doc_id: string; title: string | null }>(
+    documents.query().where('title IS NOT NULL').select(['doc_id', 'title']),
+  );
   return rows.flatMap((r) => (r.title ? [{ docId: r.doc_id, title: r.title }] : []));
 }
 
@@ -143,7 +143,7 @@ export function readWordList(location: string, name: string | null): Buffer | nu
 }
 
 export async function readMeta(meta: lancedb.Table, location: string): Promise<MetaState> {
-  const rows = (await meta.query().toArray()) as { key: string; value: string }[];
+  const rows = await plainRows<{ key: string; value: string }>(meta.query());
   const value = (key: string) => rows.find((r) => r.key === key)?.value;
   const settings = value('settings');
   if (!settings) throw new PriorsError(`index at ${location} is damaged (no settings row) — rerun ingest with --rebuild`);
@@ -265,7 +265,7 @@ export class IndexStore {
   }
 
   async listDocuments(): Promise<DocumentRow[]> {
-    return this.read(async (s) => (await (await s.documents()).query().toArray()) as DocumentRow[]);
+    return this.read(async (s) => plainRows<DocumentRow>((await s.documents()).query()));
   }
 
   async getDocument(docId: string): Promise<DocumentRow> {
@@ -288,7 +288,7 @@ export class IndexStore {
     if (tail) {
       // LIKE's `_` matches any character: the JS check below keeps only true suffixes.
       const like = `doc_id LIKE ${sqlString(`%/${tail.replaceAll('%', '_')}`)}`;
-      const rows = await this.read(async (s) => (await (await s.documents()).query().where(like).limit(1000).toArray()) as DocumentRow[]);
+      const rows = await this.read(async (s) => plainRows<DocumentRow>((await s.documents()).query().where(like).limit(1000)));
       candidates = rows.filter((d) => d.doc_id.endsWith(`/${tail}`));
     }
     if (candidates.length === 1 && candidates[0]) return candidates[0];
@@ -302,7 +302,7 @@ export class IndexStore {
 
   async getDocuments(docIds: readonly string[]): Promise<DocumentRow[]> {
     if (docIds.length === 0) return [];
-    return this.read(async (s) => (await (await s.documents()).query().where(sqlIn('doc_id', docIds)).toArray()) as DocumentRow[]);
+    return this.read(async (s) => plainRows<DocumentRow>((await s.documents()).query().where(sqlIn('doc_id', docIds))));
   }
 
   async countChunks(): Promise<number> {

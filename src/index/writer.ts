@@ -4,6 +4,7 @@ import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { IndexFormatError, PriorsError } from '../core/errors.js';
 import { acquireIngestLock } from './lock.js';
+import { plainRows } from './plain-rows.js';
 import { chunkSchema, documentSchema, metaSchema, sqlIn, type ChunkRow, type DocumentRow } from './schema.js';
 import { INDEX_FORMAT_VERSION, type IndexSettings } from './settings.js';
 import {
@@ -114,7 +115,7 @@ async function settle(table: lancedb.Table): Promise<void> {
 
 /** Every distinct speaker of the chunk table's turns. */
 async function querySpeakers(chunks: lancedb.Table): Promise<string[]> {
-  const rows = (await chunks.query().where('speaker IS NOT NULL').select(['speaker']).toArray()) as { speaker: string | null }[];
+  const rows = await plainRows<{ speaker: string | null }>(chunks.query().where('speaker IS NOT NULL').select(['speaker']));
   return [...new Set(rows.map((r) => r.speaker).filter((s): s is string => !!s))];
 }
 
@@ -303,7 +304,7 @@ export class IndexWriter {
   }
 
   async listDocuments(): Promise<DocumentRow[]> {
-    return (await this.tables.documents.query().toArray()) as DocumentRow[];
+    return plainRows<DocumentRow>(this.tables.documents.query());
   }
 
   /**

@@ -24,7 +24,6 @@ export function fuseRankings(
   const used = lists.filter((l) => l.ranked.length > 0 && l.weight > 0);
   if (used.length === 0) return lists.find((l) => l.ranked.length > 0)?.ranked ?? [];
   if (used.length === 1) return (used[0] as WeightedList).ranked;
-  // Each row's id is read once: a field read from an index row is decoded again on every read (see retriever.ts).
   const rows = new Map<string, Ranked['row']>();
   const scored = used.map((l) =>
     l.ranked.map((r) => {

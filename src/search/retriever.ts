@@ -80,10 +80,8 @@ interface RankRequest {
 }
 
 /**
- * A first-stage candidate as ranking sees it: its document, score and row. Every other field is read from the row
- * only where ranking needs it (a document's best passage for the cues, the passages listed): each read of an Arrow
- * row's field decodes it again, and reading all thirteen of ~250 candidates up front cost a cold search ~5 ms, of
- * which ranking needs a tenth.
+ * A first-stage candidate as ranking sees it: its document, score and row (a plain object, see
+ * src/index/plain-rows.ts); every other field is read from the row where ranking needs it.
  */
 export interface Candidate {
   docId: string;
@@ -281,7 +279,6 @@ export class Retriever {
       const named = titles?.named(intent.text) ?? new Map<string, number>();
       // A named document none of the lists reached (its words are common, its passages long) joins the BM25 list
       // with its own best passages, as a deeper BM25 list would have brought it; the lift then puts it first.
-      // (Only then are the lists' documents read: a field read from a row costs a cold search, see `Candidate`.)
       const seen = named.size > 0 && mode !== 'vector' ? new Set([...lexical, ...dense, ...charGrams].map((r) => r.row.doc_id)) : null;
       const missing = seen ? [...named.keys()].filter((id) => !seen.has(id)) : [];
       if (missing.length > 0) {
