@@ -144,7 +144,10 @@ function priorsPlugin(buildInfo, lazyPackages = false) {
       // LanceDB require()s Arrow's CommonJS build while priors imports its ES build: bundle one Arrow, not two. Its
       // require()s share one CommonJS module of it: esbuild makes a CommonJS view of an ES module per require() call,
       // copying Arrow's ~150 exports each time (four times in every command that opens an index, ~0.5 ms).
-      const arrow = path.join(root, 'node_modules', 'apache-arrow', 'Arrow.node.mjs');
+      // Arrow.mjs, not the package's Node entry (Arrow.node.mjs): that one adds Node- and DOM-stream adapters
+      // (throughNode, toNodeStream, throughDOM) that neither LanceDB nor priors calls, and loading them loads Node's
+      // stream module, ~1.5 ms of every command that opens an index.
+      const arrow = path.join(root, 'node_modules', 'apache-arrow', 'Arrow.mjs');
       b.onResolve({ filter: /^apache-arrow$/ }, (args) =>
         args.kind === 'require-call' ? { path: 'apache-arrow', namespace: 'arrow-cjs' } : { path: arrow },
       );
