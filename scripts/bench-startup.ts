@@ -167,7 +167,7 @@ try {
       ]),
     ),
     '',
-    "`--version` and `--help` print text stored in the bin at build time; every other command runs a bundle of its command group through V8's code cache (src/cli/code-cache.ts), which a command's first run writes. Wall ratio is the target measure; the CPU columns (user + system time of all the process's threads, reported by the process itself at exit) say the same with less dependence on what else the machine is running. LanceDB and onnxruntime work on several threads, so a CPU ratio can exceed the wall ratio on an idle machine.",
+    "`--version` and `--help` print text stored in the bin at build time; every other command runs a bundle of its command group through V8's code cache (src/cli/code-cache.ts), which a command's first run writes. Wall ratio is the target measure; the CPU columns (user + system time of all the process's threads, reported by the process itself at exit) say the same with less dependence on what else the machine is running. LanceDB and onnxruntime work on several threads, so a CPU ratio can exceed the wall ratio on an idle machine. The LanceDB-alone row (scripts/lib/startup-floor.ts) is LanceDB by itself, bundled and code-cached like the programs: loading its native library and JavaScript, connecting, opening the chunk table, one full-text query. A search row's distance above it is what priors adds.",
   ].join('\n');
   writeBenchSection('startup', body);
   console.error('wrote the startup section of BENCHMARKS.md');
