@@ -96,11 +96,10 @@ export interface Candidate {
 async function showPassages(snapshot: Snapshot, listed: readonly ListedPassage<Candidate>[]): Promise<SearchHit[]> {
   const rows = await listedRows(
     snapshot,
-    listed.map((c) => c.row._rowid).filter((id): id is bigint => id !== undefined),
+    listed.map((c) => c.row),
   );
-  return listed.map((c) => {
-    const id = c.row._rowid;
-    const rest = id === undefined ? undefined : rows.get(id);
+  return listed.map((c, i) => {
+    const rest = rows[i];
     // Read from the snapshot that returned the row, so it is there; `IndexStore.read` retries a read an ingest cut short.
     if (!rest) throw new Error(`chunk ${c.docId}#${c.row.chunk_index} is missing from the index snapshot it was found in`);
     const hit = rowToHit(c.row, rest, c.score, c.documentScore);
@@ -261,7 +260,8 @@ export class Retriever {
       const vector = mode !== 'bm25' && this.embedder ? await this.embedder.embedQuery(query) : null;
       const grams = mode === 'hybrid' && this.charGramWeight > 0 ? charGramQueryText(query) : '';
       return Promise.all([
-        mode === 'vector' ? Promise.resolve([]) : fullTextSearch(s, query, where, pool),
+        // BM25 alone reads what its listed passages show with its candidates, sparing a second read (see fullTextSearch).
+        mode === 'vector' ? Promise.resolve([]) : fullTextSearch(s, query, where, pool, mode === 'bm25'),
         vector ? vectorSearch(s, vector, where, pool) : [],
         charGramSearch(s, grams, where, pool),
       ]);
