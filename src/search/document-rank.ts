@@ -105,9 +105,8 @@ export type ListedPassage<T> = T & { documentScore: number };
  * What a search returns: the passages in document order, each with its document's score, de-duplicated last and only
  * as far as `k` (the costly step; ranking documents on the raw pool keeps p95 low). maxOverlap 0: one list never shows two overlapping passages of a
  * document — over the spans `listedAs` says a hit is listed at (a chunk's enclosing passage), near-duplicates judged on
- * the text it gives (the hit's own). It is asked only of the passages de-duplication reaches, not the whole pool:
- * reading a candidate's text from its index row costs a cold search. A single search and a fused multi-phrasing
- * search both end here, so both list alike.
+ * the text it gives (the hit's own). It is asked only of the passages de-duplication reaches, not the whole pool.
+ * A single search and a fused multi-phrasing search both end here, so both list alike.
  */
 export function listByDocument<T extends RankedPassage>(
   docs: readonly DocumentScore<T>[],

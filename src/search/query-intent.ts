@@ -42,18 +42,9 @@ function mentions(lower: string, words: readonly string[]): boolean {
 
 /** The topic of a request: instruction preambles removed, trailing '?' dropped; the original if nothing is left. */
 export function queryTopic(query: string): string {
-  let q = query.trim();
-  for (let changed = startsLikePreamble(q); changed; ) {
-    changed = false;
-    for (const re of PREAMBLES) {
-      const next = q.replace(re, '');
-      if (next !== q && next.trim()) {
-        q = next;
-        changed = true;
-      }
-    }
-  }
-  q = q.replace(/[?!.\s]+$/, '').trim();
+  const q = withoutPreambles(query.trim(), true)
+    .replace(/[?!.\s]+$/, '')
+    .trim();
   return q || query.trim();
 }
 
@@ -134,14 +125,17 @@ export function topicWords(query: string): string[] {
     .filter((w) => !isStopWord(w));
 }
 
-/** `text` with every leading instruction preamble removed, even when nothing is left (unlike queryTopic). */
-function withoutPreambles(text: string): string {
+/**
+ * `text` with every leading instruction preamble removed; with `leaveSome`, a preamble is kept where removing it
+ * would leave nothing (queryTopic's topic is never empty), otherwise removed even then (topicWords).
+ */
+function withoutPreambles(text: string, leaveSome = false): string {
   let q = text.trimStart();
   for (let changed = startsLikePreamble(q); changed; ) {
     changed = false;
     for (const re of PREAMBLES) {
       const next = q.replace(re, '');
-      if (next !== q) {
+      if (next !== q && (!leaveSome || next.trim())) {
         q = next;
         changed = true;
       }

@@ -141,16 +141,12 @@ const CHAPTER_PATH = /(^|\/)chapters?\//i;
 
 /** Whether a passage belongs to a document of this kind; untyped archives are read by their folders. */
 function isKind(row: HitRow, kind: DocumentKind): boolean {
-  if (kind === 'chapter') {
-    return row.type === 'chapter' || CHAPTER_PATH.test(row.doc_id) || CHAPTER_PATH.test(row.rel_path);
-  }
-  const type = row.type;
-  return type === 'interview' || type === 'transcript' || (row.speaker ?? null) !== null;
+  if (kind === 'chapter') return row.type === 'chapter' || CHAPTER_PATH.test(row.doc_id) || CHAPTER_PATH.test(row.rel_path);
+  return row.type === 'interview' || row.type === 'transcript' || (row.speaker ?? null) !== null;
 }
 
 function yearOf(row: HitRow): number | null {
-  const date = row.date;
-  const y = date ? Number(date.slice(0, 4)) : NaN;
+  const y = row.date ? Number(row.date.slice(0, 4)) : NaN;
   return Number.isFinite(y) ? y : null;
 }
 
