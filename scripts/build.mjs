@@ -131,6 +131,26 @@ function priorsPlugin(buildInfo, lazyPackages = false) {
         'const api_1 = require("@opentelemetry/api");',
         'const api_1 = new Proxy({}, { get: (_, key) => require("@opentelemetry/api")[key] });',
       );
+      // LanceDB's loader (NAPI-RS's native.js) first tries a binary beside itself, `./lancedb.<platform>.node`, which
+      // in a bundle means beside dist/chunks/, where none ever is: the failed lookup and its error cost every command
+      // that opens an index ~0.5 ms. It then reads the platform package's package.json to compare versions, which it
+      // acts on only when NAPI_RS_ENFORCE_VERSION_CHECK is set (~0.4 ms): read only then.
+      b.onLoad({ filter: /[\\/]node_modules[\\/]@lancedb[\\/]lancedb[\\/]dist[\\/]native\.js$/ }, (args) => {
+        let source = readFileSync(args.path, 'utf8');
+        const edits = [
+          [/return require\('(\.\/lancedb\.[\w-]+\.node)'\);/g, "throw new Error('no $1 beside the bundle');"],
+          [
+            /require\(('@lancedb\/lancedb-[\w-]+\/package\.json')\)\.version;(\s*if \(bindingPackageVersion !== ('[^']+'))/g,
+            'process.env.NAPI_RS_ENFORCE_VERSION_CHECK ? require($1).version : $3;$2',
+          ],
+        ];
+        for (const [pattern, replacement] of edits) {
+          const edited = source.replace(pattern, replacement);
+          if (edited === source) throw new Error(`${args.path}: no ${pattern} to edit (the package changed?)`);
+          source = edited;
+        }
+        return { contents: source, loader: 'js' };
+      });
       // A lazy package is a module of its own, which require()s the package's file on first use (at its import()).
       if (lazyPackages) {
         const names = new RegExp(`^(${LAZY_PACKAGES.join('|')})$`);
