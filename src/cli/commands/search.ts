@@ -124,6 +124,9 @@ export function registerSearch(program: Command, config: () => PriorsConfig): vo
         return runBatch(flags.batch, base, flags, config());
       }
       const out = await runToolCommand(searchTool, { ...base, query: words.join(' ') }, flags, config(), {
+        // The index opens on LanceDB's threads while this one validates the input: ~1 ms of a cold search. A failed
+        // open is reported by the search's own call, which opens again.
+        before: async (ctx) => void ctx.store().catch(() => undefined),
         render: (out) => (useColor(false) ? renderSearch(out) : searchTool.toText(out)),
       });
       noteModeFallback(base.mode, out.mode);
