@@ -4,8 +4,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { documentTitles } from '../../src/index/chunk-search.js';
-import { IndexStore } from '../../src/index/store.js';
+import { IndexStore, metaFileVersions, readMetaFile, readMetaVersion } from '../../src/index/store.js';
 import { sha256 } from '../../src/text/read-source.js';
 
 export interface Audit {
@@ -94,7 +95,7 @@ export async function auditIndex(index: string, archive: string, gone: readonly 
       const holders = chunks.filter((c) => c.text.includes(phrase));
       if (holders.length > 0) problems.push(`"${phrase}" (gone from the files) is still in ${holders.map((c) => c.doc_id).join(', ')}`);
     }
-    problems.push(...(await searchFactsProblems(store)));
+    problems.push(...(await searchFactsProblems(store)), ...(await metaFileProblems(index)));
     return { documents: docs.length, chunks: chunks.length, orphans, problems };
   } finally {
     store.close();
@@ -122,6 +123,18 @@ export async function searchFactsProblems(store: IndexStore): Promise<string[]> 
       problems.push(`n-gram index ${s.facts.charGrams ? 'named' : 'not named'}, the chunks ${charGrams ? 'have' : 'lack'} it`);
     return problems;
   });
+}
+
+/** Where a meta file (`meta-<version>.json`, read instead of the meta table) is not the meta row of its version. */
+export async function metaFileProblems(index: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const version of metaFileVersions(index)) {
+    const row = await readMetaVersion(index, version).catch(() => null);
+    if (!row) problems.push(`meta-${version}.json: the meta table has no version ${version}`);
+    else if (!isDeepStrictEqual(readMetaFile(index, version), row))
+      problems.push(`meta-${version}.json is not the meta row of its version`);
+  }
+  return problems;
 }
 
 /** Every file under a folder with its size and mtime: what "a no-op ingest writes nothing" is checked against. */

@@ -1,5 +1,5 @@
 import * as lancedb from '@lancedb/lancedb';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { IndexFormatError, IndexMissingError, IndexNotFolderError, NotFoundError, PriorsError, UsageError } from '../core/errors.js';
 import { plainRows } from './plain-rows.js';
@@ -139,6 +139,111 @@ export function readWordList(location: string, name: string | null): Buffer | nu
     return readFileSync(path.join(location, name));
   } catch {
     return null;
+  }
+}
+
+/**
+ * The meta row of each version is also kept beside the tables, as `meta-<version>.json` holding its `MetaState`:
+ * a cold command reads that file (≈ 0.2 ms) instead of querying the meta table (≈ 4.5 ms, most of it LanceDB's
+ * first-query start-up, which the search's own first query then pays instead). Measured on the sample corpus,
+ * whole processes: a cold search ≈ 1.3 ms sooner on a full-text-only index, ≈ 4.5 ms on a word-vector one.
+ * The meta table stays the one commit point: the writer removes every such file before it commits the meta table
+ * and writes the new version's after, and a reader takes only the file of exactly the version it read
+ * (`meta.version()`), so a missing or unreadable file (a crash in between, a read-only folder, an object store)
+ * costs the query, never a wrong state — not even when the meta table is created anew and its versions restart.
+ */
+const META_FILE = /^meta-\d+\.json(?:\.\d+\.partial)?$/;
+const metaFileName = (version: number) => `meta-${version}.json`;
+
+/** The meta row of `version` kept beside the tables, or null when there is none that parses. */
+export function readMetaFile(location: string, version: number): MetaState | null {
+  if (!isLocalLocation(location)) return null;
+  try {
+    const state = JSON.parse(readFileSync(path.join(location, metaFileName(version)), 'utf8')) as Partial<
+      Record<keyof MetaState, unknown>
+    > | null;
+    const nullOr = (value: unknown, type: 'string' | 'object') => value === null || typeof value === type;
+    const valid =
+      typeof state?.settings === 'object' &&
+      state.settings !== null &&
+      nullOr(state.manifest, 'object') &&
+      nullOr(state.corpusStatistics, 'string') &&
+      nullOr(state.wordList, 'string') &&
+      nullOr(state.facts, 'object') &&
+      nullOr(state.titles, 'string');
+    return valid ? (state as MetaState) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Keep the meta row of `version`, just committed, beside the tables; a failure only costs readers the query. */
+export function writeMetaFile(location: string, version: number, state: MetaState): void {
+  if (!isLocalLocation(location)) return;
+  const file = path.join(location, metaFileName(version));
+  const partial = `${file}.${process.pid}.partial`;
+  try {
+    // Written whole under another name first: a reader sees the whole file or none.
+    writeFileSync(partial, JSON.stringify(state));
+    renameSync(partial, file);
+  } catch {
+    // A partial file left here goes with the others before the next commit (`removeMetaFiles`).
+  }
+}
+
+/**
+ * The meta row the writer starts from, read from the meta table; its file is written when missing (an ingest
+ * stopped between the meta table's commit and the file's write, or an index written before there were meta
+ * files), so readers need not query until the next change. The ingest lock keeps the version still meanwhile.
+ */
+export async function keepMetaFile(db: lancedb.Connection, location: string): Promise<MetaState> {
+  const meta = await db.openTable(META);
+  try {
+    const version = await meta.version();
+    const state = await readMeta(meta, location);
+    if (!readMetaFile(location, version)) writeMetaFile(location, version, state);
+    return state;
+  } finally {
+    meta.close();
+  }
+}
+
+/**
+ * Remove every meta file (and any an interrupted write left), before the meta table is written. A failure is
+ * ignored: a folder where files can't be removed can't take the meta table's creation either, the one write
+ * that restarts its versions, so a file left there names a version that is never written again.
+ */
+export function removeMetaFiles(location: string): void {
+  if (!isLocalLocation(location)) return;
+  try {
+    for (const name of readdirSync(location)) if (META_FILE.test(name)) rmSync(path.join(location, name), { force: true });
+  } catch {
+    // See above.
+  }
+}
+
+/** The versions of the meta files in an index folder (for the integrity audit). */
+export function metaFileVersions(location: string): number[] {
+  if (!isLocalLocation(location)) return [];
+  return readdirSync(location).flatMap((name) => {
+    const match = /^meta-(\d+)\.json$/.exec(name);
+    return match ? [Number(match[1])] : [];
+  });
+}
+
+/** The meta row of one version of the meta table, read from the table (for the integrity audit). */
+export async function readMetaVersion(location: string, version: number): Promise<MetaState> {
+  const db = await lancedb.connect(resolveLocation(location));
+  try {
+    const meta = await db.openTable(META);
+    try {
+      await meta.checkout(version);
+      return await readMeta(meta, location);
+    } finally {
+      meta.close();
+    }
+  } finally {
+    db.close();
   }
 }
 
@@ -344,11 +449,13 @@ async function openAt(db: lancedb.Connection, name: string, version: number): Pr
 }
 
 /**
- * The snapshot of the meta table at `metaVersion` (read just before: should the query see a later publish, the
- * next `snapshot()` finds the version moved and loads again).
+ * The snapshot of the meta table at `metaVersion` (read just before), from that version's meta file when there is
+ * one (`readMetaFile`), else from the meta table: should the query see a later publish, the next `snapshot()`
+ * finds the version moved and loads again.
  */
 async function loadSnapshot(db: lancedb.Connection, meta: lancedb.Table, metaVersion: number, location: string): Promise<OpenSnapshot> {
-  const { settings, manifest, corpusStatistics, wordList, facts, titles } = await readMeta(meta, location);
+  const { settings, manifest, corpusStatistics, wordList, facts, titles } =
+    readMetaFile(location, metaVersion) ?? (await readMeta(meta, location));
   if (settings.formatVersion !== INDEX_FORMAT_VERSION || !manifest) {
     throw new IndexFormatError(location, settings.formatVersion, INDEX_FORMAT_VERSION, (settings.roots?.length ?? 0) > 0);
   }

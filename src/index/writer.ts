@@ -14,16 +14,18 @@ import {
   DEFERRED_ROWS_MAX,
   DEFERRED_VERSIONS_MAX,
   isLocalLocation,
+  keepMetaFile,
   META,
   metaRows,
   parseTitles,
   queryTitles,
-  readMeta,
   readWordList,
+  removeMetaFiles,
   resolveLocation,
   tableNames,
   titlesValue,
   WORD_LIST_FILE,
+  writeMetaFile,
   type Manifest,
   type MetaState,
   type SearchFacts,
@@ -161,13 +163,16 @@ export class IndexWriter {
     private readonly opts: WriterOptions,
   ) {}
 
-  /** Lock the index (local folders) and open it for writing; nothing is written until `begin()`. */
+  /**
+   * Lock the index (local folders) and open it for writing; nothing is written until `begin()` but a missing meta
+   * file of the published state (see `keepMetaFile`).
+   */
   static async open(location: string, opts: WriterOptions = {}): Promise<IndexWriter> {
     const resolved = resolveLocation(location);
     const release = isLocalLocation(resolved) ? acquireIngestLock(resolved) : () => undefined;
     try {
       const db = await lancedb.connect(resolved);
-      const stored = (await db.tableNames()).includes(META) ? await readMeta(await db.openTable(META), resolved) : null;
+      const stored = (await db.tableNames()).includes(META) ? await keepMetaFile(db, resolved) : null;
       return new IndexWriter(resolved, db, stored, release, opts);
     } catch (err) {
       release();
@@ -387,16 +392,22 @@ export class IndexWriter {
       charGrams: (await chunks.listIndices()).some((i) => i.columns.includes('text')),
       speakers: [...this.speakers],
     };
-    const rows = metaRows({
+    const state: MetaState = {
       settings: this.settingsValue,
       manifest,
       corpusStatistics: this.corpusStatisticsValue,
       wordList: this.wordListValue,
       facts,
       titles: titlesValue(this.titles),
-    });
-    await this.db.createTable(META, rows, { mode: 'overwrite', schema: metaSchema });
+    };
+    // The meta files go first, so none can be read for a version this commit makes (see `readMetaFile`).
+    removeMetaFiles(this.location);
+    const meta = await this.db.createTable(META, metaRows(state), { mode: 'overwrite', schema: metaSchema });
+    const version = await meta.version();
+    meta.close();
+    // A crash here leaves no meta file: readers query the meta table.
     this.opts.afterCommit?.('manifest');
+    writeMetaFile(this.location, version, state);
     return manifest;
   }
 

@@ -58,7 +58,12 @@ describe('an index written by priors 0.1.0 (format 1)', () => {
     });
     expect(existsSync(path.join(index, 'chunks.lance'))).toBe(false);
     expect(existsSync(path.join(index, 'documents.lance'))).toBe(false);
-    expect(readdirSync(index).sort()).toEqual(['chunks_1.lance', 'documents_1.lance', 'meta.lance']);
+    expect(readdirSync(index).sort()).toEqual([
+      'chunks_1.lance',
+      'documents_1.lance',
+      expect.stringMatching(/^meta-\d+\.json$/),
+      'meta.lance',
+    ]);
     // The next run has nothing to do and says nothing.
     const again = priors(['ingest', archive, '--index', index, '--no-embed']);
     expect(again.stderr).toBe('');

@@ -68,7 +68,12 @@ describe('--rebuild', () => {
       expect(counts.filter((c) => c !== whole)).toEqual([]);
       // And then it reads the new generation.
       expect(await reader.countChunks()).toBe(first.chunks);
-      expect(readdirSync(index).sort()).toEqual(['chunks_2.lance', 'documents_2.lance', 'meta.lance']);
+      expect(readdirSync(index).sort()).toEqual([
+        'chunks_2.lance',
+        'documents_2.lance',
+        expect.stringMatching(/^meta-\d+\.json$/),
+        'meta.lance',
+      ]);
     } finally {
       reader.close();
     }
