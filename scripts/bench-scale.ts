@@ -18,8 +18,8 @@ import { fileURLToPath } from 'node:url';
 import * as lancedb from '@lancedb/lancedb';
 import type { Chunk, DocMeta } from '../src/core/types.js';
 import { estimateTokens, type Embedder } from '../src/embed/embedder.js';
-import { toChunkRow } from '../src/index/rows.js';
-import { type ChunkRow, chunkSchema } from '../src/index/schema.js';
+import { chunkRecord, toChunkRow } from '../src/index/rows.js';
+import type { ChunkRow } from '../src/index/schema.js';
 import { DEFAULT_CHUNKING, INDEX_FORMAT_VERSION, type IndexSettings } from '../src/index/settings.js';
 import { ANN_INDEX_MIN_ROWS, IndexStore } from '../src/index/store.js';
 import { createVectorIndex, IndexWriter } from '../src/index/writer.js';
@@ -46,11 +46,6 @@ const POOL = 50;
 const COLD_RUNS = 10;
 /** A flat scan at the threshold should answer within this for the threshold to count as "not too late". */
 const INTERACTIVE_MS = 100;
-
-/** The columns `Retriever` reads back for hits: everything but the vector and the FTS copy of the text. */
-const HIT_COLUMNS = chunkSchema(DIM)
-  .fields.map((f) => f.name)
-  .filter((n) => n !== 'vector' && n !== 'fts_text');
 
 // ---------------------------------------------------------------------------------------------------------
 // FTS child: `node --import tsx scripts/bench-scale.ts --fts-child INDEX` runs refreshIndexes() (the ANN
@@ -264,7 +259,7 @@ class CorpusWriter {
 }
 
 /** LanceDB takes plain records, converted by the table's schema (the writer hands its rows over the same way). */
-const asRecords = (rows: readonly ChunkRow[]) => rows as unknown as Record<string, unknown>[];
+const asRecords = (rows: readonly ChunkRow[]) => rows.map(chunkRecord) as unknown as Record<string, unknown>[];
 
 /** Queries are perturbed centroids (like unseen chunks of a topic), never rows of the table. */
 function makeQueries(n: number, r: Rng): { text: string; vector: Float32Array; cluster: number }[] {
@@ -360,16 +355,11 @@ interface Tuning {
 
 /** A vector query like `Retriever.vector`'s, but with explicit IVF-PQ tuning (none: compressed distances only). */
 async function tunedVector(table: lancedb.Table, vec: Float32Array, limit: number, tune: Tuning): Promise<string[]> {
-  let q = table
-    .query()
-    .nearestTo(Array.from(vec))
-    .distanceType('cosine')
-    .select([...HIT_COLUMNS, '_distance'])
-    .limit(limit);
+  let q = table.query().nearestTo(Array.from(vec)).distanceType('cosine').select(['hit_card', 'text', '_distance']).limit(limit);
   if (tune.nprobes !== undefined) q = q.nprobes(tune.nprobes);
   if (tune.refineFactor !== undefined) q = q.refineFactor(tune.refineFactor);
-  const rows = (await q.toArray()) as { id: string }[];
-  return rows.map((r) => r.id);
+  const rows = (await q.toArray()) as { hit_card: string }[];
+  return rows.map((r) => (JSON.parse(r.hit_card) as { id: string }).id);
 }
 
 /** First vector query on a fresh connection (as a one-shot `priors search` runs it): p50 over COLD_RUNS opens. */

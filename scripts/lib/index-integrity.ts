@@ -5,7 +5,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { documentTitles } from '../../src/index/chunk-search.js';
+import { chunkCards, documentTitles } from '../../src/index/chunk-search.js';
+import { plainRows } from '../../src/index/plain-rows.js';
+import { TYPED_FIELDS, type ChunkRow } from '../../src/index/schema.js';
 import { IndexStore, metaFileVersions, readMetaFile, readMetaVersion } from '../../src/index/store.js';
 import { sha256 } from '../../src/text/read-source.js';
 
@@ -16,16 +18,6 @@ export interface Audit {
   orphans: number;
   /** Everything that is not as it must be, one line each (empty: the index mirrors the files). */
   problems: string[];
-}
-
-interface ChunkFacts {
-  doc_id: string;
-  chunk_index: number;
-  text: string;
-  start: number;
-  end: number;
-  line_start: number;
-  line_end: number;
 }
 
 /** Markdown files under `dir`, by relative path. */
@@ -49,13 +41,11 @@ export async function auditIndex(index: string, archive: string, gone: readonly 
   const store = await IndexStore.open(index);
   try {
     const docs = await store.listDocuments();
-    const chunks = (await store.read((s) =>
-      s.chunks.query().select(['doc_id', 'chunk_index', 'text', 'start', 'end', 'line_start', 'line_end']).toArray(),
-    )) as ChunkFacts[];
+    const chunks = await store.read(chunkCards);
     const problems: string[] = [];
     // One root: documents are keyed by their path in it (ids are `<root name>/<path>`).
     const relOf = new Map(docs.map((d) => [d.doc_id, d.rel_path]));
-    const byDoc = new Map<string, ChunkFacts[]>();
+    const byDoc = new Map<string, typeof chunks>();
     for (const c of chunks) {
       const key = relOf.get(c.doc_id) ?? c.doc_id;
       byDoc.set(key, [...(byDoc.get(key) ?? []), c]);
@@ -95,11 +85,26 @@ export async function auditIndex(index: string, archive: string, gone: readonly 
       const holders = chunks.filter((c) => c.text.includes(phrase));
       if (holders.length > 0) problems.push(`"${phrase}" (gone from the files) is still in ${holders.map((c) => c.doc_id).join(', ')}`);
     }
-    problems.push(...(await searchFactsProblems(store)), ...(await metaFileProblems(index)));
+    problems.push(...(await cardProblems(store)), ...(await searchFactsProblems(store)), ...(await metaFileProblems(index)));
     return { documents: docs.length, chunks: chunks.length, orphans, problems };
   } finally {
     store.close();
   }
+}
+
+/**
+ * Chunks whose cards (what searches read, `StoredChunkRow`) and typed columns (what filters test) disagree, one line
+ * each: the writer makes both from one row, so any line here is a writer's bug.
+ */
+export async function cardProblems(store: IndexStore): Promise<string[]> {
+  type Stored = Pick<ChunkRow, (typeof TYPED_FIELDS)[number]> & { hit_card: string; listed_card: string };
+  const rows = await store.read((s) => plainRows<Stored>(s.chunks.query().select([...TYPED_FIELDS, 'hit_card', 'listed_card'])));
+  return rows.flatMap((row) => {
+    const card = { ...JSON.parse(row.hit_card), ...JSON.parse(row.listed_card) } as ChunkRow;
+    // The text is a column only (see `HIT_FIELDS`).
+    const differ = TYPED_FIELDS.filter((f) => f !== 'text' && card[f] !== row[f]);
+    return differ.length ? [`${card.id}: the cards and the columns disagree on ${differ.join(', ')}`] : [];
+  });
 }
 
 /**

@@ -8,9 +8,9 @@ import { connect, MatchQuery } from '@lancedb/lancedb';
 export async function run(index: string, table: string, query: string): Promise<void> {
   const db = await connect(index);
   const chunks = await db.openTable(table);
-  const rows = (await chunks.search(new MatchQuery(query, 'fts_text'), 'fts').select(['id', 'text']).limit(10).toArray()) as {
-    id: string;
+  const rows = (await chunks.search(new MatchQuery(query, 'fts_text'), 'fts').select(['doc_id', 'text']).limit(10).toArray()) as {
+    doc_id: string;
     text: string;
   }[];
-  process.stdout.write(`${rows.map((r) => `${r.id}\n${r.text}`).join('\n\n')}\n`);
+  process.stdout.write(`${rows.map((r) => `${r.doc_id}\n${r.text}`).join('\n\n')}\n`);
 }

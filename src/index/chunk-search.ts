@@ -1,6 +1,6 @@
 import { MatchQuery } from '@lancedb/lancedb';
-import { plainRows } from './plain-rows.js';
-import { sqlIn, type ChunkRow } from './schema.js';
+import { plainRows, type ArrowQuery } from './plain-rows.js';
+import { sqlIn, type ChunkRow, type HIT_FIELDS, type LISTED_FIELDS } from './schema.js';
 import { parseTitles, queryTitles, type DocumentTitle, type Snapshot } from './store.js';
 
 /**
@@ -8,53 +8,38 @@ import { parseTitles, queryTitles, type DocumentTitle, type Snapshot } from './s
  * LanceDB's query language; search/ fuses, filters and ranks what they return.
  */
 
-/**
- * Columns read back for every candidate: what fusion, soft matching, the cues and document ranking look at. The
- * rest of a hit (`LISTED_COLUMNS`) is read for the few passages a search lists, by `listedRows`: each column read
- * for a few hundred candidates cost a cold search time in LanceDB and in decoding it — but for a search with a BM25
- * list alone (see `fullTextSearch`).
- */
-const HIT_COLUMNS = [
-  'id',
-  'doc_id',
-  'chunk_index',
-  'rel_path',
-  'title',
-  'date',
-  'type',
-  'speaker',
-  'text',
-  'start',
-  'end',
-  'passage_start',
-  'passage_end',
-] as const;
-
-/** What a listed passage shows beyond `HIT_COLUMNS` (never the vector or the FTS copy of the text). */
-const LISTED_COLUMNS = [
-  'url',
-  'source_type',
-  'root',
-  'tags',
-  'section',
-  'timestamp',
-  'speakers',
-  'line_start',
-  'line_end',
-  'passage_line_start',
-  'passage_line_end',
-  'passage_text',
-] as const;
-
 /** How many times k candidates an IVF-PQ search re-ranks on full vectors (see vectorSearch). */
 export const ANN_REFINE_FACTOR = 50;
 
-/** A candidate's row; it carries its `LISTED_COLUMNS` too when its search read them (`fullTextSearch`'s `withListed`). */
-export type HitRow = Pick<ChunkRow, (typeof HIT_COLUMNS)[number]> &
+/**
+ * A candidate's row: its hit card and text, with its search's score or distance and its row id; it carries its
+ * listed card too when its search read it (`fullTextSearch`'s `withListed`).
+ */
+export type HitRow = Pick<ChunkRow, (typeof HIT_FIELDS)[number] | 'text'> &
   Partial<ListedRow> & { _score?: number; _distance?: number; _rowid?: bigint };
 
-/** The rest of a listed chunk's row. */
-export type ListedRow = Pick<ChunkRow, (typeof LISTED_COLUMNS)[number]>;
+/** The rest of a listed chunk's row: its listed card. */
+export type ListedRow = Pick<ChunkRow, (typeof LISTED_FIELDS)[number]>;
+
+/** A chunk row as a search selects it: its cards (see `StoredChunkRow`), its text and the search's own columns. */
+interface CardRow {
+  hit_card: string;
+  text: string;
+  listed_card?: string;
+  _score?: number;
+  _distance?: number;
+  _rowid?: bigint;
+}
+
+/** Every search reads these of its candidates (`HitRow`), with its own columns (`_score` or `_distance`). */
+const HIT_COLUMNS = ['hit_card', 'text'];
+
+/** The rows of a query that selects `HIT_COLUMNS` (and maybe the listed card), each card unpacked into its fields. */
+async function hitRows(query: ArrowQuery): Promise<HitRow[]> {
+  return (await plainRows<CardRow>(query)).map(({ hit_card, listed_card, ...columns }) =>
+    Object.assign(JSON.parse(hit_card) as HitRow, listed_card === undefined ? null : (JSON.parse(listed_card) as ListedRow), columns),
+  );
+}
 
 /** A chunk with its first-stage score (BM25, or cosine similarity), higher is better. */
 export interface Ranked {
@@ -85,17 +70,17 @@ async function matchSearch(
 ): Promise<Ranked[]> {
   let q = snapshot.chunks
     .search(new MatchQuery(text, column), 'fts')
-    .select(withListed ? [...HIT_COLUMNS, ...LISTED_COLUMNS, '_score'] : [...HIT_COLUMNS, '_score'])
+    .select(withListed ? [...HIT_COLUMNS, 'listed_card', '_score'] : [...HIT_COLUMNS, '_score'])
     .withRowId()
     .limit(limit);
   if (where) q = q.where(where);
-  const rows = await plainRows<HitRow>(q);
+  const rows = await hitRows(q);
   return rows.map((row) => ({ row, score: row._score ?? 0 }));
 }
 
 /**
  * BM25 over the word index (stemmed, stop words removed, title and headings in the indexed text). `withListed` reads
- * each candidate's `LISTED_COLUMNS` too, for a search whose only list this is: reading them for its pool costs less
+ * each candidate's listed card too, for a search whose only list this is: reading them for its pool costs less
  * than `listedRows`' second LanceDB read for the listed few (a cold full-text search ≈ 4 ms less on the sample
  * corpus, ≈ 3 ms on the archive).
  */
@@ -147,7 +132,7 @@ export async function vectorSearch(snapshot: Snapshot, vector: Float32Array, whe
     .withRowId()
     .limit(limit);
   if (where) q = q.where(where);
-  const rows = await plainRows<HitRow>(q);
+  const rows = await hitRows(q);
   return rows.map((row) => ({ row, score: 1 - (row._distance ?? 1) }));
 }
 
@@ -160,7 +145,7 @@ export async function documentTitles(snapshot: Snapshot): Promise<DocumentTitle[
 }
 
 /**
- * The `LISTED_COLUMNS` of these candidate rows of the snapshot (the passages a search lists), in their order: a row's
+ * The listed cards of these candidate rows of the snapshot (the passages a search lists), in their order: a row's
  * own when its search read them, the others' read now in one take by row id. Undefined for a row the snapshot lacks.
  */
 export async function listedRows(snapshot: Snapshot, rows: readonly HitRow[]): Promise<(ListedRow | undefined)[]> {
@@ -169,12 +154,12 @@ export async function listedRows(snapshot: Snapshot, rows: readonly HitRow[]): P
   const taken =
     missing.length === 0
       ? []
-      : await plainRows<ListedRow & { _rowid: bigint }>(
-          snapshot.chunks
-            .takeRowIds(missing)
-            .select([...LISTED_COLUMNS])
-            .withRowId(),
-        );
-  const byId = new Map(taken.map((r) => [r._rowid, r]));
+      : await plainRows<{ listed_card: string; _rowid: bigint }>(snapshot.chunks.takeRowIds(missing).select(['listed_card']).withRowId());
+  const byId = new Map(taken.map((r) => [r._rowid, JSON.parse(r.listed_card) as ListedRow]));
   return rows.map((r) => (carried(r) ? r : r._rowid === undefined ? undefined : byId.get(r._rowid)));
+}
+
+/** Every chunk of the snapshot as searches read it (both cards): what audits and tests check against the files. */
+export async function chunkCards(snapshot: Snapshot): Promise<(HitRow & ListedRow)[]> {
+  return (await hitRows(snapshot.chunks.query().select([...HIT_COLUMNS, 'listed_card']))) as (HitRow & ListedRow)[];
 }

@@ -11,7 +11,7 @@ import { isAscii } from 'node:buffer';
 const utf8 = new TextDecoder();
 
 /** A query whose result comes as an Arrow table: every LanceDB query builder. */
-interface ArrowQuery {
+export interface ArrowQuery {
   toArrow(): Promise<Table>;
 }
 

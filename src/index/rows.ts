@@ -1,6 +1,6 @@
 import type { Chunk, DocMeta, TurnMark } from '../core/types.js';
 import type { LinkMark } from '../text/links.js';
-import type { ChunkRow, DocumentRow } from './schema.js';
+import { HIT_FIELDS, LISTED_FIELDS, type ChunkRow, type DocumentRow, type StoredChunkRow } from './schema.js';
 
 export const SECTION_SEPARATOR = ' > ';
 
@@ -65,6 +65,26 @@ export function toChunkRow(meta: DocMeta, chunk: Chunk, relPath: string, vector:
   };
   if (vector) row.vector = Array.from(vector);
   return row;
+}
+
+/** A chunk as the chunk table stores it: its filtered and indexed fields as columns, the rest in its cards. */
+export function chunkRecord(row: ChunkRow): StoredChunkRow {
+  const card = (fields: readonly (keyof ChunkRow)[]) => JSON.stringify(Object.fromEntries(fields.map((f) => [f, row[f]])));
+  const record: StoredChunkRow = {
+    doc_id: row.doc_id,
+    root: row.root,
+    date: row.date,
+    type: row.type,
+    source_type: row.source_type,
+    tags: row.tags,
+    speaker: row.speaker,
+    text: row.text,
+    fts_text: row.fts_text,
+    hit_card: card(HIT_FIELDS),
+    listed_card: card(LISTED_FIELDS),
+  };
+  if (row.vector) record.vector = row.vector;
+  return record;
 }
 
 export interface DocumentFacts {

@@ -14,9 +14,11 @@ import type { EmbeddingSignature } from '../embed/embedder.js';
  * row ids (a compaction leaves its indexes as they are). 9: an index of word vectors keeps the vector table's rows
  * of its passages' words in a file the meta table names (src/embed/wordvec/table.ts, ArchiveWords). 10: the meta
  * table keeps what a search needs to know beside the tables (the n-gram index's presence, the speakers, the titles:
- * `SearchFacts` in src/index/store.ts), so a cold search asks LanceDB for nothing else.
+ * `SearchFacts` in src/index/store.ts), so a cold search asks LanceDB for nothing else. 11: what a search reads of a
+ * chunk is kept in two JSON columns, its cards (`StoredChunkRow` in src/index/schema.ts); only the fields filters
+ * test and the indexes cover keep columns of their own.
  */
-export const INDEX_FORMAT_VERSION = 10;
+export const INDEX_FORMAT_VERSION = 11;
 
 /** Stored in the index: what its chunks and vectors were made with. */
 export interface IndexSettings {

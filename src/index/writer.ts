@@ -5,6 +5,7 @@ import path from 'node:path';
 import { IndexFormatError, PriorsError } from '../core/errors.js';
 import { acquireIngestLock } from './lock.js';
 import { plainRows } from './plain-rows.js';
+import { chunkRecord } from './rows.js';
 import { chunkSchema, documentSchema, metaSchema, sqlIn, type ChunkRow, type DocumentRow } from './schema.js';
 import { INDEX_FORMAT_VERSION, type IndexSettings } from './settings.js';
 import {
@@ -352,7 +353,7 @@ export class IndexWriter {
     if (removed > 0) this.speakers = null;
     for (const c of batch.chunks) if (c.speaker) this.speakers?.add(c.speaker);
     this.opts.afterCommit?.('chunk-delete');
-    if (batch.chunks.length > 0) await chunks.add(asRecords(batch.chunks));
+    if (batch.chunks.length > 0) await chunks.add(asRecords(batch.chunks.map(chunkRecord)));
     this.opts.afterCommit?.('chunks');
     if (batch.documents.length > 0) {
       let merge = documents.mergeInsert('doc_id').whenMatchedUpdateAll().whenNotMatchedInsertAll();

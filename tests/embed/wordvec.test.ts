@@ -161,12 +161,13 @@ describe('SIF statistics stored with the index', () => {
   const vectorsOf = async () => {
     const store = await IndexStore.open(index);
     try {
-      const rows = (await store.read((s) => s.chunks.query().select(['id', 'doc_id', 'vector']).toArray())) as {
-        id: string;
+      const rows = (await store.read((s) => s.chunks.query().select(['hit_card', 'doc_id', 'vector']).toArray())) as {
+        hit_card: string;
         doc_id: string;
         vector: { toArray(): Float32Array };
       }[];
-      return new Map(rows.map((r) => [r.id, { docId: r.doc_id, vector: JSON.stringify(Array.from(r.vector.toArray())) }]));
+      const idOf = (card: string) => (JSON.parse(card) as { id: string }).id;
+      return new Map(rows.map((r) => [idOf(r.hit_card), { docId: r.doc_id, vector: JSON.stringify(Array.from(r.vector.toArray())) }]));
     } finally {
       store.close();
     }

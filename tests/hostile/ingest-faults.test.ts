@@ -13,6 +13,7 @@ import { IndexStore } from '../../src/index/store.js';
 import { CLI, CORPUS } from '../helpers/paths.js';
 import { tempDir } from '../helpers/sample-index.js';
 import { ALIAS_BOMB, nestedList } from './fixtures.js';
+import { chunkCards } from '../../src/index/chunk-search.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -37,12 +38,7 @@ async function intactDocuments(index: string, unreadable: readonly string[] = []
   const store = await IndexStore.open(index);
   try {
     const docs = await store.listDocuments();
-    const chunks = (await store.read((s) => s.chunks.query().select(['doc_id', 'start', 'end', 'text']).toArray())) as {
-      doc_id: string;
-      start: number;
-      end: number;
-      text: string;
-    }[];
+    const chunks = await store.read(chunkCards);
     for (const d of docs) {
       const mine = chunks.filter((c) => c.doc_id === d.doc_id);
       expect(mine.length, d.doc_id).toBe(d.chunk_count);

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { IndexStore } from '../../src/index/store.js';
 import { CLI, MODEL_DIR } from '../helpers/paths.js';
 import { TEST_MODEL, tempDir } from '../helpers/sample-index.js';
+import { chunkCards } from '../../src/index/chunk-search.js';
 
 const baseArgs = (archive: string, index: string) => [
   'ingest',
@@ -97,11 +98,7 @@ export function crashAndLockSuite(makeArchive: (dir: string) => void, timeout: n
 
       const store = await IndexStore.open(index);
       try {
-        const chunks = (await store.read((s) => s.chunks.query().select(['doc_id', 'chunk_index', 'text']).toArray())) as {
-          doc_id: string;
-          chunk_index: number;
-          text: string;
-        }[];
+        const chunks = await store.read(chunkCards);
         const byDoc = new Map<string, { chunk_index: number; text: string }[]>();
         for (const c of chunks) byDoc.set(c.doc_id, [...(byDoc.get(c.doc_id) ?? []), c]);
         let inNewState = 0;

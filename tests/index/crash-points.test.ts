@@ -7,6 +7,7 @@ import { IndexStore } from '../../src/index/store.js';
 import { auditIndex, markdownFiles } from '../../scripts/lib/index-integrity.js';
 import { CORPUS } from '../helpers/paths.js';
 import { tempDir } from '../helpers/sample-index.js';
+import { chunkCards } from '../../src/index/chunk-search.js';
 
 /**
  * Stop an ingest at every commit point (the writer's injectable hook), change the files again (revert the
@@ -60,12 +61,7 @@ async function expectWholeDocuments(index: string, before: Map<string, string>, 
   const store = await IndexStore.open(index);
   try {
     const docs = await store.listDocuments();
-    const chunks = (await store.read((s) => s.chunks.query().select(['doc_id', 'text', 'start', 'end']).toArray())) as {
-      doc_id: string;
-      text: string;
-      start: number;
-      end: number;
-    }[];
+    const chunks = await store.read(chunkCards);
     const ids = new Set(docs.map((d) => d.doc_id));
     expect(chunks.filter((c) => !ids.has(c.doc_id)).map((c) => c.doc_id)).toEqual([]);
     for (const doc of docs) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chunkCards } from '../../src/index/chunk-search.js';
 import { IndexStore } from '../../src/index/store.js';
 import { RELEVANCE_FLOOR } from '../../src/search/grouping.js';
 import { askTool } from '../../src/tools/ask.js';
@@ -36,36 +37,7 @@ describe('the index holds exact source text', () => {
   it('every chunk and the passage shown for it equal their file sliced at their offsets, within their lines', async () => {
     const store = await IndexStore.open(index);
     try {
-      const rows = (await store.read((s) =>
-        s.chunks
-          .query()
-          .select([
-            'doc_id',
-            'text',
-            'start',
-            'end',
-            'line_start',
-            'line_end',
-            'passage_text',
-            'passage_start',
-            'passage_end',
-            'passage_line_start',
-            'passage_line_end',
-          ])
-          .toArray(),
-      )) as {
-        doc_id: string;
-        text: string;
-        start: number;
-        end: number;
-        line_start: number;
-        line_end: number;
-        passage_text: string;
-        passage_start: number;
-        passage_end: number;
-        passage_line_start: number;
-        passage_line_end: number;
-      }[];
+      const rows = await store.read(chunkCards);
       expect(rows.length).toBeGreaterThan(40);
       for (const r of rows) {
         const file = readFileSync(path.join(CORPUS, r.doc_id.replace(/^corpus\//, '')), 'utf8');
