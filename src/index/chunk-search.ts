@@ -80,9 +80,10 @@ async function matchSearch(
 
 /**
  * BM25 over the word index (stemmed, stop words removed, title and headings in the indexed text). `withListed` reads
- * each candidate's listed card too, for a search whose only list this is: reading them for its pool costs less
- * than `listedRows`' second LanceDB read for the listed few (a cold full-text search ≈ 4 ms less on the sample
- * corpus, ≈ 3 ms on the archive).
+ * each candidate's listed card too, for a search whose only list this is, sparing `listedRows`' second LanceDB read
+ * for the listed few. With the listed fields in 12 columns that spared ≈ 4 ms of a cold full-text search on the
+ * sample corpus and ≈ 3 ms on the archive; read as one card, ≈ 0.6–2 ms on the sample corpus and nothing on the
+ * archive (its pool's passage text costs what the read costs), so it stays for small indexes.
  */
 export async function fullTextSearch(
   snapshot: Snapshot,
