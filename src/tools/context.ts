@@ -22,7 +22,9 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
  * embedding model only when a tool actually searches by meaning (listing, citing or a `bm25` search never
  * pays for loading it).
  */
-export function createToolContext(opts: OpenRetrieverOptions & { fileAccess?: FileAccess }): ToolContext & { close(): Promise<void> } {
+export function createToolContext(
+  opts: OpenRetrieverOptions & { fileAccess?: FileAccess; oneShot?: boolean },
+): ToolContext & { close(): Promise<void> } {
   const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   let requested = false;
   const store = once(() => {
@@ -46,6 +48,7 @@ export function createToolContext(opts: OpenRetrieverOptions & { fileAccess?: Fi
     store,
     retriever: (mode) => (mode === 'bm25' ? keywordOnly() : full()),
     ...(opts.fileAccess ? { fileAccess: opts.fileAccess } : {}),
+    ...(opts.oneShot ? { oneShot: true } : {}),
     async close() {
       await embedder?.dispose();
       await reranker?.dispose();
