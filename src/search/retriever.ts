@@ -132,9 +132,21 @@ const CUE_BOOST_DEFAULTS: CueBoosts = { kind: 1, year: 0.3, earliest: 2, speaker
 const ROUNDUP_TITLE =
   /\b(?:year in review|roundup|round-up|what i'?ve been reading|links?(?: for| of the)|reading list|artifacts log|digest)\b/i;
 
+/**
+ * A word every `ROUNDUP_TITLE` match contains (lower-cased): testing for them first spares compiling the regex (~0.3 ms
+ * on its first use in a process) in a search whose titles name no roundup, most of them.
+ */
+const ROUNDUP_WORDS = ['review', 'round', 'reading', 'link', 'artifacts', 'digest'];
+
+/** Whether `text` matches `ROUNDUP_TITLE`. */
+function namesRoundup(text: string): boolean {
+  const lower = text.toLowerCase();
+  return ROUNDUP_WORDS.some((w) => lower.includes(w)) && ROUNDUP_TITLE.test(text);
+}
+
 /** A year-in-review, roundup, reading list, link list or digest: it lists other posts more than it says anything. */
 export function isRoundupTitle(title: string | null): boolean {
-  return title !== null && ROUNDUP_TITLE.test(title);
+  return title !== null && namesRoundup(title);
 }
 
 const CHAPTER_PATH = /(^|\/)chapters?\//i;
@@ -168,7 +180,7 @@ function cueFactor(intent: QueryIntent, boosts: CueBoosts, candidates: readonly 
     const y = yearOf(best.row);
     if (y !== null && intent.years.includes(y)) f *= 1 + boosts.year;
     if (intent.earliest && y !== null && newest > oldest) f *= 1 + (boosts.earliest * (newest - y)) / (newest - oldest);
-    if (isRoundupTitle(best.row.title ?? null) && !ROUNDUP_TITLE.test(intent.text)) f *= 1 - boosts.roundup;
+    if (isRoundupTitle(best.row.title ?? null) && !namesRoundup(intent.text)) f *= 1 - boosts.roundup;
     return f;
   };
 }
