@@ -74,6 +74,10 @@ const toolSchemas = await deriveToolSchemas();
  */
 const LAZY_PACKAGES = ['openai'];
 
+/** Arrow's export names, for the lazy CommonJS view of it that LanceDB requires (see priorsPlugin). */
+const ARROW = path.join(root, 'node_modules', 'apache-arrow', 'Arrow.mjs');
+const arrowExports = Object.keys(await import(pathToFileURL(ARROW).href));
+
 /** Make one eager `require()` in a dependency's file lazy (`eager` → `lazy`); fails the build when the file changed. */
 function requireLazily(b, filter, eager, lazy) {
   b.onLoad({ filter }, (args) => {
@@ -167,12 +171,25 @@ function priorsPlugin(buildInfo, lazyPackages = false) {
       // Arrow.mjs, not the package's Node entry (Arrow.node.mjs): that one adds Node- and DOM-stream adapters
       // (throughNode, toNodeStream, throughDOM) that neither LanceDB nor priors calls, and loading them loads Node's
       // stream module, ~1.5 ms of every command that opens an index.
-      const arrow = path.join(root, 'node_modules', 'apache-arrow', 'Arrow.mjs');
+      const arrow = ARROW;
       b.onResolve({ filter: /^apache-arrow$/ }, (args) =>
         args.kind === 'require-call' ? { path: 'apache-arrow', namespace: 'arrow-cjs' } : { path: arrow },
       );
+      // That CommonJS view evaluates Arrow on first use of one of its exports, not when LanceDB's modules require it:
+      // LanceDB's arrow.js re-exports all of Arrow at load (`__exportStar`), which reads only the names (known here,
+      // at build time), and every other use is inside functions. Evaluating Arrow (~3 ms) then happens in a search's
+      // first read (src/index/plain-rows.ts), while LanceDB runs the query on its own threads.
       b.onLoad({ filter: /.*/, namespace: 'arrow-cjs' }, () => ({
-        contents: `module.exports = require(${JSON.stringify(arrow)});`,
+        contents: `let arrow;
+const load = () => (arrow ??= require(${JSON.stringify(arrow)}));
+const names = ${JSON.stringify(arrowExports)};
+module.exports = new Proxy({}, {
+  get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
+  has: (_, key) => names.includes(key),
+  ownKeys: () => names,
+  getOwnPropertyDescriptor: (_, key) =>
+    names.includes(key) ? { enumerable: true, configurable: true, get: () => load()[key] } : undefined,
+});`,
         resolveDir: root,
         loader: 'js',
       }));

@@ -1,4 +1,4 @@
-import { type Data, DataType, makeVector, Precision, type Table } from 'apache-arrow';
+import type { Data, Table } from 'apache-arrow';
 import { isAscii } from 'node:buffer';
 
 /**
@@ -10,6 +10,17 @@ import { isAscii } from 'node:buffer';
 /** Arrow's own decoder, so strings come out as its rows gave them (a leading byte-order mark dropped). */
 const utf8 = new TextDecoder();
 
+/**
+ * Arrow's module, evaluated on its first use in a process (scripts/build.mjs keeps LanceDB from evaluating it at
+ * load), which is a process's first read: one event-loop turn after that read sent its query, so that LanceDB is
+ * running the query on its own threads while this one evaluates Arrow (~2.5 ms of a cold search's critical path).
+ */
+let arrowModule: Promise<typeof import('apache-arrow')> | undefined;
+function loadArrow(): Promise<typeof import('apache-arrow')> {
+  arrowModule ??= new Promise((resolve) => setImmediate(resolve)).then(() => import('apache-arrow'));
+  return arrowModule;
+}
+
 /** A query whose result comes as an Arrow table: every LanceDB query builder. */
 export interface ArrowQuery {
   toArrow(): Promise<Table>;
@@ -19,12 +30,12 @@ type Row = Record<string, unknown>;
 
 /** The rows of a LanceDB query as plain objects (fields in the result's column order; nulls as `null`). */
 export async function plainRows<T>(query: ArrowQuery): Promise<T[]> {
-  const table = await query.toArrow();
+  const [arrow, table] = await Promise.all([loadArrow(), query.toArrow()]);
   const rows: Row[] = Array.from({ length: table.numRows }, () => ({}));
   for (const field of table.schema.fields) {
     let at = 0;
     for (const data of table.getChild(field.name)?.data ?? []) {
-      fill(rows, at, field.name, data);
+      fill(arrow, rows, at, field.name, data);
       at += data.length;
     }
   }
@@ -32,7 +43,8 @@ export async function plainRows<T>(query: ArrowQuery): Promise<T[]> {
 }
 
 /** Set field `name` of `rows[at…]` from one chunk of its column, the way Arrow's rows read it. */
-function fill(rows: Row[], at: number, name: string, data: Data): void {
+function fill(arrow: typeof import('apache-arrow'), rows: Row[], at: number, name: string, data: Data): void {
+  const { DataType, Precision, makeVector } = arrow;
   const { type, length } = data;
   const nulls = data.nullCount > 0;
   if (DataType.isUtf8(type)) {

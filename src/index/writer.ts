@@ -6,7 +6,8 @@ import { IndexFormatError, PriorsError } from '../core/errors.js';
 import { acquireIngestLock } from './lock.js';
 import { plainRows } from './plain-rows.js';
 import { chunkRecord } from './rows.js';
-import { chunkSchema, documentSchema, metaSchema, sqlIn, type ChunkRow, type DocumentRow } from './schema.js';
+import { chunkSchema, documentSchema, metaSchema } from './arrow-schema.js';
+import { sqlIn, type ChunkRow, type DocumentRow } from './schema.js';
 import { INDEX_FORMAT_VERSION, type IndexSettings } from './settings.js';
 import {
   ANN_INDEX_MIN_ROWS,
@@ -403,7 +404,7 @@ export class IndexWriter {
     };
     // The meta files go first, so none can be read for a version this commit makes (see `readMetaFile`).
     removeMetaFiles(this.location);
-    const meta = await this.db.createTable(META, metaRows(state), { mode: 'overwrite', schema: metaSchema });
+    const meta = await this.db.createTable(META, metaRows(state), { mode: 'overwrite', schema: metaSchema() });
     const version = await meta.version();
     meta.close();
     // A crash here leaves no meta file: readers query the meta table.
