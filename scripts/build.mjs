@@ -171,17 +171,16 @@ function priorsPlugin(buildInfo, lazyPackages = false) {
       // Arrow.mjs, not the package's Node entry (Arrow.node.mjs): that one adds Node- and DOM-stream adapters
       // (throughNode, toNodeStream, throughDOM) that neither LanceDB nor priors calls, and loading them loads Node's
       // stream module, ~1.5 ms of every command that opens an index.
-      const arrow = ARROW;
       b.onResolve({ filter: /^apache-arrow$/ }, (args) =>
-        args.kind === 'require-call' ? { path: 'apache-arrow', namespace: 'arrow-cjs' } : { path: arrow },
+        args.kind === 'require-call' ? { path: 'apache-arrow', namespace: 'arrow-cjs' } : { path: ARROW },
       );
       // That CommonJS view evaluates Arrow on first use of one of its exports, not when LanceDB's modules require it:
       // LanceDB's arrow.js re-exports all of Arrow at load (`__exportStar`), which reads only the names (known here,
-      // at build time), and every other use is inside functions. Evaluating Arrow (~3 ms) then happens in a search's
+      // at build time), and every other use is inside functions. Evaluating Arrow (~2.5 ms) then happens in a search's
       // first read (src/index/plain-rows.ts), while LanceDB runs the query on its own threads.
       b.onLoad({ filter: /.*/, namespace: 'arrow-cjs' }, () => ({
         contents: `let arrow;
-const load = () => (arrow ??= require(${JSON.stringify(arrow)}));
+const load = () => (arrow ??= require(${JSON.stringify(ARROW)}));
 const names = ${JSON.stringify(arrowExports)};
 module.exports = new Proxy({}, {
   get: (_, key) => (key === '__esModule' ? undefined : load()[key]),

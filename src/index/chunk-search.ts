@@ -1,4 +1,5 @@
 import { MatchQuery } from '@lancedb/lancedb';
+import { letterDigitRuns } from '../text/normalize.js';
 import { plainRows, type ArrowQuery } from './plain-rows.js';
 import { sqlIn, type ChunkRow, type HIT_FIELDS, type LISTED_FIELDS } from './schema.js';
 import { parseTitles, queryTitles, type DocumentTitle, type Snapshot } from './store.js';
@@ -52,10 +53,9 @@ export interface Ranked {
  * and digits ("GPT4", "llama3") also searches as its parts, since the index splits "GPT-4" into "gpt" and "4".
  */
 export function ftsQueryText(query: string): string {
-  // The words, as the same regex finds them that de-duplication uses (V8 compiles a regex once per process, and a
-  // Unicode-property regex costs ~0.3 ms to compile); only a query with something beyond ASCII letters can hold a
-  // letters-then-digits word, so only such a query pays for compiling the second.
-  const words = (query.match(/[\p{L}\p{N}]+/gu) ?? []).join(' ');
+  // Only a query with something beyond ASCII letters can hold a letters-then-digits word, so only such a query pays for
+  // compiling the second regex (a Unicode-property regex costs ~0.3 ms to compile).
+  const words = letterDigitRuns(query).join(' ');
   return /[^A-Za-z ]/.test(words) ? words.replace(/\b(\p{L}+)(\p{N}+)\b/gu, '$1$2 $1 $2') : words;
 }
 

@@ -1,3 +1,5 @@
+import { letterDigitRuns } from '../text/normalize.js';
+
 /**
  * Collapse redundant hits before showing them: overlapping chunks of one document, and the same
  * text appearing in many documents (subscribe footers, repeated intros, cross-posts).
@@ -26,7 +28,7 @@ export interface DedupeOptions {
  * comparing passages needs (the full quote-matching normalisation costs ~10× more on a search's hot path).
  */
 function words(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return letterDigitRuns(text.toLowerCase());
 }
 
 /**

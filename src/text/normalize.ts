@@ -176,6 +176,15 @@ export function isSpaceCode(c: number): boolean {
   );
 }
 
+/**
+ * The runs of letters and digits in `text`, any script: words with markup, punctuation and escapes fallen away. One
+ * regex for every caller, so a process compiles it once (a Unicode-property regex costs ~0.3 ms to compile); written
+ * in the function rather than made at load, which would cost its parse in every command that loads this module.
+ */
+export function letterDigitRuns(text: string): string[] {
+  return text.match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 export function isWordChar(ch: string | undefined): boolean {
   if (ch === undefined || ch === '') return false;

@@ -8,6 +8,7 @@ import { displayText } from '../text/display.js';
 import { findDraftLinks, findDraftQuotes, type DraftQuoteKind } from '../text/draft-marks.js';
 import type { DraftBlockKind } from '../text/draft.js';
 import { bestWindow, findExact, passageSimilarity } from '../text/quote-match.js';
+import { letterDigitRuns } from '../text/normalize.js';
 import { sentenceRanges } from '../text/sentences.js';
 import { excerpt, rankDocuments, searchDraftInput, type DocumentEvidence } from './draft-search.js';
 import { cappedText, shortList, shortText, TEXT_LIMITS } from './limits.js';
@@ -335,7 +336,7 @@ async function selfOverlaps(
       // A quotation repeats someone's words on purpose; the quote check covers it.
       if (quotes.some((q) => q.start < end && start < q.end)) continue;
       const sentence = p.text.slice(sStart, sEnd);
-      if ((sentence.match(/[\p{L}\p{N}]+/gu)?.length ?? 0) < OVERLAP_MIN_WORDS) continue;
+      if (letterDigitRuns(sentence).length < OVERLAP_MIN_WORDS) continue;
       const candidates = [...(hitsOf.get(p.index) ?? [])];
       if (searches < MAX_SENTENCE_SEARCHES) {
         searches++;
