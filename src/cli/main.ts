@@ -6,13 +6,13 @@
  * the command's work (BENCHMARKS.md, "Cold start").
  */
 import { fileURLToPath } from 'node:url';
-import { compileCacheDir } from '../config/env.js';
+import { compileCacheDir, usePrivateTempDir } from '../config/env.js';
 import { VERSION } from '../version.js';
 import { BUILT } from './build-info.js';
 import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.js';
 import { loadWithCodeCache } from './code-cache.js';
 import { PROGRAM_OF, type ProgramName } from './program-of.js';
-import { stdoutIsTerminal, writeOut } from './stdio.js';
+import { exitWhenWritten, stdoutIsTerminal, writeOut } from './stdio.js';
 
 type Program = typeof import('./programs/top.js');
 
@@ -48,11 +48,15 @@ async function main(args: readonly string[]): Promise<void> {
     writeOut(answer);
     return;
   }
+  usePrivateTempDir();
   const word = args[0] === 'help' ? args[1] : args[0];
   const command = word !== undefined && Object.hasOwn(COMMAND_SUMMARIES, word) ? (word as CommandName) : undefined;
   const { program, save } = await loadProgram(command ? PROGRAM_OF[command] : 'top', command ?? 'priors');
   await program.runCli(args, program.commands);
   save();
+  // Every command's action returns when the command is done (a server once it was stopped, a watch once
+  // interrupted): nothing is left to run.
+  await exitWhenWritten();
 }
 
 void main(process.argv.slice(2));

@@ -82,6 +82,24 @@ export const writeOut = (text: string): void => write(1, text);
 export const writeErr = (text: string): void => write(2, text);
 
 /**
+ * End the process once everything written has reached the OS: at once where writes are synchronous (a descriptor
+ * written by `write`, and files, pipes and terminals on Linux), after an empty write's callback where a stream
+ * queues (pipes elsewhere): streams write in order, so it fires once what came before is out.
+ *
+ * Why not let Node end by itself: a command is done when its action has finished, but Node then tears down what the
+ * process set up — LanceDB's runtime and tables, the heap — which cost a cold `priors search` 1–2 ms more than
+ * exiting (BENCHMARKS.md, "Cold start"). `exit` handlers still run, and the exit code is `process.exitCode`.
+ */
+export async function exitWhenWritten(): Promise<never> {
+  await Promise.all(
+    Object.values(stdio.streams).map(
+      (stream) => new Promise<void>((resolve) => (stream.writableLength > 0 ? stream.write('', () => resolve()) : resolve())),
+    ),
+  );
+  process.exit();
+}
+
+/**
  * Whether standard output is a terminal. Pipes, files and /dev/null (output a script or a benchmark throws away) are
  * told from a terminal by fstat, without creating process.stdout, which costs a cold command ~2 ms of loading Node's
  * stream modules; any other character device is asked of the stream.

@@ -1,4 +1,5 @@
-import { homedir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 
 /**
@@ -57,4 +58,20 @@ export function openAIEnv(): { baseURL: string | undefined; apiKey: string | und
  */
 export function quietNativeLogs(): void {
   process.env.LANCEDB_LOG ??= 'error';
+}
+
+/**
+ * Give the process a temporary folder of its own: created in the system's, named in TMPDIR (TMP and TEMP on
+ * Windows) for what the process starts next, and removed with all it holds when the process exits — the `exit`
+ * event comes after process.exit, an uncaught error or a handled Ctrl-C too. Call before LanceDB loads.
+ *
+ * Why: LanceDB makes a spill folder in the temporary folder for every connection and removes it only when Node
+ * finalizes the connection at its own teardown, which a process ending by process.exit skips (a server stopped
+ * by Ctrl-C, `ingest --watch`, a command once its output is written): each such run left an empty
+ * /tmp/.tmpXXXXXX behind.
+ */
+export function usePrivateTempDir(): void {
+  const dir = mkdtempSync(path.join(tmpdir(), 'priors-'));
+  for (const name of process.platform === 'win32' ? ['TMP', 'TEMP'] : ['TMPDIR']) process.env[name] = dir;
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 }
