@@ -258,6 +258,16 @@ const help = execFileSync(process.execPath, ['-e', `process.stdout.write(require
   env: { ...process.env, NO_COLOR: '1' },
 });
 
+// Each program is written as the function expression src/cli/code-cache.ts compiles (`asProgram` there): V8 then
+// compiles the file's text as read, where wrapping it at run time made a second, concatenated copy of the program's
+// megabyte that V8 flattened before compiling, ~0.9 ms of every cold command. (After the help text above: required
+// as a module, the file now only evaluates that expression.)
+for (const name of programNames)
+  writeFileSync(
+    programFile(name),
+    `(function (exports, require, module, __filename, __dirname) {${readFileSync(programFile(name), 'utf8')}\n})`,
+  );
+
 const buildInfo = {
   programs: Object.fromEntries(
     programNames.map((name) => [
