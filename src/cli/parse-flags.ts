@@ -16,3 +16,16 @@ export function listFlag(value: string[] | string | undefined): string[] | undef
     .filter(Boolean);
   return items.length ? items : undefined;
 }
+
+/**
+ * The index an argument list names with `--index` (either of commander's spellings, before a `--`), read before
+ * commander has the command's options: a guess to start opening it by (src/cli/program.ts), never an answer.
+ */
+export function indexArgument(args: readonly string[]): string | undefined {
+  for (const [i, arg] of args.entries()) {
+    if (arg === '--') return undefined;
+    if (arg === '--index') return args[i + 1];
+    if (arg.startsWith('--index=')) return arg.slice('--index='.length);
+  }
+  return undefined;
+}

@@ -293,6 +293,9 @@ interface OpenSnapshot extends Snapshot {
   close(): void;
 }
 
+/** Opens `IndexStore.prefetch` began, by resolved location, until an `open` takes them over. */
+const prefetched = new Map<string, Promise<IndexStore>>();
+
 /**
  * Read access to an index. Every read goes through `read()`, which takes the current snapshot (a check of the
  * meta table's version, ~0.02 ms, so a long-running `serve` or `mcp` sees what a later ingest committed
@@ -310,9 +313,30 @@ export class IndexStore {
     this.current = first;
   }
 
+  /**
+   * Start opening an index a caller is about to open, on LanceDB's threads while this one goes on: the next `open` of
+   * the same location takes the opening over (its result or its error). A cold command can thus begin opening its
+   * index before it has loaded the code that reads it (src/cli/program.ts).
+   */
+  static prefetch(location: string): void {
+    const resolved = resolveLocation(location);
+    if (prefetched.has(resolved)) return;
+    const opening = IndexStore.openNow(resolved);
+    // Reported to the caller that takes it over; one that never comes (a guessed location) has nothing to report.
+    opening.catch(() => undefined);
+    prefetched.set(resolved, opening);
+  }
+
   /** Open an index for reading: a missing one is an `IndexMissingError`, one of another format an `IndexFormatError`. */
   static async open(location: string): Promise<IndexStore> {
     const resolved = resolveLocation(location);
+    const opening = prefetched.get(resolved);
+    if (!opening) return IndexStore.openNow(resolved);
+    prefetched.delete(resolved);
+    return opening;
+  }
+
+  private static async openNow(resolved: string): Promise<IndexStore> {
     if (isLocalLocation(resolved)) {
       const stat = statSync(resolved, { throwIfNoEntry: false });
       if (!stat) throw new IndexMissingError(resolved);

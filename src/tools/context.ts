@@ -1,8 +1,7 @@
 import type { Embedder } from '../embed/embedder.js';
 import type { Reranker } from '../embed/reranker.js';
 import { IndexStore } from '../index/store.js';
-import { Retriever } from '../search/retriever.js';
-import { loadIndexEmbedder, loadRerankerOrWarn, type OpenRetrieverOptions } from '../search/open-retriever.js';
+import type { OpenRetrieverOptions } from '../search/open-retriever.js';
 import type { FileAccess, ToolContext } from './tool.js';
 
 /** Cache a promise, but forget a rejection so the next call retries (e.g. after `priors ingest` created the index). */
@@ -15,6 +14,11 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
     });
     return pending;
   };
+}
+
+/** Start opening the index a tool context will be made over, before the tools' own code has loaded (`IndexStore.prefetch`). */
+export function prefetchIndex(location: string): void {
+  IndexStore.prefetch(location);
 }
 
 /**
@@ -31,13 +35,21 @@ export function createToolContext(
     requested = true;
     return IndexStore.open(opts.index);
   });
+  // The search code is loaded when a tool first asks for the retriever, not with this module: the CLI loads this one
+  // to start opening the index (`prefetchIndex`), and the search code then loads while LanceDB opens it.
+  const searching = once(() => import('../search/open-retriever.js'));
   let embedder: Embedder | null = null;
-  const loadEmbedder = once(async () => (embedder = await loadIndexEmbedder(await store(), opts, warn)));
+  const loadEmbedder = once(async () => (embedder = await (await searching()).loadIndexEmbedder(await store(), opts, warn)));
   let reranker: Reranker | null = null;
-  const loadReranker = once(async () => (reranker = await loadRerankerOrWarn(opts, warn)));
+  const loadReranker = once(async () => (reranker = await (await searching()).loadRerankerOrWarn(opts, warn)));
   const open = (withModel: boolean) =>
     once(async () => {
-      const [s, e, r] = await Promise.all([store(), withModel ? loadEmbedder() : null, loadReranker()]);
+      const [{ Retriever }, s, e, r] = await Promise.all([
+        import('../search/retriever.js'),
+        store(),
+        withModel ? loadEmbedder() : null,
+        loadReranker(),
+      ]);
       const retriever = new Retriever(s, e);
       retriever.reranker = r;
       return retriever;

@@ -1,7 +1,6 @@
-import type { CommandTable } from '../program.js';
+import { type CommandTable, runCli as run } from '../program.js';
 
 /** The other commands that read an index (src/cli/program-of.ts). */
-export { runCli } from '../program.js';
 export const commands: CommandTable = {
   roots: async () => (await import('../commands/roots.js')).registerRoots,
   ask: async () => (await import('../commands/ask.js')).registerAsk,
@@ -13,3 +12,7 @@ export const commands: CommandTable = {
   list: async () => (await import('../commands/list.js')).registerList,
   get: async () => (await import('../commands/get.js')).registerGet,
 };
+
+/** Each of these commands reads an index: it starts opening while the command loads (src/cli/program.ts). */
+export const runCli = (args: readonly string[], table: CommandTable): Promise<void> =>
+  run(args, table, async (location) => (await import('../../tools/context.js')).prefetchIndex(location));
