@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.js';
 import { reportFailure } from './errors.js';
 import { indexArgument } from './parse-flags.js';
+import { envIndex } from '../config/env.js';
 
 export type Register = (program: Command, config: () => PriorsConfig) => void;
 
@@ -50,17 +51,18 @@ export function topLevelHelp(): string {
 /**
  * Start opening the index a command will read, so that LanceDB connects on its own threads while this one loads
  * the command's code (its tools, zod, the search): ~2 ms of a cold search. The location is the one the command
- * will use, `--index` or the config's, read ahead of commander; should it differ (a bad config file, which the
- * command then reports), the prefetch is simply never used.
+ * will use, read ahead of commander: `--index`, else PRIORS_INDEX — known before the configuration is loaded (zod
+ * with it, for its files), which the index then need not wait for — else the configuration's. Should it differ (a
+ * bad config file, which the command then reports), the prefetch is simply never used.
  */
-async function prefetchIndex(argv: readonly string[], config: () => PriorsConfig, prefetch: Prefetch): Promise<void> {
-  let location: string;
+async function prefetchIndex(location: string | (() => string), prefetch: Prefetch): Promise<void> {
+  let resolved: string;
   try {
-    location = indexArgument(argv) ?? config().index;
+    resolved = typeof location === 'string' ? location : location();
   } catch {
     return;
   }
-  await prefetch(location);
+  await prefetch(resolved);
 }
 
 /** Run the CLI on its arguments (without `node` and the script); failures set the exit code. */
@@ -74,10 +76,12 @@ export async function runCli(args: readonly string[], commands: CommandTable, pr
     if (isCommand(name)) {
       const register = commands[name];
       if (!register) throw new Error(`the ${name} command is not part of this program (src/cli/program-of.ts)`);
+      const named = indexArgument(argv) ?? envIndex();
+      if (prefetch && named !== undefined) await prefetchIndex(named, prefetch);
       const { loadConfig } = await import('../config/config.js');
       let cached: PriorsConfig | undefined;
       const config = () => (cached ??= loadConfig());
-      if (prefetch) await prefetchIndex(argv, config, prefetch);
+      if (prefetch && named === undefined) await prefetchIndex(() => config().index, prefetch);
       (await register())(program, config);
     } else withCommandTable(program);
     await program.parseAsync(argv, { from: 'user' });

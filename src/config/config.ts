@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import { PriorsError } from '../core/errors.js';
 import type { RootRequest } from '../core/types.js';
-import { cacheRoot } from './env.js';
+import { cacheRoot, envIndex } from './env.js';
 
 // Built on first use: zod schemas cost their construction in every command's start-up, and without a config
 // file (the usual case) nothing is validated.
@@ -95,7 +95,7 @@ export function loadConfig(cwd = process.cwd(), env: NodeJS.ProcessEnv = process
     throw new PriorsError(`PRIORS_EMBEDDER must be transformers or openai, not "${embedder}"`);
   }
   return {
-    index: env.PRIORS_INDEX ?? merged.index ?? 'index',
+    index: envIndex(env) ?? merged.index ?? 'index',
     corpus: env.PRIORS_CORPUS ?? merged.corpus ?? 'corpus',
     model: env.PRIORS_MODEL ?? merged.model,
     modelDir: env.PRIORS_MODEL_DIR ?? merged.modelDir,

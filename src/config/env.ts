@@ -19,6 +19,11 @@ export function colorDisabled(): boolean {
   return Boolean(process.env.NO_COLOR);
 }
 
+/** PRIORS_INDEX: the index every command uses when not given `--index`, over the config files' (see `loadConfig`). */
+export function envIndex(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.PRIORS_INDEX;
+}
+
 /** PRIORS_MODEL_DIR: a folder of `<org>/<name>/` models, searched first (when no --model-dir was given). */
 export function envModelDir(): string | undefined {
   return process.env.PRIORS_MODEL_DIR;

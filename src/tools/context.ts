@@ -16,9 +16,23 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/**
+ * The search code, loaded on first use rather than with this module: the CLI loads this module to start opening an
+ * index (`prefetchIndex`), and the search code then loads while LanceDB opens it.
+ */
+const searchCode = once(async () => {
+  const [{ Retriever }, { loadIndexEmbedder, loadRerankerOrWarn }] = await Promise.all([
+    import('../search/retriever.js'),
+    import('../search/open-retriever.js'),
+  ]);
+  return { Retriever, loadIndexEmbedder, loadRerankerOrWarn };
+});
+
 /** Start opening the index a tool context will be made over, before the tools' own code has loaded (`IndexStore.prefetch`). */
 export function prefetchIndex(location: string): void {
   IndexStore.prefetch(location);
+  // A failure to load is the tool's to report, when it asks for the retriever.
+  searchCode().catch(() => undefined);
 }
 
 /**
@@ -35,21 +49,13 @@ export function createToolContext(
     requested = true;
     return IndexStore.open(opts.index);
   });
-  // The search code is loaded when a tool first asks for the retriever, not with this module: the CLI loads this one
-  // to start opening the index (`prefetchIndex`), and the search code then loads while LanceDB opens it.
-  const searching = once(() => import('../search/open-retriever.js'));
   let embedder: Embedder | null = null;
-  const loadEmbedder = once(async () => (embedder = await (await searching()).loadIndexEmbedder(await store(), opts, warn)));
+  const loadEmbedder = once(async () => (embedder = await (await searchCode()).loadIndexEmbedder(await store(), opts, warn)));
   let reranker: Reranker | null = null;
-  const loadReranker = once(async () => (reranker = await (await searching()).loadRerankerOrWarn(opts, warn)));
+  const loadReranker = once(async () => (reranker = await (await searchCode()).loadRerankerOrWarn(opts, warn)));
   const open = (withModel: boolean) =>
     once(async () => {
-      const [{ Retriever }, s, e, r] = await Promise.all([
-        import('../search/retriever.js'),
-        store(),
-        withModel ? loadEmbedder() : null,
-        loadReranker(),
-      ]);
+      const [{ Retriever }, s, e, r] = await Promise.all([searchCode(), store(), withModel ? loadEmbedder() : null, loadReranker()]);
       const retriever = new Retriever(s, e);
       retriever.reranker = r;
       return retriever;
