@@ -1,7 +1,7 @@
 /**
  * Cold start: whole `node dist/cli/main.js …` processes, each paired with a bare `node -e 0` in the same run
  * (interleaved, so machine load hits both alike), as medians and ratios. Writes the `startup` section of
- * BENCHMARKS.md.  Usage: npm run bench:startup [-- --runs 15]
+ * BENCHMARKS.md.  Usage: npm run bench:startup [-- --runs 31]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { CLI as cli, REPO as repo, SAMPLE_CORPUS as corpus, SHARED_MODELS as mod
 import { median, processTimer } from './lib/process-timing.js';
 
 const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 31;
 const QUERY = 'open models a year behind';
 
 const work = mkdtempSync(path.join(tmpdir(), 'priors-bench-startup-'));
