@@ -138,7 +138,11 @@ function priorsPlugin(buildInfo, lazyPackages = false) {
       // LanceDB's loader (NAPI-RS's native.js) first tries a binary beside itself, `./lancedb.<platform>.node`, which
       // in a bundle means beside dist/chunks/, where none ever is: the failed lookup and its error cost every command
       // that opens an index ~0.5 ms. It then reads the platform package's package.json to compare versions, which it
-      // acts on only when NAPI_RS_ENFORCE_VERSION_CHECK is set (~0.4 ms): read only then.
+      // acts on only when NAPI_RS_ENFORCE_VERSION_CHECK is set (~0.4 ms): read only then. In a CLI program, the
+      // platform package is looked for first where an install of priors (global, a tarball, a clone) keeps it,
+      // priors' own node_modules two levels above dist/chunks/, by one existence check instead of Node's package
+      // resolution (~0.4 ms of every command that opens an index); where it is not there (priors a dependency
+      // whose packages were hoisted), it is resolved as before.
       b.onLoad({ filter: /[\\/]node_modules[\\/]@lancedb[\\/]lancedb[\\/]dist[\\/]native\.js$/ }, (args) => {
         let source = readFileSync(args.path, 'utf8');
         const edits = [
@@ -147,6 +151,22 @@ function priorsPlugin(buildInfo, lazyPackages = false) {
             /require\(('@lancedb\/lancedb-[\w-]+\/package\.json')\)\.version;(\s*if \(bindingPackageVersion !== ('[^']+'))/g,
             'process.env.NAPI_RS_ENFORCE_VERSION_CHECK ? require($1).version : $3;$2',
           ],
+          ...(lazyPackages
+            ? [
+                [
+                  /const binding = require\('(@lancedb\/lancedb-([\w-]+))'\);/g,
+                  "const binding = requireInstalled('$1', 'lancedb.$2.node');",
+                ],
+                [
+                  /^("use strict";\n)/,
+                  `$1function requireInstalled(name, file) {
+  const installed = require('node:path').join(__dirname, '..', '..', 'node_modules', name, file);
+  return require('node:fs').existsSync(installed) ? require(installed) : require(name);
+}
+`,
+                ],
+              ]
+            : []),
         ];
         for (const [pattern, replacement] of edits) {
           const edited = source.replace(pattern, replacement);
