@@ -139,10 +139,11 @@ function priorsPlugin(buildInfo, lazyPackages = false) {
       // in a bundle means beside dist/chunks/, where none ever is: the failed lookup and its error cost every command
       // that opens an index ~0.5 ms. It then reads the platform package's package.json to compare versions, which it
       // acts on only when NAPI_RS_ENFORCE_VERSION_CHECK is set (~0.4 ms): read only then. In a CLI program, the
-      // platform package is looked for first where an install of priors (global, a tarball, a clone) keeps it,
-      // priors' own node_modules two levels above dist/chunks/, by one existence check instead of Node's package
-      // resolution (~0.4 ms of every command that opens an index); where it is not there (priors a dependency
-      // whose packages were hoisted), it is resolved as before.
+      // platform package's binary is looked for first where an install of priors (global, a tarball, a clone) keeps
+      // it, priors' own node_modules two levels above dist/chunks/, by one existence check, and loaded as require()
+      // loads an addon (process.dlopen) without Node's package resolution and path walk (~1 ms of every command that
+      // opens an index, on a cold search's critical path); where it is not there (priors a dependency whose packages
+      // were hoisted), the package is required by name as before.
       b.onLoad({ filter: /[\\/]node_modules[\\/]@lancedb[\\/]lancedb[\\/]dist[\\/]native\.js$/ }, (args) => {
         let source = readFileSync(args.path, 'utf8');
         const edits = [
@@ -161,7 +162,10 @@ function priorsPlugin(buildInfo, lazyPackages = false) {
                   /^("use strict";\n)/,
                   `$1function requireInstalled(name, file) {
   const installed = require('node:path').join(__dirname, '..', '..', 'node_modules', name, file);
-  return require('node:fs').existsSync(installed) ? require(installed) : require(name);
+  if (!require('node:fs').existsSync(installed)) return require(name);
+  const addon = { exports: {} };
+  process.dlopen(addon, require('node:path').toNamespacedPath(installed));
+  return addon.exports;
 }
 `,
                 ],
