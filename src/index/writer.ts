@@ -430,9 +430,13 @@ export class IndexWriter {
     // Every version older than the published ones goes, with the files only they used: readers caught on a
     // removed version read again from the new one (IndexStore.read), so nothing is kept for them. No other
     // writer can be at work (the lock), so files of interrupted writes that no version names go too.
+    // The published version is its table's latest, which a clean-up always keeps. Its timestamp comes back to
+    // JavaScript in whole milliseconds, while versions are stamped finer: a version committed in the same
+    // millisecond before it would not count as older than that time (seen as a flaky test: two documents versions
+    // left on disk), so the cut-off is the millisecond after.
     const cleanUp = async (table: lancedb.Table, version: number) => {
       const published = (await table.listVersions()).find((v) => v.version === version);
-      if (published) await table.optimize({ cleanupOlderThan: new Date(published.timestamp), deleteUnverified: true });
+      if (published) await table.optimize({ cleanupOlderThan: new Date(published.timestamp.getTime() + 1), deleteUnverified: true });
     };
     if (!deferred) await cleanUp(chunks, manifest.chunks);
     await cleanUp(documents, manifest.documents);
