@@ -16,6 +16,7 @@ export default defineConfig({
     // Keep LanceDB's native INFO/WARN chatter out of test output.
     env: { LANCEDB_LOG: 'error' },
     globalSetup: ['tests/helpers/global-setup.ts'],
+    setupFiles: ['tests/helpers/remove-temp-dirs.ts'],
     projects: [
       {
         extends: true,

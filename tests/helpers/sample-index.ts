@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadEmbedder } from '../../src/embed/load-embedder.js';
@@ -11,8 +11,18 @@ import { CORPUS, MODEL_DIR } from './paths.js';
 export const TEST_MODEL = TINY_TEST_MODEL.id;
 export const OTHER_MODEL = OTHER_TEST_MODEL.id;
 
+/** The temporary folders this test file made, removed after its tests (tests/helpers/remove-temp-dirs.ts). */
+const made: string[] = [];
+
 export function tempDir(prefix = 'priors-test-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Remove every folder `tempDir` made: left behind, each run of the suite kept gigabytes (the packed installs). */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** A real on-disk index of the repo's sample corpus, embedded with the tiny test model (or a model from `modelDir`). */
