@@ -9,14 +9,14 @@ import { envIndex } from '../config/env.js';
 
 export type Register = (program: Command, config: () => PriorsConfig) => void;
 
+/** Starts opening the index at a location, for a program whose commands all read one (`prefetchIndex`). */
+export type Prefetch = (location: string) => Promise<void>;
+
 /**
  * Subcommand → the module that registers it, imported when that command runs: only its module is evaluated
  * (and `--help`/`--version` evaluate none), so `priors mcp` or `priors stats` never pay for setting up the
  * HTTP server, the LLM client or the parsers. Each program of src/cli/programs/ holds the commands it serves.
  */
-/** Starts opening the index at a location, for a program whose commands all read one (`prefetchIndex`). */
-export type Prefetch = (location: string) => Promise<void>;
-
 export type CommandTable = Partial<Record<CommandName, () => Promise<Register>>>;
 
 const isCommand = (name: string | undefined): name is CommandName => name !== undefined && Object.hasOwn(COMMAND_SUMMARIES, name);
