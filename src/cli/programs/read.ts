@@ -1,4 +1,4 @@
-import { type CommandTable, runCli as run } from '../program.js';
+import type { CommandTable } from '../program.js';
 
 /** The other commands that read an index (src/cli/program-of.ts). */
 export const commands: CommandTable = {
@@ -13,6 +13,5 @@ export const commands: CommandTable = {
   get: async () => (await import('../commands/get.js')).registerGet,
 };
 
-/** Each of these commands reads an index: it starts opening while the command loads (src/cli/program.ts). */
-export const runCli = (args: readonly string[], table: CommandTable): Promise<void> =>
-  run(args, table, async (location) => (await import('../../tools/context.js')).prefetchIndex(location));
+/** Each of these commands reads an index. */
+export { runIndexCli as runCli } from '../index-program.js';

@@ -1,4 +1,4 @@
-import { type CommandTable, runCli as run } from '../program.js';
+import type { CommandTable } from '../program.js';
 
 /** The commands an agent runs over and over, with nothing else in their bundle (src/cli/program-of.ts). */
 export const commands: CommandTable = {
@@ -7,6 +7,5 @@ export const commands: CommandTable = {
   stats: async () => (await import('../commands/stats.js')).registerStats,
 };
 
-/** Each of these commands reads an index: it starts opening while the command loads (src/cli/program.ts). */
-export const runCli = (args: readonly string[], table: CommandTable): Promise<void> =>
-  run(args, table, async (location) => (await import('../../tools/context.js')).prefetchIndex(location));
+/** Each of these commands reads an index. */
+export { runIndexCli as runCli } from '../index-program.js';
