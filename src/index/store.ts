@@ -152,7 +152,8 @@ export function readWordList(location: string, name: string | null): Buffer | nu
  * (`meta.version()`), so a missing or unreadable file (a crash in between, a read-only folder, an object store)
  * costs the query, never a wrong state — not even when the meta table is created anew and its versions restart.
  */
-const META_FILE = /^meta-\d+\.json(?:\.\d+\.partial)?$/;
+/** A meta file's name, of its version; the suffix marks one an interrupted write left, which no reader reads. */
+const META_FILE = /^meta-(\d+)\.json(\.\d+\.partial)?$/;
 const metaFileName = (version: number) => `meta-${version}.json`;
 
 /** The meta row of `version` kept beside the tables, or null when there is none that parses. */
@@ -222,12 +223,12 @@ export function removeMetaFiles(location: string): void {
   }
 }
 
-/** The versions of the meta files in an index folder (for the integrity audit). */
+/** The versions of the (whole) meta files in an index folder: a reader's guess of its state, the integrity audit. */
 export function metaFileVersions(location: string): number[] {
   if (!isLocalLocation(location)) return [];
   return readdirSync(location).flatMap((name) => {
-    const match = /^meta-(\d+)\.json$/.exec(name);
-    return match ? [Number(match[1])] : [];
+    const match = META_FILE.exec(name);
+    return match && match[2] === undefined ? [Number(match[1])] : [];
   });
 }
 
