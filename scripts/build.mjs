@@ -15,6 +15,7 @@ import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { lazyArrowView } from './lib/arrow-view.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'dist');
@@ -74,9 +75,8 @@ const toolSchemas = await deriveToolSchemas();
  */
 const LAZY_PACKAGES = ['openai'];
 
-/** Arrow's export names, for the lazy CommonJS view of it that LanceDB requires (see priorsPlugin). */
-const ARROW = path.join(root, 'node_modules', 'apache-arrow', 'Arrow.mjs');
-const arrowExports = Object.keys(await import(pathToFileURL(ARROW).href));
+/** One Arrow for LanceDB and priors, which LanceDB's modules require lazily (scripts/lib/arrow-view.mjs). */
+const arrowView = await lazyArrowView(root);
 
 /** Make one eager `require()` in a dependency's file lazy (`eager` → `lazy`); fails the build when the file changed. */
 function requireLazily(b, filter, eager, lazy) {
@@ -189,33 +189,7 @@ function priorsPlugin(buildInfo, lazyPackages = false) {
         }));
         b.onResolve({ filter: /^lazy-package:/ }, (args) => ({ path: `./${args.path.slice('lazy-package:'.length)}.cjs`, external: true }));
       }
-      // LanceDB require()s Arrow's CommonJS build while priors imports its ES build: bundle one Arrow, not two. Its
-      // require()s share one CommonJS module of it: esbuild makes a CommonJS view of an ES module per require() call,
-      // copying Arrow's ~150 exports each time (four times in every command that opens an index, ~0.5 ms).
-      // Arrow.mjs, not the package's Node entry (Arrow.node.mjs): that one adds Node- and DOM-stream adapters
-      // (throughNode, toNodeStream, throughDOM) that neither LanceDB nor priors calls, and loading them loads Node's
-      // stream module, ~1.5 ms of every command that opens an index.
-      b.onResolve({ filter: /^apache-arrow$/ }, (args) =>
-        args.kind === 'require-call' ? { path: 'apache-arrow', namespace: 'arrow-cjs' } : { path: ARROW },
-      );
-      // That CommonJS view evaluates Arrow on first use of one of its exports, not when LanceDB's modules require it:
-      // LanceDB's arrow.js re-exports all of Arrow at load (`__exportStar`), which reads only the names (known here,
-      // at build time), and every other use is inside functions. Evaluating Arrow (~2.5 ms) then happens in a search's
-      // first read (src/index/plain-rows.ts), while LanceDB runs the query on its own threads.
-      b.onLoad({ filter: /.*/, namespace: 'arrow-cjs' }, () => ({
-        contents: `let arrow;
-const load = () => (arrow ??= require(${JSON.stringify(ARROW)}));
-const names = ${JSON.stringify(arrowExports)};
-module.exports = new Proxy({}, {
-  get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
-  has: (_, key) => names.includes(key),
-  ownKeys: () => names,
-  getOwnPropertyDescriptor: (_, key) =>
-    names.includes(key) ? { enumerable: true, configurable: true, get: () => load()[key] } : undefined,
-});`,
-        resolveDir: root,
-        loader: 'js',
-      }));
+      arrowView.setup(b);
     },
   };
 }

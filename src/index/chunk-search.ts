@@ -1,6 +1,6 @@
 import { MatchQuery } from '@lancedb/lancedb';
 import { letterDigitRuns } from '../text/normalize.js';
-import { plainRows, type ArrowQuery } from './plain-rows.js';
+import { plainRows, type LanceQuery } from './plain-rows.js';
 import { sqlIn, type ChunkRow, type HIT_FIELDS, type LISTED_FIELDS } from './schema.js';
 import { parseTitles, queryTitles, type DocumentTitle, type Snapshot } from './store.js';
 
@@ -36,7 +36,7 @@ interface CardRow {
 const HIT_COLUMNS = ['hit_card', 'text'];
 
 /** The rows of a query that selects `HIT_COLUMNS` (and maybe the listed card), each card unpacked into its fields. */
-async function hitRows(query: ArrowQuery): Promise<HitRow[]> {
+async function hitRows(query: LanceQuery): Promise<HitRow[]> {
   return (await plainRows<CardRow>(query)).map(({ hit_card, listed_card, ...columns }) =>
     Object.assign(JSON.parse(hit_card) as HitRow, listed_card === undefined ? null : (JSON.parse(listed_card) as ListedRow), columns),
   );

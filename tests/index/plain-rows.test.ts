@@ -47,6 +47,12 @@ describe('plainRows', () => {
     expect(typeof rows[0]?._rowid).toBe('bigint');
   });
 
+  it("decodes LanceDB's own result batches, never through its toArrow (which evaluates apache-arrow)", async () => {
+    const query = table.query().withRowId();
+    query.toArrow = () => Promise.reject(new Error('toArrow was called'));
+    expect(await plainRows(query)).toHaveLength(8);
+  });
+
   it('reads the columns a query selects, in its order', async () => {
     const rows = await plainRows<Record<string, unknown>>(table.query().select(['text', 'ascii']).where('n IS NULL'));
     expect(rows.map((r) => Object.keys(r))).toEqual([
