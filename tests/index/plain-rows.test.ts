@@ -19,6 +19,8 @@ const data = [
   { ascii: '', text: null, n: null, x: -2.5, f: null },
   { ascii: 'b|c', text: '', n: -7, x: 1e300, f: 1.5 },
   { ascii: 'plain ascii', text: 'ascii only', n: 2_000_000_000, x: 0, f: -0 },
+  // A leading byte-order mark: both decoders drop it.
+  { ascii: 'bom', text: '\uFEFFafter a byte-order mark', n: 3, x: 3, f: 3 },
 ];
 
 let dir: string;
@@ -40,17 +42,18 @@ describe('plainRows', () => {
     const expected = (await query().toArray()).map((r: { toJSON(): object }) => ({ ...r.toJSON() }));
     const rows = await plainRows<Record<string, unknown>>(query());
     expect(rows).toEqual(expected);
-    expect(rows).toHaveLength(8);
+    expect(rows).toHaveLength(10);
     expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
     expect(rows[0]).toMatchObject({ ascii: 'doc/a.md', text: 'naïve — “quoted” 日本語 😀', n: 1, x: 0.1 });
     expect(rows[1]).toMatchObject({ ascii: '', text: null, n: null, f: null });
+    expect(rows[4]).toMatchObject({ text: 'after a byte-order mark' });
     expect(typeof rows[0]?._rowid).toBe('bigint');
   });
 
   it("decodes LanceDB's own result batches, never through its toArrow (which evaluates apache-arrow)", async () => {
     const query = table.query().withRowId();
     query.toArrow = () => Promise.reject(new Error('toArrow was called'));
-    expect(await plainRows(query)).toHaveLength(8);
+    expect(await plainRows(query)).toHaveLength(10);
   });
 
   it('reads the columns a query selects, in its order', async () => {
